@@ -1,0 +1,115 @@
+package scanner_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/passgate/passgate/internal/shareddata"
+	"github.com/passgate/passgate/scanner"
+)
+
+// vector is one dgc-testdata file that holds a QR image.
+type vector struct {
+	name   string // path relative to dgc-testdata
+	prefix string // the text the code should hold
+	expect *bool  // EXPECTEDPICTUREDECODE; nil when absent
+	luma   *scanner.Luma // nil when the image does not load
+	err    error         // why it did not load
+}
+
+func loadVectors(t testing.TB) []vector {
+	t.Helper()
+	dir := shareddata.Dir(t, "dgc-testdata")
+	var out []vector
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
+			return err
+		}
+		raw, err := readFile(path)
+		if err != nil {
+			return err
+		}
+		var v struct {
+			Code    *string `json:"2DCODE"`
+			Prefix  string  `json:"PREFIX"`
+			Results struct {
+				Picture *bool `json:"EXPECTEDPICTUREDECODE"`
+			} `json:"EXPECTEDRESULTS"`
+		}
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil // not a vector (e.g. a schema or list file)
+		}
+		if v.Code == nil {
+			return nil
+		}
+		png, err := base64.StdEncoding.DecodeString(*v.Code)
+		if err != nil {
+			return fmt.Errorf("%s: 2DCODE: %w", path, err)
+		}
+		l, err := scanner.Load(bytes.NewReader(png))
+		rel, _ := filepath.Rel(dir, path)
+		out = append(out, vector{rel, v.Prefix, v.Results.Picture, l, err})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) == 0 {
+		t.Fatalf("no vectors with a 2DCODE under %s", dir)
+	}
+	return out
+}
+
+// rotations are the turns every test image is decoded at.
+var rotations = []struct {
+	deg  int
+	turn func(*scanner.Luma) *scanner.Luma
+}{
+	{0, func(l *scanner.Luma) *scanner.Luma { return l }},
+	{90, (*scanner.Luma).Rotate90},
+	{180, (*scanner.Luma).Rotate180},
+	{270, (*scanner.Luma).Rotate270},
+}
+
+func TestDCCVectors(t *testing.T) {
+	vectors := loadVectors(t)
+	var dec scanner.Decoder
+	for _, rot := range rotations {
+		decoded, required, strategies := 0, 0, map[scanner.Strategy]int{}
+		for _, v := range vectors {
+			t.Run(fmt.Sprintf("%s/%d", v.name, rot.deg), func(t *testing.T) {
+				var res scanner.Result
+				err := v.err
+				if err == nil {
+					res, err = dec.Decode(rot.turn(v.luma))
+				}
+				ok := err == nil && res.Text == v.prefix
+				if v.expect != nil && *v.expect {
+					required++
+				}
+				if ok {
+					decoded++
+					strategies[res.Strategy]++
+				}
+				switch {
+				case v.expect == nil:
+					// Nothing is promised (ES 501-503 hold other text).
+				case *v.expect && err != nil:
+					t.Errorf("Decode: %v", err)
+				case *v.expect && !ok:
+					t.Errorf("Decode = %.40q..., want %.40q...", res.Text, v.prefix)
+				case !*v.expect && ok:
+					t.Errorf("Decode read %.40q..., but EXPECTEDPICTUREDECODE is false", res.Text)
+				}
+			})
+		}
+		t.Logf("rotation %3d°: decoded %d/%d images to PREFIX (%d required); strategies %v",
+			rot.deg, decoded, len(vectors), required, strategies)
+	}
+}
