@@ -159,17 +159,17 @@ type minimalCert struct {
 func parseMinimal(der []byte) (*minimalCert, error) {
 	var cert struct {
 		TBS struct {
-			Raw          asn1.RawContent
-			Version      int `asn1:"optional,explicit,default:0,tag:0"`
-			Serial       asn1.RawValue
-			SigAlg       asn1.RawValue
-			Issuer       asn1.RawValue
-			Validity     struct{ NotBefore, NotAfter time.Time }
-			Subject      asn1.RawValue
-			SPKI         asn1.RawValue
-			IssuerUID    asn1.BitString   `asn1:"optional,tag:1"`
-			SubjectUID   asn1.BitString   `asn1:"optional,tag:2"`
-			Extensions   []pkix.Extension `asn1:"optional,explicit,tag:3"`
+			Raw        asn1.RawContent
+			Version    int `asn1:"optional,explicit,default:0,tag:0"`
+			Serial     asn1.RawValue
+			SigAlg     asn1.RawValue
+			Issuer     asn1.RawValue
+			Validity   struct{ NotBefore, NotAfter time.Time }
+			Subject    asn1.RawValue
+			SPKI       asn1.RawValue
+			IssuerUID  asn1.BitString   `asn1:"optional,tag:1"`
+			SubjectUID asn1.BitString   `asn1:"optional,tag:2"`
+			Extensions []pkix.Extension `asn1:"optional,explicit,tag:3"`
 		}
 		SigAlg asn1.RawValue
 		Sig    asn1.BitString
