@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
@@ -37,7 +38,27 @@ const (
 	hcertDCC   = 1
 )
 
-const tagSign1 = 18
+const (
+	tagSign1 = 18
+	tagCWT   = 61
+)
+
+// entryType is the pass type by which of v, t, r the DCC map holds, read
+// before (and whatever) the typed decoding, so key usage can be judged on a
+// certificate that fails its schema.
+func entryType(dcc map[any]any) PassType {
+	var t PassType
+	for k, pt := range map[string]PassType{"v": Vaccinated, "t": Tested, "r": Recovered} {
+		if _, ok := dcc[k]; ok {
+			t |= pt
+		}
+	}
+	switch t {
+	case Vaccinated, Tested, Recovered:
+		return t
+	}
+	return 0
+}
 
 func parseCOSE(msg []byte, u *Unverified) *StageError {
 	var top cbor.RawTag
@@ -45,6 +66,11 @@ func parseCOSE(msg []byte, u *Unverified) *StageError {
 	if len(msg) > 0 && msg[0]>>5 == 6 { // major type 6: a tag
 		if err := cborDec.Unmarshal(msg, &top); err != nil {
 			return stageErr(StageCOSE, "bad tag: %w", err)
+		}
+		if top.Number == tagCWT { // a CWT tag around the COSE tag: unwrap
+			if err := cborDec.Unmarshal(top.Content, &top); err != nil {
+				return stageErr(StageCOSE, "bad tag inside CWT tag: %w", err)
+			}
 		}
 		if top.Number != tagSign1 {
 			return stageErr(StageCOSE, "tag %d is not COSE_Sign1 (18)", top.Number)
@@ -167,15 +193,20 @@ func parseClaims(u *Unverified) *StageError {
 	if _, ok := dv.(map[any]any); !ok {
 		return stageErr(StageCBOR, "DCC is %T, want a map", dv)
 	}
-	// Re-encode the DCC alone: the schema check and the typed decoding both
-	// start from its bytes.
-	raw, err := cbor.Marshal(dv)
+	doc, err := JSONValue(dv)
 	if err != nil {
 		return stageErr(StageCBOR, "DCC: %w", err)
 	}
-	u.dccRaw = raw
+	u.dccJSON = doc
+	u.ptype = entryType(dv.(map[any]any))
+	// The typed form is read from the JSON form, so tagged values (a sample
+	// time as tag 0 or 1) read the same in both.
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return stageErr(StageCBOR, "DCC: %w", err)
+	}
 	var d DCC
-	if err := cborDec.Unmarshal(raw, &d); err != nil {
+	if err := json.Unmarshal(b, &d); err != nil {
 		u.dccErr = err
 	} else {
 		u.DCC = &d

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fxamacker/cbor/v2"
-
 	"github.com/passgate/passgate/internal/base45"
 )
 
@@ -89,11 +87,14 @@ type Unverified struct {
 	Expires  time.Time // CWT exp; zero when absent
 	DCC      *DCC      // nil when the payload does not fit the DCC types
 
-	protected []byte // the protected header as signed
-	payload   []byte // the CWT as signed
-	dccRaw    cbor.RawMessage
-	dccErr    error // why DCC is nil
+	protected []byte   // the protected header as signed
+	payload   []byte   // the CWT as signed
+	dccJSON   any      // the DCC in the JSON data model
+	dccErr    error    // why DCC is nil
+	ptype     PassType // by the DCC's keys, 0 unless exactly one of v, t, r
 }
+
+func (u *Unverified) passType() PassType { return u.ptype }
 
 // decodeState is what decoding got to: the checks passed or failed, and the
 // pass as far as it could be read.
@@ -179,3 +180,8 @@ func inflate(b []byte) ([]byte, error) {
 func looksLikeCOSE(b []byte) bool {
 	return len(b) > 0 && (b[0] == 0xd2 || b[0] == 0x84)
 }
+
+// DCCJSON returns the DCC payload as read, in the JSON data model (maps,
+// slices, strings, numbers). It is unverified: for diagnostics and tests, not
+// for showing as a verified pass.
+func (u *Unverified) DCCJSON() any { return u.dccJSON }

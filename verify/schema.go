@@ -107,18 +107,10 @@ func (s *schemaSet) forVersion(ver string) (*jsonschema.Schema, error) {
 
 // validateSchema checks a DCC (as decoded CBOR) against the schema its ver
 // declares, and that it holds exactly one entry in exactly one of v, t, r.
-func validateSchema(raw []byte) error {
+func validateSchema(doc any) error {
 	set, err := schemas()
 	if err != nil {
 		return fmt.Errorf("embedded schemas: %w", err)
-	}
-	var generic any
-	if err := cborDec.Unmarshal(raw, &generic); err != nil {
-		return err
-	}
-	doc, err := JSONValue(generic)
-	if err != nil {
-		return err
 	}
 	m, ok := doc.(map[string]any)
 	if !ok {
@@ -182,7 +174,25 @@ func JSONValue(v any) (any, error) {
 		return out, nil
 	case time.Time:
 		return x.UTC().Format(time.RFC3339), nil
-	case cbor.Tag: // e.g. tag 1004 (full-date) around a date string
+	case cbor.Tag:
+		if x.Number == 1 { // epoch date-time, as some issuers tag sc
+			var sec float64
+			switch n := x.Content.(type) {
+			case uint64:
+				sec = float64(n)
+			case int64:
+				sec = float64(n)
+			case float64:
+				sec = n
+			default:
+				return nil, fmt.Errorf("tag 1 holds %T, want a number", x.Content)
+			}
+			if sec < -1e12 || sec > 1e12 {
+				return nil, fmt.Errorf("tag 1 time %v out of range", sec)
+			}
+			return time.Unix(int64(sec), 0).UTC().Format(time.RFC3339), nil
+		}
+		// Tag 0 (date-time string), 1004 (full-date) and others: the content.
 		return JSONValue(x.Content)
 	}
 	return nil, fmt.Errorf("value of CBOR type %T has no JSON form", v)

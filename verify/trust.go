@@ -56,6 +56,23 @@ func (ks Keys) Lookup(kid []byte) []*Key {
 // Revoked is always false: Keys holds no revocations.
 func (Keys) Revoked(HashType, [16]byte) bool { return false }
 
+// Signers is a TrustSet of signer certificates named explicitly, as the EU
+// test vectors and `passgate verify --signer-cert` give them: a pass whose kid
+// matches none of them is still judged against the first one, so every check
+// reports, but its signature verifies only with a key of the same kid.
+type Signers []*Key
+
+// Lookup returns the keys whose kid matches, else all of them.
+func (ss Signers) Lookup(kid []byte) []*Key {
+	if m := Keys(ss).Lookup(kid); len(m) > 0 {
+		return m
+	}
+	return ss
+}
+
+// Revoked is always false: Signers holds no revocations.
+func (Signers) Revoked(HashType, [16]byte) bool { return false }
+
 // KID computes the DCC key identifier of a DER certificate.
 func KID(der []byte) []byte {
 	h := sha256.Sum256(der)

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
@@ -23,13 +24,21 @@ type Verifier struct {
 // can be judged is judged, so the verdict's Checks tell the whole story; the
 // first failure in the order of the stages decides the reason.
 func (v *Verifier) Verify(payload string, at time.Time) *Verdict {
+	vd, _ := v.Inspect(payload, at)
+	return vd
+}
+
+// Inspect verifies like Verify and also returns the decoded, unverified pass,
+// for diagnostics: the conformance tests and `passgate verify --decoded`. The
+// pass is nil when decoding failed before the COSE message could be read.
+func (v *Verifier) Inspect(payload string, at time.Time) (*Verdict, *Unverified) {
 	st := decode(payload)
 	vd := &Verdict{Status: NotValid, Checks: st.checks}
 	u := st.u
 	if u == nil {
 		vd.Reasons = []Reason{Malformed}
 		vd.Detail = st.err.Error()
-		return vd
+		return vd, nil
 	}
 	vd.KID = u.KID
 
@@ -41,10 +50,10 @@ func (v *Verifier) Verify(payload string, at time.Time) *Verdict {
 		vd.Country = candidate.Country
 	}
 
-	fail := func(detail string, reasons ...Reason) *Verdict {
+	fail := func(detail string, reasons ...Reason) (*Verdict, *Unverified) {
 		vd.Reasons = reasons
 		vd.Detail = detail
-		return vd
+		return vd, u
 	}
 	if st.err != nil {
 		return fail(st.err.Error(), Malformed)
@@ -52,10 +61,7 @@ func (v *Verifier) Verify(payload string, at time.Time) *Verdict {
 
 	// The remaining checks are judged against the key that verified, else
 	// the key the kid points at, so Checks stay informative on failure.
-	var ptype PassType
-	if u.DCC != nil {
-		ptype = u.DCC.Type()
-	}
+	ptype := u.passType()
 	expiryErr := checkExpiry(u, candidate, at)
 	if candidate != nil || expiryErr != nil {
 		vd.Checks.set(StageExpiry, expiryErr == nil)
@@ -66,7 +72,7 @@ func (v *Verifier) Verify(payload string, at time.Time) *Verdict {
 	}
 	revoked, revokedBy := v.checkRevocation(u)
 	vd.Checks.set(StageRevocation, !revoked)
-	schemaErr := validateSchema(u.dccRaw)
+	schemaErr := validateSchema(u.dccJSON)
 	if schemaErr == nil && u.DCC == nil {
 		schemaErr = u.dccErr
 	}
@@ -98,7 +104,7 @@ func (v *Verifier) Verify(payload string, at time.Time) *Verdict {
 	}
 	vd.Status = Valid
 	vd.Reasons = []Reason{}
-	return vd
+	return vd, u
 }
 
 // checkSignature finds the key by kid and verifies. key is the key that
@@ -119,6 +125,10 @@ func (v *Verifier) checkSignature(u *Unverified) (key, candidate *Key, reasons [
 	}
 	digest := sha256.Sum256(msg)
 	for _, k := range keys {
+		if !bytes.Equal(k.KID, u.KID) {
+			err = fmt.Errorf("%w: kid %x is not the signer's %x", ErrBadSignature, u.KID, k.KID)
+			continue
+		}
 		if err = checkSig(u.Alg, k, digest[:], u.Signature); err == nil {
 			return k, k, nil, nil
 		}
