@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
@@ -201,15 +200,10 @@ func parseClaims(u *Unverified) *StageError {
 	u.ptype = entryType(dv.(map[any]any))
 	// The typed form is read from the JSON form, so tagged values (a sample
 	// time as tag 0 or 1) read the same in both.
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return stageErr(StageCBOR, "DCC: %w", err)
-	}
-	var d DCC
-	if err := json.Unmarshal(b, &d); err != nil {
+	if d, err := dccFromJSON(doc); err != nil {
 		u.dccErr = err
 	} else {
-		u.DCC = &d
+		u.DCC = d
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/passgate/passgate/internal/base45"
@@ -159,13 +160,27 @@ func decode(payload string) decodeState {
 	return st
 }
 
+// inflaters recycles zlib readers: each holds a 32 KiB window, which would
+// otherwise be most of the allocation per pass. A pool is a cache, not
+// state: any reader in it behaves like a new one after Reset.
+var inflaters sync.Pool
+
 func inflate(b []byte) ([]byte, error) {
-	zr, err := zlib.NewReader(bytes.NewReader(b))
+	var zr io.ReadCloser
+	var err error
+	if r, ok := inflaters.Get().(io.ReadCloser); ok {
+		zr = r
+		err = r.(zlib.Resetter).Reset(bytes.NewReader(b), nil)
+	} else {
+		zr, err = zlib.NewReader(bytes.NewReader(b))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("not zlib: %w", err)
 	}
-	defer zr.Close()
-	out, err := io.ReadAll(io.LimitReader(zr, MaxInflated+1))
+	defer inflaters.Put(zr)
+	buf := bytes.NewBuffer(make([]byte, 0, min(4*len(b)+512, MaxInflated+1)))
+	_, err = buf.ReadFrom(io.LimitReader(zr, MaxInflated+1))
+	out := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("zlib: %w", err)
 	}
