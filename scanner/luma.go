@@ -134,7 +134,7 @@ func lumaOf(c color.Color) byte {
 	r, g, b, a := c.RGBA() // 16-bit, alpha-premultiplied
 	y := (19595*r + 38470*g + 7471*b + 1<<15) >> 16
 	y += 0xffff - a
-	return byte(y >> 8)
+	return byte((y + 128) / 257)
 }
 
 func fromRGBA(pix []byte, stride, w, h int, premultiplied bool) *Luma {

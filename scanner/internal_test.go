@@ -1,0 +1,76 @@
+package scanner
+
+import (
+	"bytes"
+	"testing"
+)
+
+// These tests reach below the exported API: the LuminanceSource and the
+// mapping of points from turned images, which Decode only exercises when
+// an upright read fails.
+
+func TestSource(t *testing.T) {
+	// A 3×2 view with stride 5 into a larger buffer.
+	l := &Luma{Pix: []byte{1, 2, 3, 0, 0, 4, 5, 6}, Width: 3, Height: 2, Stride: 5}
+	s := source{l}
+	if got := s.GetMatrix(); !bytes.Equal(got, []byte{1, 2, 3, 4, 5, 6}) {
+		t.Errorf("GetMatrix = %v", got)
+	}
+	row, err := s.GetRow(1, make([]byte, 1))
+	if err != nil || !bytes.Equal(row, []byte{4, 5, 6}) {
+		t.Errorf("GetRow(1) = %v, %v", row, err)
+	}
+	if _, err := s.GetRow(2, nil); err == nil {
+		t.Error("GetRow(2) succeeded on a 2-row image")
+	}
+	c, err := s.Crop(1, 1, 2, 1)
+	if err != nil || !bytes.Equal(c.GetMatrix(), []byte{5, 6}) {
+		t.Errorf("Crop = %v, %v", c, err)
+	}
+	if _, err := s.Crop(2, 0, 2, 1); err == nil {
+		t.Error("Crop outside the image succeeded")
+	}
+	if got := s.Invert().GetMatrix(); !bytes.Equal(got, []byte{254, 253, 252, 251, 250, 249}) {
+		t.Errorf("Invert = %v", got)
+	}
+	r, _ := s.RotateCounterClockwise()
+	if got := r.GetMatrix(); !bytes.Equal(got, []byte{3, 6, 2, 5, 1, 4}) {
+		t.Errorf("RotateCounterClockwise = %v", got)
+	}
+}
+
+func TestReadTurnsPointsBack(t *testing.T) {
+	code, err := LoadFile("testdata/hello.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Off-centre on a wide page, so that a wrong mapping shows.
+	page := NewLuma(300, 140)
+	for i := range page.Pix {
+		page.Pix[i] = 255
+	}
+	for y := 0; y < code.Height; y++ {
+		copy(page.Pix[(y+20)*page.Stride+170:], code.row(y))
+	}
+	ref, err := read(page, 0, 1, recipe{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n < 4; n++ {
+		got, err := read(page, n, 1, recipe{})
+		if err != nil {
+			t.Fatalf("%d turns: %v", n, err)
+		}
+		for _, p := range ref.Points {
+			found := false
+			for _, q := range got.Points {
+				d := p.Sub(q)
+				found = found || d.X*d.X+d.Y*d.Y <= 4
+			}
+			if !found {
+				t.Errorf("%d turns: points %v, want near %v", n, got.Points, ref.Points)
+				break
+			}
+		}
+	}
+}
