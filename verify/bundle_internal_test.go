@@ -1,0 +1,93 @@
+package verify
+
+import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// craft signs a hand-made manifest and appends raw segment bytes, to make
+// bundles SignBundle refuses to make.
+func craft(t *testing.T, priv ed25519.PrivateKey, m *manifest, segs []byte) []byte {
+	t.Helper()
+	if m.Policy == nil {
+		m.Policy, _ = json.Marshal(Presets()[DefaultPreset])
+	}
+	mb, err := manifestEnc.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := append([]byte(bundleMagic), 0, bundleVersion)
+	out = binary.BigEndian.AppendUint32(out, uint32(len(mb)))
+	out = append(out, mb...)
+	out = append(out, ed25519.Sign(priv, out)...)
+	return append(out, segs...)
+}
+
+func TestLoadBundleCrafted(t *testing.T) {
+	priv := ed25519.NewKeyFromSeed(make([]byte, 32))
+	pub := priv.Public().(ed25519.PublicKey)
+	at := time.Unix(1000, 0)
+	seg := func(entries ...byte) ([]byte, wireSegment) {
+		var b []byte
+		for _, e := range entries {
+			b = append(b, e, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+		}
+		sum := sha256.Sum256(b)
+		return b, wireSegment{Type: HashUCI, Count: uint64(len(entries)), SHA256: sum[:]}
+	}
+	unsorted, unsortedSeg := seg(3, 1, 2)
+	dup, dupSeg := seg(1, 2, 2)
+	good, goodSeg := seg(1, 2, 3)
+	badType := goodSeg
+	badType.Type = 7
+	huge := goodSeg
+	huge.Count = 1 << 60
+	for _, c := range []struct {
+		name string
+		m    manifest
+		segs []byte
+		want error
+	}{
+		{"unsorted", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{unsortedSeg}}, unsorted, ErrBundleCorrupt},
+		{"duplicate", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{dupSeg}}, dup, ErrBundleCorrupt},
+		{"unknown hash type", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{badType}}, good, ErrBundleCorrupt},
+		{"count of 2^60", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{huge}}, good, ErrBundleTruncated},
+		{"bad policy", manifest{Sequence: 1, ValidUntil: 2000, Policy: []byte(`{"name":"x","nope":1}`)}, nil, ErrBundleCorrupt},
+		{"bad authority", manifest{Sequence: 1, ValidUntil: 2000, Authority: []byte{1, 2, 3}}, nil, ErrBundleCorrupt},
+		{"key of nothing", manifest{Sequence: 1, ValidUntil: 2000, Keys: []wireKey{{KID: []byte("12345678")}}}, nil, ErrBundleCorrupt},
+		{"key of garbage", manifest{Sequence: 1, ValidUntil: 2000, Keys: []wireKey{{KID: []byte("12345678"), Cert: []byte{0x30, 1, 2}}}}, nil, ErrBundleCorrupt},
+		{"good", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{goodSeg}}, good, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := LoadBundle(craft(t, priv, &c.m, c.segs), pub, nil, at)
+			if !errors.Is(err, c.want) || (c.want == nil) != (err == nil) {
+				t.Fatalf("err = %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+// TestLoadBundleHugeLength checks that a length field is believed only once
+// the data holds that many bytes: a 4 GiB claim is an error, not an
+// allocation.
+func TestLoadBundleHugeLength(t *testing.T) {
+	data := append([]byte(bundleMagic), 0, bundleVersion, 0xff, 0xff, 0xff, 0xff)
+	data = append(data, make([]byte, 200)...)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := LoadBundle(data, make(ed25519.PublicKey, 32), nil, time.Unix(0, 0))
+	_, err2 := ReadBundleInfo(data)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrBundleTruncated) || !errors.Is(err2, ErrBundleTruncated) {
+		t.Fatalf("errors %v, %v; want ErrBundleTruncated", err, err2)
+	}
+	if d := after.TotalAlloc - before.TotalAlloc; d > 1<<16 {
+		t.Errorf("allocated %d bytes for a %d-byte input", d, len(data))
+	}
+}
