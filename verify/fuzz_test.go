@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/passgate/passgate/verify"
 )
@@ -22,18 +21,23 @@ func FuzzVerify(f *testing.F) {
 	for _, s := range []string{"", "HC1:", "HC1:A", "HC1:GGW", "HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOOK.IR9B+9G4G50PHZF0AT4V22F"} {
 		f.Add(s)
 	}
-	vf := &verify.Verifier{Trust: verify.Keys{}, Policy: verify.Presets()[verify.DefaultPreset]}
-	at := time.Date(2021, 12, 13, 12, 0, 0, 0, time.UTC)
+	// The fixture bundle as trust, so mutations of its passes reach the
+	// signature, revocation and policy stages.
+	var trust verify.TrustSet = verify.Keys{}
+	if _, err := os.Stat("../testdata/bundle.bin"); err == nil {
+		trust = loadFixtureBundle(f)
+	}
+	vf := &verify.Verifier{Trust: trust, Policy: verify.Presets()[verify.DefaultPreset]}
 	f.Fuzz(func(t *testing.T, payload string) {
-		vd := vf.Verify(payload, at)
-		if vd.Status == verify.Valid {
-			t.Fatalf("valid with an empty trust set: %+v", vd)
+		vd := vf.Verify(payload, fixtureTime)
+		if (vd.Status == verify.Valid) != (len(vd.Reasons) == 0) {
+			t.Fatalf("status %s with reasons %v", vd.Status, vd.Reasons)
 		}
-		if len(vd.Reasons) == 0 {
-			t.Fatalf("not valid without a reason")
+		if sig, _ := vd.Checks.Get(verify.StageSignature); vd.Pass != nil && !sig {
+			t.Fatalf("pass data without a verified signature: %+v", vd)
 		}
-		if vd.Pass != nil {
-			t.Fatalf("pass data without a verified signature")
+		if vd.Status == verify.Valid && vd.Pass == nil {
+			t.Fatalf("valid without pass data")
 		}
 	})
 }
