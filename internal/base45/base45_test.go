@@ -31,8 +31,8 @@ func TestDecodeErrors(t *testing.T) {
 		in   string
 		want error
 	}{
-		{"GGW", base45.ErrOverflow},    // 65535+ : 16 + 16*45 + 32*2025 = 65536
-		{"::", base45.ErrOverflow},     // 44 + 44*45 > 255
+		{"GGW", base45.ErrOverflow}, // 65535+ : 16 + 16*45 + 32*2025 = 65536
+		{"::", base45.ErrOverflow},  // 44 + 44*45 > 255
 		{"BB8A", base45.ErrDanglingCharacter},
 		{"A", base45.ErrDanglingCharacter},
 		{"bb8", base45.ErrInvalidCharacter},

@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/passgate/passgate/scanner"
+)
+
+// Scan runs `passgate scan`: each file is loaded and converted to luma once,
+// then decoded repeat times; the median decode time is reported.
+func Scan(e *Env, args []string) int {
+	c, _ := catalog(e, "")
+	fs := newFlags(e, "scan", "[--json] [--repeat N] FILE...")
+	asJSON := fs.Bool("json", false, c.T("flag.scan.json"))
+	repeat := fs.Int("repeat", 1, c.T("flag.scan.repeat"))
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if fs.NArg() == 0 || *repeat < 1 {
+		fs.Usage()
+		return ExitUsage
+	}
+	code := ExitOK
+	enc := json.NewEncoder(e.Stdout)
+	enc.SetEscapeHTML(false)
+	for _, file := range fs.Args() {
+		res, ms, err := scanFile(file, *repeat)
+		if err != nil {
+			code = ExitNotValid
+		}
+		switch {
+		case *asJSON && err != nil:
+			_ = enc.Encode(map[string]any{"file": file, "ok": false, "error": err.Error()})
+		case *asJSON:
+			_ = enc.Encode(map[string]any{"file": file, "ok": true, "text": res.Text, "ms": ms, "strategy": res.Strategy})
+		case err != nil:
+			fmt.Fprintf(e.Stdout, "%s: %s\n", file, c.T("cli.scan_failed", err))
+		default:
+			fmt.Fprintf(e.Stdout, "%s: %s (%s, %.3f ms)\n", file, res.Text, res.Strategy, ms)
+		}
+	}
+	return code
+}
+
+func scanFile(file string, repeat int) (scanner.Result, float64, error) {
+	l, err := scanner.LoadFile(file)
+	if err != nil {
+		return scanner.Result{}, 0, err
+	}
+	var (
+		res   scanner.Result
+		times = make([]time.Duration, 0, repeat)
+		dec   scanner.Decoder
+	)
+	for range repeat {
+		start := time.Now()
+		res, err = dec.Decode(l)
+		times = append(times, time.Since(start))
+		if err != nil {
+			return res, 0, err
+		}
+	}
+	slices.Sort(times)
+	return res, float64(times[len(times)/2].Microseconds()) / 1000, nil
+}

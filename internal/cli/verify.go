@@ -1,0 +1,265 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/passgate/passgate/internal/i18n"
+	"github.com/passgate/passgate/scanner"
+	"github.com/passgate/passgate/verify"
+)
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// verifyOptions are the flags of `passgate verify`.
+type verifyOptions struct {
+	bundle, bundleKey string
+	signerCerts       multiFlag
+	at                string
+	json, decoded     bool
+	lang              string
+	image             string
+	policy            string
+}
+
+// Verify runs `passgate verify`.
+func Verify(e *Env, args []string) int {
+	c, _ := catalog(e, "")
+	var o verifyOptions
+	fs := newFlags(e, "verify", "[flags] (PAYLOAD | - | --image FILE)")
+	fs.StringVar(&o.bundle, "bundle", "", c.T("flag.verify.bundle"))
+	fs.StringVar(&o.bundleKey, "bundle-key", "", c.T("flag.verify.bundle_key"))
+	fs.Var(&o.signerCerts, "signer-cert", c.T("flag.verify.signer_cert"))
+	fs.StringVar(&o.at, "at", "", c.T("flag.verify.at"))
+	fs.BoolVar(&o.json, "json", false, c.T("flag.verify.json"))
+	fs.BoolVar(&o.decoded, "decoded", false, c.T("flag.verify.decoded"))
+	fs.StringVar(&o.lang, "lang", "", c.T("flag.verify.lang"))
+	fs.StringVar(&o.image, "image", "", c.T("flag.verify.image"))
+	fs.StringVar(&o.policy, "policy", "", c.T("flag.verify.policy", strings.Join(verify.PresetNames(), ", ")))
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if o.lang != "" {
+		lc, err := catalog(e, o.lang)
+		if err != nil {
+			fmt.Fprintln(e.Stderr, "passgate verify:", c.T("cli.bad_lang", o.lang))
+			return ExitUsage
+		}
+		c = lc
+	}
+	fail := func(msg string) int {
+		fmt.Fprintln(e.Stderr, "passgate verify:", msg)
+		return ExitUsage
+	}
+
+	at := e.Now()
+	if o.at != "" {
+		t, err := verify.ParseTime(o.at)
+		if err != nil {
+			return fail(c.T("cli.bad_time", o.at))
+		}
+		at = t
+	}
+
+	var checks verify.Checks
+	payload, msg := readPayload(e, c, &o, fs.Args(), &checks)
+	if msg != "" {
+		return fail(msg)
+	}
+	vf, msg := buildVerifier(e, c, &o, at)
+	if vf == nil {
+		return fail(msg)
+	}
+
+	var vd *verify.Verdict
+	var u *verify.Unverified
+	if payload == nil { // the image held no readable code
+		vd = &verify.Verdict{Status: verify.NotValid, Reasons: []verify.Reason{verify.Malformed, "picture"},
+			Detail: "no QR code found in " + o.image}
+	} else {
+		vd, u = vf.Inspect(*payload, at)
+	}
+	if o.image != "" {
+		vd.Checks.Picture = checks.Picture
+	}
+
+	if o.json {
+		writeJSON(e.Stdout, vd, u, o.decoded)
+	} else {
+		writeHuman(e.Stdout, c, vd)
+	}
+	if vd.Status == verify.Valid {
+		return ExitOK
+	}
+	return ExitNotValid
+}
+
+// readPayload gets the pass text from the argument, standard input or an
+// image. It returns nil with no message when the image held no code.
+func readPayload(e *Env, c *i18n.Catalog, o *verifyOptions, args []string, checks *verify.Checks) (*string, string) {
+	switch {
+	case o.image != "" && len(args) > 0:
+		return nil, c.T("cli.too_many", len(args)+1)
+	case o.image != "":
+		l, err := scanner.LoadFile(o.image)
+		if err != nil {
+			return nil, c.T("cli.read_image", o.image, err)
+		}
+		res, err := (scanner.Decoder{}).Decode(l)
+		checks.Set(verify.StagePicture, err == nil)
+		if err != nil {
+			return nil, ""
+		}
+		return &res.Text, ""
+	case len(args) == 0:
+		return nil, c.T("cli.no_payload")
+	case len(args) > 1:
+		return nil, c.T("cli.too_many", len(args))
+	case args[0] == "-":
+		b, err := io.ReadAll(io.LimitReader(e.Stdin, 1<<20))
+		if err != nil {
+			return nil, c.T("cli.read_stdin", err)
+		}
+		s := strings.TrimSpace(string(b))
+		return &s, ""
+	}
+	s := strings.TrimSpace(args[0])
+	return &s, ""
+}
+
+// buildVerifier assembles the trust set and policy from the flags. On
+// failure it returns nil and a message.
+func buildVerifier(e *Env, c *i18n.Catalog, o *verifyOptions, at time.Time) (*verify.Verifier, string) {
+	vf := &verify.Verifier{}
+	preset := o.policy
+	if o.bundle != "" {
+		b, msg := loadBundleFile(e, c, o, at)
+		if b == nil {
+			return nil, msg
+		}
+		vf.Trust = b
+		vf.Policy = b.Policy()
+	}
+	if len(o.signerCerts) > 0 {
+		var signers verify.Signers
+		for _, s := range o.signerCerts {
+			keys, err := readCertificates(s)
+			if err != nil {
+				return nil, c.T("cli.signer_cert", shorten(s), err)
+			}
+			signers = append(signers, keys...)
+		}
+		if vf.Trust != nil {
+			vf.Trust = union{vf.Trust, signers}
+		} else {
+			vf.Trust = signers
+		}
+	}
+	if vf.Trust == nil {
+		return nil, c.T("cli.no_trust")
+	}
+	if preset == "" && o.bundle == "" {
+		preset = verify.DefaultPreset
+	}
+	if preset != "" {
+		p, err := verify.Preset(preset)
+		if err != nil {
+			return nil, err.Error()
+		}
+		vf.Policy = p
+	}
+	return vf, ""
+}
+
+// union is a trust set made of two: keys from both, revoked in either.
+type union [2]verify.TrustSet
+
+func (u union) Lookup(kid []byte) []*verify.Key {
+	return append(u[0].Lookup(kid), u[1].Lookup(kid)...)
+}
+
+func (u union) Revoked(t verify.HashType, h [16]byte) bool {
+	return u[0].Revoked(t, h) || u[1].Revoked(t, h)
+}
+
+// readCertificates reads DSCs given as a file (PEM with one or more
+// certificates, or DER) or as base64 DER on the command line.
+func readCertificates(s string) ([]*verify.Key, error) {
+	// Base64 DER on the command line first: it cannot be a sensible file
+	// name, and trying it as one fails with "file name too long".
+	data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	if err != nil || len(data) == 0 || data[0] != 0x30 {
+		if data, err = os.ReadFile(s); err != nil {
+			return nil, fmt.Errorf("neither base64 DER nor a readable file: %w", err)
+		}
+	}
+	var ders [][]byte
+	if bytes.Contains(data, []byte("-----BEGIN")) {
+		for {
+			var blk *pem.Block
+			blk, data = pem.Decode(data)
+			if blk == nil {
+				break
+			}
+			if blk.Type == "CERTIFICATE" {
+				ders = append(ders, blk.Bytes)
+			}
+		}
+		if len(ders) == 0 {
+			return nil, errors.New("no CERTIFICATE block in PEM")
+		}
+	} else if der, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(data))); err == nil && len(der) > 0 {
+		ders = append(ders, der) // a file holding base64
+	} else {
+		ders = append(ders, data) // DER
+	}
+	var keys []*verify.Key
+	for _, der := range ders {
+		k, err := verify.KeyFromCertificate(der)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+func shorten(s string) string {
+	if len(s) > 40 {
+		return s[:37] + "..."
+	}
+	return s
+}
+
+// jsonVerdict is the --json output: the verdict, plus the decoded payload
+// when asked for.
+type jsonVerdict struct {
+	*verify.Verdict
+	Decoded any `json:"decoded,omitempty"`
+}
+
+func writeJSON(w io.Writer, vd *verify.Verdict, u *verify.Unverified, decoded bool) {
+	out := jsonVerdict{Verdict: vd}
+	if decoded && u != nil {
+		out.Decoded = u.DCCJSON()
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(out)
+}
