@@ -84,3 +84,27 @@ func TestFixtures(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkVerifyFixture is the kiosk's case: a fixture pass (ES256, a
+// Hangul name) against the signed fixture bundle with its revocation
+// segments and the kr-2021-12 policy.
+func BenchmarkVerifyFixture(b *testing.B) {
+	bd := loadFixtureBundle(b)
+	vf := &verify.Verifier{Trust: bd, Policy: bd.Policy()}
+	for _, name := range []string{"vaccination-valid", "recovery-valid"} {
+		b.Run(name, func(b *testing.B) {
+			text, err := os.ReadFile("../testdata/passes/" + name + ".txt")
+			if err != nil {
+				b.Fatal(err)
+			}
+			payload := strings.TrimSpace(string(text))
+			if vd := vf.Verify(payload, fixtureTime); vd.Status != verify.Valid {
+				b.Fatalf("%s: %v %s", name, vd.Reasons, vd.Detail)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				vf.Verify(payload, fixtureTime)
+			}
+		})
+	}
+}
