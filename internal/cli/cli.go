@@ -4,10 +4,13 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/passgate/passgate/internal/i18n"
@@ -20,11 +23,22 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 	Now            func() time.Time
+	// Ctx ends long-running commands (watch): the process's interrupt
+	// signal in OSEnv; nil means never.
+	Ctx context.Context
+}
+
+func (e *Env) ctx() context.Context {
+	if e.Ctx == nil {
+		return context.Background()
+	}
+	return e.Ctx
 }
 
 // OSEnv is the environment of the running process.
 func OSEnv() *Env {
-	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
+	ctx, _ := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now, Ctx: ctx}
 }
 
 // Exit codes shared by the subcommands.
@@ -41,8 +55,10 @@ type subcommand struct {
 
 func subcommands() map[string]subcommand {
 	return map[string]subcommand{
-		"verify": {"verify a pass offline and print the verdict", Verify},
-		"scan":   {"decode QR codes in image files", Scan},
+		"verify":  {"verify a pass offline and print the verdict", Verify},
+		"scan":    {"decode QR codes in image files", Scan},
+		"devices": {"list cameras and replay sources", Devices},
+		"watch":   {"read QR codes from a camera or a replay and print them", Watch},
 	}
 }
 

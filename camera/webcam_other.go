@@ -1,0 +1,7 @@
+//go:build !(linux && cgo)
+
+package camera
+
+const webcamSupport = false
+
+func rescanWebcams() {}

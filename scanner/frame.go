@@ -1,0 +1,250 @@
+package scanner
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"sync"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// Strategies of the frame decoder, beside those of Decoder.
+const (
+	// Region reads the part of the frame where the last code was found,
+	// with the polarity it had.
+	Region Strategy = "region"
+	// Flipped looks for a light-on-dark code in the full frame's
+	// binarization with black and white swapped: almost free, as the
+	// binarization is shared with Hybrid.
+	Flipped Strategy = "flipped"
+)
+
+// FrameOptions tune a FrameDecoder. The zero value is the default.
+type FrameOptions struct {
+	// Budget is the time a frame may take once it shows a code that did not
+	// read at the first attempt (finder patterns found, data not decoded):
+	// stronger attempts run until it is spent. 0 means 30 ms.
+	Budget time.Duration
+	// Extras are the stronger attempts, in order; nil means
+	// DefaultExtras(). A frame without any sign of a code tries one of
+	// them, taking turns from frame to frame, so every kind of hard code
+	// gets its chance within a few frames while a frame costs little.
+	Extras []Strategy
+	// RegionTTL is how long the region of the last code is tried first;
+	// 0 means 2 s.
+	RegionTTL time.Duration
+}
+
+// DefaultExtras are the stronger attempts of a FrameDecoder, cheapest
+// first: finder search on every third row, a half-size copy (smooths
+// noise and blur), the global-histogram binarizer (low contrast, glare),
+// a real negative (dark-mode screens the flipped attempt misses), and a
+// double-size copy (small, sharp codes).
+func DefaultExtras() []Strategy {
+	return []Strategy{HybridTryHarder, Half, Histogram, Inverted, DoubleHistogram}
+}
+
+// Attempt is one strategy tried on a frame, for benchmarks and logs.
+type Attempt struct {
+	Strategy Strategy
+	Took     time.Duration
+	// Seen: finder patterns were found, whether or not the data decoded.
+	Seen bool
+	OK   bool
+}
+
+// FrameResult is a code read from a frame and how it was read.
+type FrameResult struct {
+	Result
+	Attempts []Attempt
+}
+
+// FrameDecoder reads QR codes in camera frames: a cheap first attempt,
+// then stronger ones within a time budget, and the region of the last
+// code first. Safe for concurrent use.
+type FrameDecoder struct {
+	opts FrameOptions
+
+	mu       sync.Mutex
+	region   image.Rectangle // where the last code was, in frame coordinates
+	regionAt time.Time
+	inverted bool // the last code was light on dark
+	turn     int  // which extra a frame without signs of a code tries
+}
+
+// NewFrameDecoder returns a decoder with the options.
+func NewFrameDecoder(o FrameOptions) *FrameDecoder {
+	if o.Budget <= 0 {
+		o.Budget = 30 * time.Millisecond
+	}
+	if o.Extras == nil {
+		o.Extras = DefaultExtras()
+	}
+	if o.RegionTTL <= 0 {
+		o.RegionTTL = 2 * time.Second
+	}
+	return &FrameDecoder{opts: o}
+}
+
+// Decode reads the code in frame l, taken at time at (which ages the
+// remembered region). The error wraps ErrNotFound when no attempt read a
+// code; the attempts are in the result either way.
+func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
+	start := time.Now()
+	var fr FrameResult
+	if err := l.check(); err != nil {
+		return fr, fmt.Errorf("scanner: decode frame: %w", err)
+	}
+	attempt := func(s Strategy, f func() (Result, bool, error)) bool {
+		t0 := time.Now()
+		r, seen, err := f()
+		a := Attempt{Strategy: s, Took: time.Since(t0), Seen: seen, OK: err == nil}
+		fr.Attempts = append(fr.Attempts, a)
+		if err == nil {
+			fr.Result = r
+			fr.Strategy = s
+		}
+		return err == nil
+	}
+	done := func(inverted bool) (FrameResult, error) {
+		fr.Elapsed = time.Since(start)
+		d.remember(fr.Points, l, at, inverted)
+		return fr, nil
+	}
+
+	d.mu.Lock()
+	region, inv, turn := d.region, d.inverted, d.turn
+	if at.Sub(d.regionAt) > d.opts.RegionTTL {
+		region = image.Rectangle{}
+	}
+	d.turn++
+	d.mu.Unlock()
+
+	if !region.Empty() {
+		if attempt(Region, func() (Result, bool, error) { return readRegion(l, region, inv) }) {
+			return done(inv)
+		}
+	}
+	var m *gozxing.BitMatrix
+	if attempt(Hybrid, func() (Result, bool, error) {
+		var err error
+		if m, err = hybridMatrix(l, false); err != nil {
+			return Result{}, false, err
+		}
+		return readMatrix(m, nil, 1, 0, 0)
+	}) {
+		return done(false)
+	}
+	if m != nil && attempt(Flipped, func() (Result, bool, error) {
+		m.FlipAll()
+		defer m.FlipAll() // back, for the extras that reuse it
+		return readMatrix(m, nil, 1, 0, 0)
+	}) {
+		return done(true)
+	}
+	seen := false
+	for _, a := range fr.Attempts {
+		seen = seen || a.Seen
+	}
+	extras := d.opts.Extras
+	if !seen && len(extras) > 0 {
+		// No sign of a code: one extra, in turn.
+		extras = extras[turn%len(extras) : turn%len(extras)+1]
+	}
+	for _, s := range extras {
+		if seen && time.Since(start) >= d.opts.Budget {
+			break
+		}
+		if attempt(s, func() (Result, bool, error) { return readStrategy(s, l, m) }) {
+			return done(s == Inverted || s == DoubleInverted)
+		}
+	}
+	fr.Elapsed = time.Since(start)
+	return fr, fmt.Errorf("%w in frame (%d attempts)", ErrNotFound, len(fr.Attempts))
+}
+
+// remember keeps the region of a code just read, grown by half its size
+// on every side so a moving phone stays inside it.
+func (d *FrameDecoder) remember(pts []image.Point, l *Luma, at time.Time, inverted bool) {
+	if len(pts) < 3 {
+		return
+	}
+	r := image.Rectangle{Min: pts[0], Max: pts[0]}
+	for _, p := range pts[1:] {
+		r = r.Union(image.Rectangle{Min: p, Max: p.Add(image.Pt(1, 1))})
+	}
+	// The points are module centres of the finder patterns: the code
+	// extends a few modules beyond them, the margin covers that too.
+	gx, gy := r.Dx()/2+8, r.Dy()/2+8
+	r = image.Rect(r.Min.X-gx, r.Min.Y-gy, r.Max.X+gx, r.Max.Y+gy).Intersect(image.Rect(0, 0, l.Width, l.Height))
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if at.Before(d.regionAt) {
+		return // a newer frame already placed it
+	}
+	d.region, d.regionAt, d.inverted = r, at, inverted
+}
+
+// hybridMatrix binarizes l (or its negative) with gozxing's local
+// threshold.
+func hybridMatrix(l *Luma, negative bool) (m *gozxing.BitMatrix, err error) {
+	defer catch(&err)
+	if negative {
+		l = invert(l)
+	}
+	return gozxing.NewHybridBinarizer(source{l}).GetBlackMatrix()
+}
+
+// readRegion reads the part r of l.
+func readRegion(l *Luma, r image.Rectangle, negative bool) (Result, bool, error) {
+	sub := l.sub(r.Min.X, r.Min.Y, r.Dx(), r.Dy())
+	m, err := hybridMatrix(sub, negative)
+	if err != nil {
+		return Result{}, false, err
+	}
+	return readMatrix(m, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}, 1, r.Min.X, r.Min.Y)
+}
+
+// readStrategy runs one of Decoder's strategies on a frame. TRY_HARDER
+// reuses the full frame's binarization m when there is one.
+func readStrategy(s Strategy, l *Luma, m *gozxing.BitMatrix) (Result, bool, error) {
+	if s == HybridTryHarder && m != nil {
+		return readMatrix(m, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}, 1, 0, 0)
+	}
+	r, err := try(s, l)
+	var fe gozxing.FormatException
+	var ce gozxing.ChecksumException
+	return r, err == nil || errors.As(err, &fe) || errors.As(err, &ce), err
+}
+
+// readMatrix finds and decodes a code in a binarized image whose pixels
+// are f times the frame's, offset by (dx, dy). seen tells whether finder
+// patterns were found.
+func readMatrix(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, f float64, dx, dy int) (r Result, seen bool, err error) {
+	defer catch(&err)
+	det, err := detector.NewDetector(m).Detect(hints)
+	if err != nil {
+		return Result{}, false, err
+	}
+	dr, err := decoder.NewDecoder().Decode(det.GetBits(), hints)
+	if err != nil {
+		return Result{}, true, err
+	}
+	r.Text = dr.GetText()
+	for _, p := range det.GetPoints() {
+		r.Points = append(r.Points, image.Pt(int(p.GetX()/f+0.5)+dx, int(p.GetY()/f+0.5)+dy))
+	}
+	return r, true, nil
+}
+
+// catch turns a panic inside gozxing into an error: a malformed frame
+// must cost one attempt, never the kiosk.
+func catch(err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("%w: %v", errPanic, p)
+	}
+}

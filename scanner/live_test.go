@@ -1,0 +1,133 @@
+package scanner_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/passgate/passgate/internal/issue"
+	"github.com/passgate/passgate/scanner"
+)
+
+// frameWithCode draws the fixture pass's QR code (scale px a module) at
+// (x, y) on a mid-grey 1280x720 frame, light on dark when negative.
+func frameWithCode(t testing.TB, text string, scale, x, y int, negative bool) *scanner.Luma {
+	t.Helper()
+	img, err := issue.QR(text, scale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := scanner.NewLuma(1280, 720)
+	for i := range l.Pix {
+		l.Pix[i] = 110
+	}
+	b := img.Bounds()
+	for r := 0; r < b.Dy() && y+r < l.Height; r++ {
+		for c := 0; c < b.Dx() && x+c < l.Width; c++ {
+			v := img.Pix[r*img.Stride+c]
+			if negative {
+				v = 255 - v
+			}
+			l.Pix[(y+r)*l.Stride+x+c] = v/2 + 50 // a screen: grey, not paper white
+		}
+	}
+	return l
+}
+
+func fixtureText(t testing.TB) string {
+	b, err := os.ReadFile("../testdata/passes/vaccination-valid.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func TestFrameDecoder(t *testing.T) {
+	text := fixtureText(t)
+	d := scanner.NewFrameDecoder(scanner.FrameOptions{})
+	at := time.Date(2021, 12, 13, 12, 0, 0, 0, time.UTC)
+	r, err := d.Decode(frameWithCode(t, text, 3, 500, 150, false), at)
+	if err != nil || r.Text != text || r.Strategy != scanner.Hybrid {
+		t.Fatalf("plain: %v %s %v", err, r.Strategy, r.Attempts)
+	}
+	// The next frame tries the region first.
+	r, err = d.Decode(frameWithCode(t, text, 3, 520, 160, false), at.Add(100*time.Millisecond))
+	if err != nil || r.Strategy != scanner.Region {
+		t.Fatalf("second frame: %v %s %v", err, r.Strategy, r.Attempts)
+	}
+	// A dark-mode screen elsewhere, after the region expired.
+	r, err = d.Decode(frameWithCode(t, text, 3, 100, 100, true), at.Add(time.Minute))
+	if err != nil || r.Text != text || (r.Strategy != scanner.Flipped && r.Strategy != scanner.Inverted) {
+		t.Fatalf("dark mode: %v %s %v", err, r.Strategy, r.Attempts)
+	}
+	// A frame without a code: not found, with its attempts listed.
+	r, err = d.Decode(scanner.NewLuma(1280, 720), at.Add(2*time.Minute))
+	if err == nil || len(r.Attempts) < 2 {
+		t.Fatalf("empty frame: %v %v", err, r.Attempts)
+	}
+	// A broken plane is an error, not a panic.
+	if _, err := d.Decode(&scanner.Luma{Pix: make([]byte, 10), Width: 100, Height: 100, Stride: 100}, at); err == nil {
+		t.Fatal("short plane accepted")
+	}
+}
+
+// TestLive offers frames faster than they decode: the latest wins, the
+// code held in view is reported once, a second code is reported too.
+func TestLive(t *testing.T) {
+	text := fixtureText(t)
+	b, err := os.ReadFile("../testdata/passes/test-pcr-valid.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := strings.TrimSpace(string(b))
+	frames := []*scanner.Luma{frameWithCode(t, text, 3, 400, 100, false), frameWithCode(t, other, 3, 300, 200, false)}
+	lv := scanner.NewLive(scanner.LiveOptions{Workers: 2})
+	ctx, cancel := context.WithCancel(context.Background())
+	var mu sync.Mutex
+	var got []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		lv.Run(ctx, func(s scanner.Scan) {
+			mu.Lock()
+			defer mu.Unlock()
+			got = append(got, s.Text)
+			if len(s.Attempts) == 0 || s.Seq == 0 {
+				t.Errorf("scan without attempts or frame number: %+v", s)
+			}
+		})
+	}()
+	var released sync.WaitGroup
+	start := time.Now()
+	seq := uint64(0)
+	offer := func(f *scanner.Luma) {
+		seq++
+		released.Add(1)
+		lv.Offer(f, seq, time.Now(), released.Done)
+	}
+	for _, f := range frames {
+		for range 30 {
+			offer(f) // a burst, faster than any decode: frames get replaced
+		}
+		for range 10 {
+			time.Sleep(20 * time.Millisecond)
+			offer(f) // the code stays in view: seen again, not reported again
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	released.Wait() // every frame handed back
+	st := lv.Stats()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || got[0] != text || got[1] != other {
+		t.Fatalf("reported %d codes %q", len(got), got)
+	}
+	if st.Offered != 80 || st.Replaced == 0 || st.Decoded+st.Replaced > st.Offered || st.Duplicates == 0 {
+		t.Fatalf("stats %+v after %v", st, time.Since(start))
+	}
+}
