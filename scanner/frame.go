@@ -190,13 +190,10 @@ func (d *FrameDecoder) remember(pts []image.Point, l *Luma, at time.Time, invert
 }
 
 // hybridMatrix binarizes l (or its negative) with gozxing's local
-// threshold.
+// threshold, computed by hybrid.
 func hybridMatrix(l *Luma, negative bool) (m *gozxing.BitMatrix, err error) {
 	defer catch(&err)
-	if negative {
-		l = invert(l)
-	}
-	return gozxing.NewHybridBinarizer(source{l}).GetBlackMatrix()
+	return hybrid(l, negative)
 }
 
 // readRegion reads the part r of l.

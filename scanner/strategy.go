@@ -6,7 +6,6 @@ import (
 	"image"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 // Strategy names one way of looking for a code. The names are stable and may
@@ -171,24 +170,27 @@ func read(img *Luma, n int, f float64, rc recipe) (r Result, err error) {
 	if rc.pure {
 		hints[gozxing.DecodeHintType_PURE_BARCODE] = true
 	}
-	var bin gozxing.Binarizer
+	var m *gozxing.BitMatrix
 	if rc.global {
-		bin = gozxing.NewGlobalHistgramBinarizer(source{img})
+		m, err = gozxing.NewGlobalHistgramBinarizer(source{img}).GetBlackMatrix()
 	} else {
-		bin = gozxing.NewHybridBinarizer(source{img})
+		m, err = hybrid(img, false)
 	}
-	bmp, err := gozxing.NewBinaryBitmap(bin)
 	if err != nil {
 		return Result{}, err
 	}
-	// A reader per call: it is cheap, and keeps Decoder free of shared state.
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
+	var res Result
+	if rc.pure {
+		res, err = readPure(m, img, hints)
+	} else {
+		res, _, err = readMatrix(m, hints, 1, 0, 0)
+	}
 	if err != nil {
 		return Result{}, err
 	}
-	r.Text = res.GetText()
-	for _, p := range res.GetResultPoints() {
-		x, y := p.GetX(), p.GetY()
+	r.Text = res.Text
+	for _, p := range res.Points {
+		x, y := float64(p.X), float64(p.Y)
 		switch n { // undo the turn; Rotate90 sends (x, y) to (h-y, x)
 		case 1:
 			x, y = y, h-x
