@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
@@ -21,6 +22,11 @@ const (
 	// binarization with black and white swapped: almost free, as the
 	// binarization is shared with Hybrid.
 	Flipped Strategy = "flipped"
+	// Zoom reads the area of a code whose finder patterns were found but
+	// whose data did not decode, at twice the size.
+	Zoom Strategy = "zoom"
+	// ZoomInverted is Zoom for a light-on-dark code.
+	ZoomInverted Strategy = "zoom-inverted"
 )
 
 // FrameOptions tune a FrameDecoder. The zero value is the default.
@@ -99,10 +105,10 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	if err := l.check(); err != nil {
 		return fr, fmt.Errorf("scanner: decode frame: %w", err)
 	}
-	attempt := func(s Strategy, f func() (Result, bool, error)) bool {
+	attempt := func(s Strategy, f func() (Result, *finders, error)) bool {
 		t0 := time.Now()
-		r, seen, err := f()
-		a := Attempt{Strategy: s, Took: time.Since(t0), Seen: seen, OK: err == nil}
+		r, fp, err := f()
+		a := Attempt{Strategy: s, Took: time.Since(t0), Seen: fp != nil, OK: err == nil}
 		fr.Attempts = append(fr.Attempts, a)
 		if err == nil {
 			fr.Result = r
@@ -124,26 +130,51 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	d.turn++
 	d.mu.Unlock()
 
+	// zoomOn reads the code whose finder patterns were found but whose
+	// data did not decode, in a copy of its area at twice the size: the
+	// sampling grid then lands inside modules of 2-3 pixels.
+	zoomOn := func(fp *finders, negative bool) bool {
+		if fp == nil {
+			return false
+		}
+		s := Zoom
+		if negative {
+			s = ZoomInverted
+		}
+		return attempt(s, func() (Result, *finders, error) { return zoom(l, fp, negative) })
+	}
+
 	if !region.Empty() {
-		if attempt(Region, func() (Result, bool, error) { return readRegion(l, region, inv) }) {
+		var fp *finders
+		if attempt(Region, func() (Result, *finders, error) {
+			r, f, err := readRegion(l, region, inv)
+			fp = f
+			return r, f, err
+		}) || zoomOn(fp, inv) {
 			return done(inv)
 		}
 	}
 	var m *gozxing.BitMatrix
-	if attempt(Hybrid, func() (Result, bool, error) {
+	var fp *finders
+	if attempt(Hybrid, func() (Result, *finders, error) {
 		var err error
 		if m, err = hybridMatrix(l, false); err != nil {
-			return Result{}, false, err
+			return Result{}, nil, err
 		}
-		return readMatrix(m, nil, 1, 0, 0)
-	}) {
+		r, f, err := readMatrix(m, nil, 1, 0, 0)
+		fp = f
+		return r, f, err
+	}) || zoomOn(fp, false) {
 		return done(false)
 	}
-	if m != nil && attempt(Flipped, func() (Result, bool, error) {
+	fp = nil
+	if m != nil && attempt(Flipped, func() (Result, *finders, error) {
 		m.FlipAll()
 		defer m.FlipAll() // back, for the extras that reuse it
-		return readMatrix(m, nil, 1, 0, 0)
-	}) {
+		r, f, err := readMatrix(m, nil, 1, 0, 0)
+		fp = f
+		return r, f, err
+	}) || zoomOn(fp, true) {
 		return done(true)
 	}
 	seen := false
@@ -159,7 +190,7 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 		if seen && time.Since(start) >= d.opts.Budget {
 			break
 		}
-		if attempt(s, func() (Result, bool, error) { return readStrategy(s, l, m) }) {
+		if attempt(s, func() (Result, *finders, error) { return readStrategy(s, l, m) }) {
 			return done(s == Inverted || s == DoubleInverted)
 		}
 	}
@@ -197,45 +228,106 @@ func hybridMatrix(l *Luma, negative bool) (m *gozxing.BitMatrix, err error) {
 }
 
 // readRegion reads the part r of l.
-func readRegion(l *Luma, r image.Rectangle, negative bool) (Result, bool, error) {
+func readRegion(l *Luma, r image.Rectangle, negative bool) (Result, *finders, error) {
 	sub := l.sub(r.Min.X, r.Min.Y, r.Dx(), r.Dy())
 	m, err := hybridMatrix(sub, negative)
 	if err != nil {
-		return Result{}, false, err
+		return Result{}, nil, err
 	}
-	return readMatrix(m, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}, 1, r.Min.X, r.Min.Y)
+	return readMatrix(m, tryHarder, 1, r.Min.X, r.Min.Y)
+}
+
+var tryHarder = map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
+
+// zoom reads the code around the finder patterns fp in a copy of its
+// area at twice the size.
+func zoom(l *Luma, fp *finders, negative bool) (Result, *finders, error) {
+	r := fp.area().Intersect(image.Rect(0, 0, l.Width, l.Height))
+	if r.Dx() < 21 || r.Dy() < 21 || r.Dx()*r.Dy() > 1500*1500 {
+		return Result{}, nil, errSkipped
+	}
+	big := l.sub(r.Min.X, r.Min.Y, r.Dx(), r.Dy()).double()
+	m, err := hybridMatrix(big, negative)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	return readMatrix(m, tryHarder, 2, r.Min.X, r.Min.Y)
 }
 
 // readStrategy runs one of Decoder's strategies on a frame. TRY_HARDER
 // reuses the full frame's binarization m when there is one.
-func readStrategy(s Strategy, l *Luma, m *gozxing.BitMatrix) (Result, bool, error) {
+func readStrategy(s Strategy, l *Luma, m *gozxing.BitMatrix) (Result, *finders, error) {
 	if s == HybridTryHarder && m != nil {
-		return readMatrix(m, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}, 1, 0, 0)
+		return readMatrix(m, tryHarder, 1, 0, 0)
 	}
 	r, err := try(s, l)
 	var fe gozxing.FormatException
 	var ce gozxing.ChecksumException
-	return r, err == nil || errors.As(err, &fe) || errors.As(err, &ce), err
+	var fp *finders
+	if err == nil || errors.As(err, &fe) || errors.As(err, &ce) {
+		fp = &finders{} // seen, position unknown
+	}
+	return r, fp, err
+}
+
+// finders are the three finder pattern centres of a code, in frame
+// coordinates, and its module size in pixels.
+type finders struct {
+	tl, tr, bl [2]float64
+	module     float64
+}
+
+// area is the code's bounding box with a margin: the centres are 3.5
+// modules inside the code's corners; the fourth corner is taken as the
+// parallelogram's.
+func (f *finders) area() image.Rectangle {
+	br := [2]float64{f.tr[0] + f.bl[0] - f.tl[0], f.tr[1] + f.bl[1] - f.tl[1]}
+	x0, y0 := f.tl[0], f.tl[1]
+	x1, y1 := x0, y0
+	for _, p := range [][2]float64{f.tr, f.bl, br} {
+		x0, y0, x1, y1 = min(x0, p[0]), min(y0, p[1]), max(x1, p[0]), max(y1, p[1])
+	}
+	// Tilt makes the far corner's estimate short: a generous margin.
+	g := 6 * f.module
+	return image.Rect(int(x0-g), int(y0-g), int(x1+g+1), int(y1+g+1))
 }
 
 // readMatrix finds and decodes a code in a binarized image whose pixels
-// are f times the frame's, offset by (dx, dy). seen tells whether finder
-// patterns were found.
-func readMatrix(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, f float64, dx, dy int) (r Result, seen bool, err error) {
+// are f times the frame's, offset by (dx, dy). The finder patterns it
+// found come back even when the data did not decode.
+func readMatrix(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, f float64, dx, dy int) (r Result, fp *finders, err error) {
 	defer catch(&err)
-	det, err := detector.NewDetector(m).Detect(hints)
+	info, err := findFinders(m, hints)
 	if err != nil {
-		return Result{}, false, err
+		return Result{}, nil, err
 	}
-	dr, err := decoder.NewDecoder().Decode(det.GetBits(), hints)
+	at := func(p *detector.FinderPattern) [2]float64 {
+		return [2]float64{p.GetX()/f + float64(dx), p.GetY()/f + float64(dy)}
+	}
+	fp = &finders{tl: at(info.GetTopLeft()), tr: at(info.GetTopRight()), bl: at(info.GetBottomLeft()),
+		module: info.GetTopLeft().GetEstimatedModuleSize() / f}
+	var dr *common.DecoderResult
+	points := []gozxing.ResultPoint{info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()}
+	det, err := detector.NewDetector(m).ProcessFinderPatternInfo(info)
+	if err == nil {
+		points = det.GetPoints()
+		dr, err = decoder.NewDecoder().Decode(det.GetBits(), hints)
+	}
 	if err != nil {
-		return Result{}, true, err
+		// One transform for the whole symbol did not fit: one per cell of
+		// its alignment patterns.
+		if dl, lerr := readLocal(m, info, hints); lerr == nil {
+			dr, err = dl, nil
+		}
+	}
+	if err != nil {
+		return Result{}, fp, err
 	}
 	r.Text = dr.GetText()
-	for _, p := range det.GetPoints() {
+	for _, p := range points {
 		r.Points = append(r.Points, image.Pt(int(p.GetX()/f+0.5)+dx, int(p.GetY()/f+0.5)+dy))
 	}
-	return r, true, nil
+	return r, fp, nil
 }
 
 // catch turns a panic inside gozxing into an error: a malformed frame

@@ -1,0 +1,235 @@
+package scanner
+
+import (
+	"errors"
+	"math"
+	"sort"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// errNoGrid: the code is too small for a local grid (under version 7
+// there is at most one alignment pattern, which gozxing already uses).
+var errNoGrid = errors.New("no alignment grid")
+
+// sampleLocal samples a code of a tilted or curved screen more exactly than
+// gozxing does. gozxing maps the whole symbol with one perspective
+// transform through the three finder patterns and one alignment pattern;
+// on a large symbol (a pass is version 10 to 20) seen at an angle the
+// modules in the middle then drift off the grid. Here every alignment
+// pattern of the version is located near where the global transform puts
+// it (and where its found neighbours say it is), and each cell between
+// four of them is sampled with its own transform. dimension is gozxing's
+// estimate of the symbol size, which the caller may vary by ±4.
+func sampleLocal(m *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, module float64, dimension int) (*gozxing.BitMatrix, error) {
+	ver, err := decoder.Version_GetProvisionalVersionForDimension(dimension)
+	if err != nil {
+		return nil, err
+	}
+	centers := ver.GetAlignmentPatternCenters()
+	n := len(centers)
+	if n < 3 {
+		return nil, errNoGrid
+	}
+	w, h := m.GetWidth(), m.GetHeight()
+	// The global transform, module coordinates to image, through the
+	// finder centres and the alignment pattern nearest the fourth corner,
+	// looked for where gozxing looks (3 modules in from the corner of the
+	// parallelogram), in growing windows.
+	between := float64(dimension - 7)
+	brx, bry := tr.GetX()-tl.GetX()+bl.GetX(), tr.GetY()-tl.GetY()+bl.GetY()
+	corr := 1 - 3/between
+	ex, ey := tl.GetX()+corr*(brx-tl.GetX()), tl.GetY()+corr*(bry-tl.GetY())
+	var corner *detector.AlignmentPattern
+	for allow := 4.0; allow <= 16 && corner == nil; allow *= 2 {
+		r := allow * module
+		x0, y0 := max(0, int(ex-r)), max(0, int(ey-r))
+		x1, y1 := min(w-1, int(ex+r)), min(h-1, int(ey+r))
+		if float64(x1-x0) < 3*module || float64(y1-y0) < 3*module {
+			break
+		}
+		corner, _ = detector.NewAlignmentPatternFinder(m, x0, y0, x1-x0, y1-y0, module, nil).Find()
+	}
+	global := detector.Detector_createTransform(tl, tr, bl, corner, dimension)
+	at := func(t *common.PerspectiveTransform, x, y float64) (float64, float64) {
+		p := []float64{x, y}
+		t.TransformPoints(p)
+		return p[0], p[1]
+	}
+	type node struct {
+		x, y  float64
+		found bool
+	}
+	nodes := make([][]node, n) // nodes[i][j]: centre of the pattern at column centers[i], row centers[j]
+	for i := range nodes {
+		nodes[i] = make([]node, n)
+	}
+	for s := 0; s <= 2*(n-1); s++ { // by anti-diagonals, so neighbours come first
+		for i := max(0, s-(n-1)); i <= min(s, n-1); i++ {
+			j := s - i
+			mx, my := float64(centers[i])+0.5, float64(centers[j])+0.5
+			ex, ey := at(global, mx, my)
+			switch {
+			case i > 0 && j > 0 && nodes[i-1][j].found && nodes[i][j-1].found && nodes[i-1][j-1].found:
+				ex = nodes[i-1][j].x + nodes[i][j-1].x - nodes[i-1][j-1].x
+				ey = nodes[i-1][j].y + nodes[i][j-1].y - nodes[i-1][j-1].y
+			}
+			nodes[i][j] = node{x: ex, y: ey}
+			corner := (i == 0 && j == 0) || (i == n-1 && j == 0) || (i == 0 && j == n-1)
+			if corner {
+				continue // inside a finder pattern: no alignment pattern
+			}
+			r := int(math.Ceil(3 * module))
+			x0, y0 := max(0, int(ex)-r), max(0, int(ey)-r)
+			x1, y1 := min(w-1, int(ex)+r), min(h-1, int(ey)+r)
+			if float64(x1-x0) < 3*module || float64(y1-y0) < 3*module {
+				continue
+			}
+			ap, err := detector.NewAlignmentPatternFinder(m, x0, y0, x1-x0, y1-y0, module, nil).Find()
+			if err != nil {
+				continue
+			}
+			nodes[i][j] = node{x: ap.GetX(), y: ap.GetY(), found: true}
+		}
+	}
+	bits, err := gozxing.NewBitMatrix(dimension, dimension)
+	if err != nil {
+		return nil, err
+	}
+	for a := 0; a < n-1; a++ {
+		for b := 0; b < n-1; b++ {
+			c0, c1 := float64(centers[a])+0.5, float64(centers[a+1])+0.5
+			r0, r1 := float64(centers[b])+0.5, float64(centers[b+1])+0.5
+			t := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
+				c0, r0, c1, r0, c1, r1, c0, r1,
+				nodes[a][b].x, nodes[a][b].y, nodes[a+1][b].x, nodes[a+1][b].y,
+				nodes[a+1][b+1].x, nodes[a+1][b+1].y, nodes[a][b+1].x, nodes[a][b+1].y)
+			// The cell's modules; the outer cells take the margins too.
+			xs, xe := centers[a], centers[a+1]
+			ys, ye := centers[b], centers[b+1]
+			if a == 0 {
+				xs = 0
+			}
+			if a == n-2 {
+				xe = dimension
+			}
+			if b == 0 {
+				ys = 0
+			}
+			if b == n-2 {
+				ye = dimension
+			}
+			for y := ys; y < ye; y++ {
+				for x := xs; x < xe; x++ {
+					px, py := at(t, float64(x)+0.5, float64(y)+0.5)
+					ix, iy := int(px), int(py)
+					if ix < 0 || iy < 0 || ix >= w || iy >= h {
+						continue // outside the image: a white module, let error correction cope
+					}
+					if m.Get(ix, iy) {
+						bits.Set(x, y)
+					}
+				}
+			}
+		}
+	}
+	return bits, nil
+}
+
+// readLocal decodes a code whose finder patterns info gozxing found but
+// could not read, by local sampling at gozxing's dimension and at the
+// neighbouring ones (perspective makes the estimate wrong by one version).
+func readLocal(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map[gozxing.DecodeHintType]any) (*common.DecoderResult, error) {
+	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	module := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
+	if module < 1 {
+		return nil, errNoGrid
+	}
+	// gozxing's estimate: the mean finder distance over the module size.
+	d := (dist(tl, tr) + dist(tl, bl)) / 2 / module
+	// The sizes a symbol can have (4v+17 modules), nearest the estimate
+	// first: at 2-5 pixels a module, and tilted, the finder patterns'
+	// module size is off by up to a quarter, and the estimate with it.
+	est := d + 7
+	var dims []int
+	for v := 7; v <= 40; v++ {
+		if dd := 4*v + 17; math.Abs(float64(dd)-est) <= 0.3*est {
+			dims = append(dims, dd)
+		}
+	}
+	sort.Slice(dims, func(i, j int) bool { return math.Abs(float64(dims[i])-est) < math.Abs(float64(dims[j])-est) })
+	var last error = errNoGrid
+	for _, dd := range dims {
+		bits, err := sampleLocal(m, tl, tr, bl, module, dd)
+		if err != nil {
+			last = err
+			continue
+		}
+		dr, err := decoder.NewDecoder().Decode(bits, hints)
+		if err == nil {
+			return dr, nil
+		}
+		last = err
+	}
+	return nil, last
+}
+
+func dist(a, b gozxing.ResultPoint) float64 {
+	return math.Hypot(a.GetX()-b.GetX(), a.GetY()-b.GetY())
+}
+
+// findFinders is gozxing's finder search, with a second chance for a
+// tilted code: gozxing drops any three patterns whose module sizes differ
+// by more than 1.4 times, which a screen tilted by 30° exceeds (its near
+// corner is larger than its far one). Then the candidates gozxing found
+// are chosen from again, allowing twice the size, by gozxing's measure of
+// how near they are to an isosceles right triangle.
+func findFinders(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (*detector.FinderPatternInfo, error) {
+	f := detector.NewFinderPatternFinder(m, nil)
+	info, err := f.Find(hints)
+	if err == nil {
+		return info, nil
+	}
+	cs := f.GetPossibleCenters()
+	if len(cs) < 3 || len(cs) > 40 {
+		return nil, err
+	}
+	best, bestD := [3]*detector.FinderPattern{}, math.MaxFloat64
+	sq := func(a, b *detector.FinderPattern) float64 {
+		dx, dy := a.GetX()-b.GetX(), a.GetY()-b.GetY()
+		return dx*dx + dy*dy
+	}
+	for i := range cs {
+		for j := i + 1; j < len(cs); j++ {
+			for k := j + 1; k < len(cs); k++ {
+				lo := min(cs[i].GetEstimatedModuleSize(), cs[j].GetEstimatedModuleSize(), cs[k].GetEstimatedModuleSize())
+				hi := max(cs[i].GetEstimatedModuleSize(), cs[j].GetEstimatedModuleSize(), cs[k].GetEstimatedModuleSize())
+				if hi > 2*lo {
+					continue
+				}
+				s := []float64{sq(cs[i], cs[j]), sq(cs[j], cs[k]), sq(cs[i], cs[k])}
+				a, b, c := s[0], s[1], s[2]
+				if a > b {
+					a, b = b, a
+				}
+				if b > c {
+					b, c = c, b
+				}
+				if a > b {
+					a, b = b, a
+				}
+				if d := math.Abs(c-2*b) + math.Abs(c-2*a); d < bestD && d < 0.5*c {
+					best, bestD = [3]*detector.FinderPattern{cs[i], cs[j], cs[k]}, d
+				}
+			}
+		}
+	}
+	if best[0] == nil {
+		return nil, err
+	}
+	bl, tl, tr := gozxing.ResultPoint_OrderBestPatterns(best[0], best[1], best[2])
+	return detector.NewFinderPatternInfo(bl.(*detector.FinderPattern), tl.(*detector.FinderPattern), tr.(*detector.FinderPattern)), nil
+}
