@@ -43,6 +43,10 @@ type FrameOptions struct {
 	// RegionTTL is how long the region of the last code is tried first;
 	// 0 means 2 s.
 	RegionTTL time.Duration
+	// IdleEvery: a frame without any sign of a code tries an extra only
+	// one frame in IdleEvery, so an empty scene costs little on average;
+	// 0 means 2.
+	IdleEvery int
 }
 
 // DefaultExtras are the stronger attempts of a FrameDecoder, cheapest
@@ -92,6 +96,9 @@ func NewFrameDecoder(o FrameOptions) *FrameDecoder {
 	}
 	if o.RegionTTL <= 0 {
 		o.RegionTTL = 2 * time.Second
+	}
+	if o.IdleEvery <= 0 {
+		o.IdleEvery = 2
 	}
 	return &FrameDecoder{opts: o}
 }
@@ -183,8 +190,12 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	}
 	extras := d.opts.Extras
 	if !seen && len(extras) > 0 {
-		// No sign of a code: one extra, in turn.
-		extras = extras[turn%len(extras) : turn%len(extras)+1]
+		// No sign of a code: one extra, in turn, one frame in IdleEvery.
+		k := turn / d.opts.IdleEvery % len(extras)
+		extras = extras[k : k+1]
+		if turn%d.opts.IdleEvery != 0 {
+			extras = nil
+		}
 	}
 	for _, s := range extras {
 		if seen && time.Since(start) >= d.opts.Budget {

@@ -52,7 +52,7 @@ const (
 // official DCC test image at every quarter turn. The result is a new slice
 // the caller may modify.
 func DefaultStrategies() []Strategy {
-	return []Strategy{Hybrid, HybridTryHarder, Histogram, Inverted, Rotated,
+	return []Strategy{Hybrid, Zoom, HybridTryHarder, Histogram, Inverted, Rotated,
 		Half, HalfHistogram, Quarter, DoubleHistogram, DoubleInverted}
 }
 
@@ -79,6 +79,7 @@ var recipes = map[Strategy]recipe{
 	DoubleHistogram: {scale: 2, global: true, harder: true},
 	DoubleInverted:  {scale: 2, invert: true, harder: true},
 	Pure:            {scale: 1, global: true, pure: true},
+	Zoom:            {scale: 2},
 }
 
 // minSkipHeight is the height from which TRY_HARDER changes anything:
@@ -114,6 +115,9 @@ func try(s Strategy, l *Luma) (Result, error) {
 		return Result{}, errSkipped // large enough already, and 4× the work
 	case rc.scale < 0 && min(l.Width, l.Height) < 21*-rc.scale:
 		return Result{}, errSkipped // a version 1 code would lose its modules
+	}
+	if s == Zoom {
+		return tryZoom(l)
 	}
 	img := l
 	if rc.invert {
@@ -202,4 +206,19 @@ func read(img *Luma, n int, f float64, rc recipe) (r Result, err error) {
 		r.Points = append(r.Points, image.Pt(int(x/f+0.5), int(y/f+0.5)))
 	}
 	return r, nil
+}
+
+// tryZoom finds the finder patterns of l and, when the code did not read,
+// reads its area at twice the size.
+func tryZoom(l *Luma) (Result, error) {
+	m, err := hybridMatrix(l, false)
+	if err != nil {
+		return Result{}, err
+	}
+	r, fp, err := readMatrix(m, tryHarder, 1, 0, 0)
+	if err == nil || fp == nil {
+		return r, err
+	}
+	r, _, err = zoom(l, fp, false)
+	return r, err
 }

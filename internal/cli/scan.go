@@ -37,6 +37,8 @@ func Scan(e *Env, args []string) int {
 			code = ExitNotValid
 		}
 		switch {
+		case *asJSON && err != nil && ms >= 0:
+			_ = enc.Encode(map[string]any{"file": file, "ok": false, "error": err.Error(), "ms": ms})
 		case *asJSON && err != nil:
 			_ = enc.Encode(map[string]any{"file": file, "ok": false, "error": err.Error()})
 		case *asJSON:
@@ -50,10 +52,12 @@ func Scan(e *Env, args []string) int {
 	return code
 }
 
+// scanFile loads a file and decodes it repeat times; the median time is
+// reported whether or not a code was read (-1 when the file did not load).
 func scanFile(file string, repeat int) (scanner.Result, float64, error) {
 	l, err := scanner.LoadFile(file)
 	if err != nil {
-		return scanner.Result{}, 0, err
+		return scanner.Result{}, -1, err
 	}
 	var (
 		res   scanner.Result
@@ -64,10 +68,7 @@ func scanFile(file string, repeat int) (scanner.Result, float64, error) {
 		start := time.Now()
 		res, err = dec.Decode(l)
 		times = append(times, time.Since(start))
-		if err != nil {
-			return res, 0, err
-		}
 	}
 	slices.Sort(times)
-	return res, float64(times[len(times)/2].Microseconds()) / 1000, nil
+	return res, float64(times[len(times)/2].Microseconds()) / 1000, err
 }
