@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"slices"
 	"time"
 )
 
@@ -57,6 +58,26 @@ func (d Decoder) Decode(l *Luma) (Result, error) {
 	strategies := d.Strategies
 	if len(strategies) == 0 {
 		strategies = DefaultStrategies()
+		if l.Width*l.Height >= frameArea {
+			// A camera-sized picture: the frame decoder's attempts first.
+			// With no sign of a code in them, only the global threshold, a
+			// half-size copy and a quarter turn (gozxing looks for finder
+			// patterns along rows, and finds some codes only across them)
+			// are still worth their time on a picture this large.
+			fr, err := NewFrameDecoder(FrameOptions{}).Decode(l, time.Time{})
+			if err == nil {
+				fr.Result.Elapsed = time.Since(start)
+				return fr.Result, nil
+			}
+			seen := false
+			for _, a := range fr.Attempts {
+				seen = seen || a.Seen
+			}
+			strategies = slices.DeleteFunc(strategies, func(s Strategy) bool {
+				cheap := s == Histogram || s == Half || s == Rotated
+				return (!seen && !cheap) || slices.ContainsFunc(fr.Attempts, func(a Attempt) bool { return a.Strategy == s })
+			})
+		}
 	}
 	if d.PureBarcode {
 		strategies = append([]Strategy{Pure}, strategies...)
@@ -82,6 +103,10 @@ func (d Decoder) Decode(l *Luma) (Result, error) {
 	}
 	return Result{Elapsed: time.Since(start)}, fmt.Errorf("%w (last tried %s: %v)", ErrNotFound, lastStrategy, last)
 }
+
+// frameArea is the size from which Decoder treats a picture as a camera
+// frame: 640×480.
+const frameArea = 640 * 480
 
 // check rejects planes that would make gozxing index out of range.
 func (l *Luma) check() error {

@@ -1,0 +1,260 @@
+// Command topgm prepares the image sets of bench/scanpeers: it loads every
+// image once with scanner.LoadFile, turns it, and writes it as an 8-bit
+// binary PGM (P5), so that every reader in the comparison decodes the same
+// grey pixels. It writes OUT/<set>.list (the PGM files, one a line) and
+// OUT/manifest.jsonl (set, rotation, PGM file, source, expected text).
+//
+// It must not decode anything: the readers are what is being measured.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/passgate/passgate/scanner"
+)
+
+// entry is one line of the manifest.
+type entry struct {
+	Set  string `json:"set"`
+	Rot  int    `json:"rot"`
+	File string `json:"file"` // the PGM, as the readers are given it
+	Src  string `json:"src"`  // the original image, for people reading a result
+	Want string `json:"want"` // "" for a frame with no code
+}
+
+// image is a source image before rotation.
+type image struct {
+	src, name, want string
+	luma            *scanner.Luma
+}
+
+var rotations = []struct {
+	deg  int
+	turn func(*scanner.Luma) *scanner.Luma
+}{
+	{0, func(l *scanner.Luma) *scanner.Luma { return l }},
+	{90, (*scanner.Luma).Rotate90},
+	{180, (*scanner.Luma).Rotate180},
+	{270, (*scanner.Luma).Rotate270},
+}
+
+func main() {
+	shared := flag.String("shared", "", "the shared folder (holds testdata/)")
+	out := flag.String("out", "", "output folder for the PGM files and the manifest")
+	frames := flag.String("frames", "", "a generated frame corpus (PNGs and expected.json); empty to skip")
+	flag.Parse()
+	if *shared == "" || *out == "" {
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err := run(*shared, *out, *frames); err != nil {
+		fmt.Fprintln(os.Stderr, "topgm:", err)
+		os.Exit(1)
+	}
+}
+
+func run(shared, out, frames string) error {
+	out, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(out); err != nil {
+		return fmt.Errorf("clear %s: %w", out, err)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	man, err := os.Create(filepath.Join(out, "manifest.jsonl"))
+	if err != nil {
+		return err
+	}
+	defer man.Close()
+	enc := json.NewEncoder(man)
+	enc.SetEscapeHTML(false)
+
+	type set struct {
+		name string
+		turn bool // decode at the four rotations
+		load func() ([]image, error)
+	}
+	sets := []set{
+		{"blackbox", true, func() ([]image, error) { return blackbox(filepath.Join(shared, "testdata", "qr-blackbox")) }},
+		{"dcc", true, func() ([]image, error) { return dcc(filepath.Join(shared, "testdata", "dgc-testdata")) }},
+	}
+	if frames != "" {
+		sets = append(sets, set{"frames", false, func() ([]image, error) { return frameSet(frames) }})
+	}
+	for _, s := range sets {
+		imgs, err := s.load()
+		if err != nil {
+			return fmt.Errorf("set %s: %w", s.name, err)
+		}
+		if len(imgs) == 0 {
+			return fmt.Errorf("set %s: no images", s.name)
+		}
+		list, err := os.Create(filepath.Join(out, s.name+".list"))
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, r := range rotations {
+			if r.deg != 0 && !s.turn {
+				continue
+			}
+			for _, im := range imgs {
+				pgm := filepath.Join(out, s.name, fmt.Sprintf("r%d", r.deg), im.name+".pgm")
+				if err := writePGM(pgm, r.turn(im.luma)); err != nil {
+					list.Close()
+					return err
+				}
+				fmt.Fprintln(list, pgm)
+				if err := enc.Encode(entry{s.name, r.deg, pgm, im.src, im.want}); err != nil {
+					list.Close()
+					return err
+				}
+				n++
+			}
+		}
+		if err := list.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "topgm: %s: %d images, %d PGM files\n", s.name, len(imgs), n)
+	}
+	return man.Close()
+}
+
+// blackbox loads qrcode-2 and qrcode-6 as scanner/blackbox_test.go does.
+func blackbox(root string) ([]image, error) {
+	var out []image
+	for _, set := range []string{"qrcode-2", "qrcode-6"} {
+		ents, err := os.ReadDir(filepath.Join(root, set))
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ents {
+			ext := filepath.Ext(e.Name())
+			switch ext {
+			case ".png", ".jpg", ".webp":
+			default:
+				continue
+			}
+			path := filepath.Join(root, set, e.Name())
+			want, err := os.ReadFile(strings.TrimSuffix(path, ext) + ".txt")
+			if err != nil {
+				return nil, fmt.Errorf("expected text for %s: %w", path, err)
+			}
+			l, err := scanner.LoadFile(path)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, image{path, filepath.Join(set, e.Name()), string(want), l})
+		}
+	}
+	return out, nil
+}
+
+// dcc loads the QR image (base64 PNG in 2DCODE) of every DCC test vector
+// that promises it decodes (EXPECTEDPICTUREDECODE true), as the required
+// cases of scanner/dcc_test.go. Vectors that do not say are left out: some
+// (ES 501-503) hold an image whose text differs from their PREFIX.
+func dcc(root string) ([]image, error) {
+	var out []image
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
+			return err
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var v struct {
+			Code    *string `json:"2DCODE"`
+			Prefix  string  `json:"PREFIX"`
+			Results struct {
+				Picture *bool `json:"EXPECTEDPICTUREDECODE"`
+			} `json:"EXPECTEDRESULTS"`
+		}
+		if json.Unmarshal(raw, &v) != nil || v.Code == nil || v.Prefix == "" ||
+			v.Results.Picture == nil || !*v.Results.Picture {
+			return nil
+		}
+		png, err := base64.StdEncoding.DecodeString(*v.Code)
+		if err != nil {
+			return fmt.Errorf("%s: 2DCODE: %w", path, err)
+		}
+		l, err := scanner.Load(bytes.NewReader(png))
+		if err != nil {
+			return fmt.Errorf("%s: 2DCODE: %w", path, err)
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		out = append(out, image{path, strings.TrimSuffix(rel, ".json"), v.Prefix, l})
+		return nil
+	})
+	return out, err
+}
+
+// frameSet loads a corpus written by `passctl frames`: DIR/expected.json
+// maps a file name to {"text": ..., ...}, text "" for a frame with no code.
+func frameSet(dir string) ([]image, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+	if err != nil {
+		return nil, err
+	}
+	var want map[string]struct {
+		Text *string `json:"text"`
+	}
+	if err := json.Unmarshal(raw, &want); err != nil {
+		return nil, fmt.Errorf("expected.json: %w", err)
+	}
+	names := make([]string, 0, len(want))
+	for name, w := range want {
+		if w.Text == nil {
+			return nil, fmt.Errorf("expected.json: %s has no \"text\"", name)
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	out := make([]image, 0, len(names))
+	for _, name := range names {
+		path := filepath.Join(dir, name)
+		l, err := scanner.LoadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, image{path, strings.TrimSuffix(name, filepath.Ext(name)), *want[name].Text, l})
+	}
+	return out, nil
+}
+
+func writePGM(path string, l *scanner.Luma) (err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, f.Close()) }()
+	w := bufio.NewWriter(f)
+	fmt.Fprintf(w, "P5\n%d %d\n255\n", l.Width, l.Height)
+	for y := 0; y < l.Height; y++ {
+		if _, err := w.Write(l.Pix[y*l.Stride : y*l.Stride+l.Width]); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	return w.Flush()
+}
