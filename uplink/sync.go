@@ -1,0 +1,258 @@
+package uplink
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/verify"
+)
+
+// maxBundle bounds a bundle download (10 million revocations are 160 MB).
+const maxBundle = 512 << 20
+
+// ETag is the hub's entity tag of a bundle: its SHA-256 in hex, quoted.
+func ETag(data []byte) string {
+	sum := sha256.Sum256(data)
+	return `"` + hex.EncodeToString(sum[:]) + `"`
+}
+
+// pull fetches the hub's bundle and takes it into use when it passes
+// LoadBundle. It returns what happened in words; the error is for a hub
+// that could not be asked (a refused bundle is not one: the kiosk keeps
+// its bundle and State.LastError says why).
+func (u *Uplink) pull(ctx context.Context) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(u.o.Hub, "/")+"/v1/bundle", nil)
+	if err != nil {
+		return "", err
+	}
+	if tag, _ := u.etag.Load().(string); tag != "" {
+		req.Header.Set("If-None-Match", tag)
+	}
+	resp, err := u.o.Client.Do(req)
+	if err != nil {
+		err = fmt.Errorf("pull bundle: %w", err)
+		u.failed(err)
+		return "", err
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		u.succeeded(true)
+		u.mu.Lock()
+		u.state.BundleError = nil
+		u.mu.Unlock()
+		return "unchanged", nil
+	case resp.StatusCode != http.StatusOK:
+		err := statusError(resp)
+		u.failed(fmt.Errorf("pull bundle: %w", err))
+		return "", fmt.Errorf("pull bundle: %w", err)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBundle+1))
+	if err == nil && len(data) > maxBundle {
+		err = fmt.Errorf("bundle larger than %d bytes", maxBundle)
+	}
+	if err != nil {
+		err = fmt.Errorf("pull bundle: %w", err)
+		u.failed(err)
+		return "", err
+	}
+	return u.take(data, resp.Header.Get("ETag")), nil
+}
+
+// take checks a downloaded bundle and switches to it when it passes.
+func (u *Uplink) take(data []byte, etag string) string {
+	if etag == "" {
+		etag = ETag(data)
+	}
+	current := u.trust.Load()
+	b, err := verify.LoadBundle(data, u.o.BundleKey, current, u.o.Now())
+	switch {
+	case errors.Is(err, verify.ErrBundleRollback) && current != nil && b == nil && etag == u.etag.Load():
+		u.succeeded(true)
+		return "unchanged"
+	case errors.Is(err, verify.ErrBundleExpired) && b != nil:
+		// Stale, but it passed every other check and is newer than ours:
+		// better than what we hold. The screen shows its age.
+	case err != nil:
+		err = fmt.Errorf("bundle from the hub refused, keeping sequence %d: %w", seq(current), err)
+		u.mu.Lock()
+		u.state.BundleError, u.state.Online, u.state.LastPull = err, true, u.o.Now()
+		u.mu.Unlock()
+		return err.Error()
+	}
+	if u.o.BundlePath != "" {
+		if werr := writeAtomic(u.o.BundlePath, data); werr != nil {
+			// The bundle is good; only keeping it failed. Use it anyway.
+			u.failed(fmt.Errorf("keep bundle: %w", werr))
+		}
+	}
+	u.use(b, etag)
+	u.mu.Lock()
+	u.state.BundleError = nil
+	u.mu.Unlock()
+	if u.o.OnBundle != nil {
+		u.o.OnBundle(b)
+	}
+	u.succeeded(true)
+	return fmt.Sprintf("updated to sequence %d", b.Sequence())
+}
+
+func seq(b *verify.Bundle) uint64 {
+	if b == nil {
+		return 0
+	}
+	return b.Sequence()
+}
+
+// pushAll sends waiting entries in batches until none is left, the hub
+// refuses a whole batch, or a request fails.
+func (u *Uplink) pushAll(ctx context.Context) (pushed int, rejected []entry.Reject, still int, err error) {
+	defer func() {
+		u.mu.Lock()
+		u.state.Pushed += pushed
+		u.state.Rejected += len(rejected)
+		u.mu.Unlock()
+		u.countWaiting()
+	}()
+	refused := map[string]bool{} // in this round: not sent again
+	for {
+		es, err := u.reg.Pending(u.o.Batch + len(refused))
+		if err != nil {
+			err = fmt.Errorf("push: read register: %w", err)
+			u.failed(err)
+			return pushed, rejected, 0, err
+		}
+		es = slices.DeleteFunc(es, func(e entry.Entry) bool { return refused[e.ID] })
+		es = es[:min(len(es), u.o.Batch)]
+		if len(es) == 0 {
+			u.succeeded(false)
+			return pushed, rejected, len(refused), nil
+		}
+		ack, err := u.post(ctx, es)
+		if err != nil {
+			err = fmt.Errorf("push: %w", err)
+			u.failed(err)
+			return pushed, rejected, len(es), err
+		}
+		if len(ack.Acked) > 0 {
+			if err := u.reg.Ack(ack.Acked); err != nil {
+				err = fmt.Errorf("push: mark acknowledged: %w", err)
+				u.failed(err)
+				return pushed, rejected, len(es), err
+			}
+		}
+		pushed += len(ack.Acked)
+		rejected = append(rejected, ack.Rejected...)
+		for _, r := range ack.Rejected {
+			// Refused entries stay in the register, never dropped, and
+			// are reported; they are offered again next round.
+			refused[r.ID] = true
+		}
+		if len(ack.Acked) == 0 && len(ack.Rejected) == 0 {
+			err := errors.New("push: the hub acknowledged nothing and refused nothing")
+			u.failed(err)
+			return pushed, rejected, len(es), err
+		}
+	}
+}
+
+func (u *Uplink) countWaiting() {
+	c, ok := u.reg.(interface{ PendingCount() (int, error) })
+	if !ok {
+		return
+	}
+	if n, err := c.PendingCount(); err == nil {
+		u.mu.Lock()
+		u.state.Waiting = n
+		u.mu.Unlock()
+	}
+}
+
+func (u *Uplink) post(ctx context.Context, es []entry.Entry) (entry.Ack, error) {
+	var ack entry.Ack
+	body, err := json.Marshal(entry.Batch{Entries: es})
+	if err != nil {
+		return ack, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(u.o.Hub, "/")+"/v1/entries", bytes.NewReader(body))
+	if err != nil {
+		return ack, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+u.o.Token)
+	resp, err := u.o.Client.Do(req)
+	if err != nil {
+		return ack, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return ack, statusError(resp)
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 4<<20)).Decode(&ack); err != nil {
+		return ack, fmt.Errorf("read acknowledgement: %w", err)
+	}
+	return ack, nil
+}
+
+// statusError turns a failed answer into RetryAfterError (429, 503) or
+// HTTPError.
+func statusError(resp *http.Response) error {
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		return &RetryAfterError{Status: resp.StatusCode, After: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	return &HTTPError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b))}
+}
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date.
+func retryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// writeAtomic replaces path through a temporary file and a rename, synced,
+// so a crash leaves the old bundle or the new one, never half of one.
+func writeAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
