@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/passgate/passgate/hub"
+	"github.com/passgate/passgate/verify"
+)
+
+// Main is a running hub: the store and the server on it, built from the
+// serve flags. Tests build one, Run it on 127.0.0.1:0 and Close it.
+type Main struct {
+	Addr        string
+	DataDir     string
+	TLSCert     string
+	TLSKey      string
+	BundleKey   string // pinned key; when set, the published bundle is checked at start
+	MaxInFlight int
+	RetryAfter  time.Duration
+	Insecure    bool // plain HTTP on a non-loopback address
+	Stderr      io.Writer
+	Now         func() time.Time
+
+	Store  *hub.Bolt
+	Server *hub.Server
+}
+
+// NewMain returns a Main with the defaults of `passhub serve`.
+func NewMain(e *env) *Main {
+	return &Main{
+		Addr:        hub.DefaultAddr,
+		DataDir:     defaultDataDir(e),
+		MaxInFlight: hub.DefaultMaxInFlight,
+		RetryAfter:  hub.DefaultRetryAfter,
+		Stderr:      e.stderr,
+		Now:         e.now,
+	}
+}
+
+// Run checks the configuration, opens the store and starts the server. It
+// returns once the hub listens; Close stops it.
+func (m *Main) Run(ctx context.Context) error {
+	tlsConf, err := m.tlsConfig()
+	if err != nil {
+		return err
+	}
+	var pinned ed25519.PublicKey
+	if m.BundleKey != "" {
+		if pinned, err = readBundleKey(m.BundleKey); err != nil {
+			return fmt.Errorf("--bundle-key: %w", err)
+		}
+	}
+	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if m.Store, err = openStore(&env{now: m.Now}, m.DataDir); err != nil {
+		return err
+	}
+	m.checkBundle(ctx, log, pinned)
+	m.Server, err = hub.NewServer(m.Store, hub.Options{
+		Addr:        m.Addr,
+		TLSConfig:   tlsConf,
+		MaxInFlight: m.MaxInFlight,
+		RetryAfter:  m.RetryAfter,
+		Logger:      log,
+	})
+	if err == nil {
+		m.Server.Now = m.Now
+		err = m.Server.Open()
+	}
+	if err != nil {
+		m.Store.Close()
+		return err
+	}
+	return nil
+}
+
+// Close stops the server, then closes the store.
+func (m *Main) Close() error {
+	var errs []error
+	if m.Server != nil {
+		errs = append(errs, m.Server.Close())
+	}
+	if m.Store != nil {
+		errs = append(errs, m.Store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// tlsConfig loads the certificate, or checks that plain HTTP stays on
+// loopback: kiosk tokens must not cross a network in clear.
+func (m *Main) tlsConfig() (*tls.Config, error) {
+	switch {
+	case (m.TLSCert == "") != (m.TLSKey == ""):
+		return nil, fmt.Errorf("%w: give both --tls-cert and --tls-key, or neither", errUsage)
+	case m.TLSCert != "":
+		cert, err := tls.LoadX509KeyPair(m.TLSCert, m.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("--tls-cert/--tls-key: %w", err)
+		}
+		return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+	case m.Insecure:
+		return nil, nil
+	}
+	host, _, err := net.SplitHostPort(m.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --addr %q: want host:port, e.g. 127.0.0.1:8080 or :8443", errUsage, m.Addr)
+	}
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil, nil
+	}
+	where := "address " + host
+	if host == "" {
+		where = "every network interface"
+	}
+	return nil, fmt.Errorf("%w: --addr %s would serve plain HTTP on %s, and kiosk tokens would cross the network in clear.\n"+
+		"Give --tls-cert and --tls-key, or listen on loopback (--addr 127.0.0.1:%s), or pass --insecure (behind a TLS-terminating proxy)",
+		errUsage, m.Addr, where, portOf(m.Addr))
+}
+
+func portOf(addr string) string {
+	_, port, _ := net.SplitHostPort(addr)
+	return port
+}
+
+// checkBundle logs which bundle the hub serves and whether kiosks pinning
+// the key will take it. It never stops the hub: entries must flow in even
+// when the bundle is wrong.
+func (m *Main) checkBundle(ctx context.Context, log *slog.Logger, pinned ed25519.PublicKey) {
+	b, err := m.Store.CurrentBundle(ctx)
+	if err != nil {
+		log.Warn("no trust bundle published yet: kiosks get 404 until `passhub bundle publish`")
+		return
+	}
+	if pinned == nil {
+		log.Info("serving trust bundle", "sequence", b.Sequence, "bytes", len(b.Data))
+		return
+	}
+	vb, err := verify.LoadBundle(b.Data, pinned, nil, m.Now())
+	switch {
+	case errors.Is(err, verify.ErrBundleExpired):
+		log.Warn("serving an EXPIRED trust bundle: kiosks show their trust as stale; publish a new one", "sequence", b.Sequence, "valid_until", vb.ValidUntil())
+	case err != nil:
+		log.Error("the published trust bundle does not load with --bundle-key: kiosks will refuse it", "sequence", b.Sequence, "err", err)
+	default:
+		log.Info("serving trust bundle", "sequence", b.Sequence, "bytes", len(b.Data), "valid_until", vb.ValidUntil())
+	}
+}
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	m := NewMain(e)
+	fs := newFlags(e, "serve")
+	fs.StringVar(&m.Addr, "addr", m.Addr, "listen address, host:port; plain HTTP only on loopback unless --insecure")
+	fs.StringVar(&m.DataDir, "data", m.DataDir, "data directory: the hub's database (hub.db) lives here")
+	fs.StringVar(&m.TLSCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key the hub speaks HTTPS only")
+	fs.StringVar(&m.TLSKey, "tls-key", "", "TLS private key file (PEM)")
+	fs.StringVar(&m.BundleKey, "bundle-key", "", "bundle-signing public key the kiosks pin (file or base64): checks the published bundle at start")
+	fs.IntVar(&m.MaxInFlight, "max-inflight", m.MaxInFlight, "API requests handled at once; beyond, 503 with Retry-After")
+	fs.DurationVar(&m.RetryAfter, "retry-after", m.RetryAfter, "what a 503 asks kiosks to wait (whole seconds)")
+	fs.BoolVar(&m.Insecure, "insecure", false, "allow plain HTTP on a non-loopback address (only behind a TLS-terminating proxy)")
+	if err := parseFlags(fs, args, 0); err != nil {
+		return err
+	}
+	if m.MaxInFlight < 1 {
+		return fmt.Errorf("%w: --max-inflight %d: want 1 or more", errUsage, m.MaxInFlight)
+	}
+	if m.RetryAfter < time.Second {
+		return fmt.Errorf("%w: --retry-after %s: want 1s or more", errUsage, m.RetryAfter)
+	}
+	dataSet := false
+	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	note := ""
+	if !dataSet {
+		note = " (the default; choose with --data)"
+	}
+	fmt.Fprintf(e.stderr, "passhub: serving on %s, data in %s%s\n", m.Server.URL(), m.DataDir, note)
+	<-ctx.Done()
+	fmt.Fprintln(e.stderr, "passhub: stopping")
+	return m.Close()
+}
+
+// readBundleKey reads a bundle-signing public key from a file (PEM or
+// base64) or from the argument itself (base64).
+func readBundleKey(s string) (ed25519.PublicKey, error) {
+	b, err := os.ReadFile(s)
+	switch {
+	case err == nil:
+		k, err := verify.ParseBundleKey(string(b))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s, err)
+		}
+		return k, nil
+	case errors.Is(err, os.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.ENAMETOOLONG):
+		k, perr := verify.ParseBundleKey(s)
+		if perr != nil {
+			return nil, fmt.Errorf("%q is neither a key file (%v) nor a base64 key", s, err)
+		}
+		return k, nil
+	}
+	return nil, err
+}

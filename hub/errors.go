@@ -1,0 +1,64 @@
+package hub
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+)
+
+// statusOf maps the hub's error kinds to HTTP status codes: the one place
+// that decides what a client is told. An error of no kind here is a 500,
+// and its detail goes to the log, not to the client.
+var statusOf = []struct {
+	kind   error
+	status int
+}{
+	{ErrInvalid, http.StatusBadRequest},
+	{ErrUnauthorized, http.StatusUnauthorized},
+	{ErrForbidden, http.StatusForbidden},
+	{ErrNotFound, http.StatusNotFound},
+	{ErrExists, http.StatusConflict},
+	{ErrTooLarge, http.StatusRequestEntityTooLarge},
+	{ErrOverloaded, http.StatusServiceUnavailable},
+}
+
+// errorStatus is the status for err: its kind's, else 500.
+func errorStatus(err error) int {
+	for _, k := range statusOf {
+		if errors.Is(err, k.kind) {
+			return k.status
+		}
+	}
+	return http.StatusInternalServerError
+}
+
+// errorBody is the JSON body of every error response.
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+// writeError answers with err's status and, for a known kind, its message.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status := errorStatus(err)
+	msg := err.Error()
+	if status == http.StatusInternalServerError {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		msg = "internal error"
+	} else {
+		s.log.Debug("request refused", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="passhub"`)
+	}
+	writeJSON(w, status, errorBody{Error: msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v) // an error means the client left: nobody to tell
+}
+
+// discardLogger is the logger of a server given none.
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

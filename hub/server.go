@@ -1,0 +1,269 @@
+package hub
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Defaults of Options.
+const (
+	DefaultAddr            = "127.0.0.1:8080"
+	DefaultMaxInFlight     = 64
+	DefaultRetryAfter      = 5 * time.Second
+	DefaultMaxBody         = 8 << 20
+	DefaultShutdownTimeout = 5 * time.Second
+)
+
+// Options configure a Server. The zero value is usable: every zero field
+// takes its default.
+type Options struct {
+	// Addr is where Open listens, host:port; port 0 picks a free one.
+	// Default DefaultAddr.
+	Addr string
+	// TLSConfig, when not nil, makes the server speak HTTPS only; it must
+	// hold a certificate.
+	TLSConfig *tls.Config
+	// MaxInFlight bounds the API requests (/v1/...) handled at once.
+	// Beyond it the hub answers 503 with Retry-After instead of queueing:
+	// a kiosk loses nothing by coming back later. /healthz and /metrics
+	// are not bounded. Default DefaultMaxInFlight.
+	MaxInFlight int
+	// RetryAfter is what a 503 asks the client to wait, in whole seconds
+	// (rounded up). Kiosks add their own jitter. Default DefaultRetryAfter.
+	RetryAfter time.Duration
+	// MaxBody caps a request body, after gzip decoding. Default
+	// DefaultMaxBody, room for entry.MaxBatch entries of any size allowed.
+	MaxBody int64
+	// ShutdownTimeout is how long Close lets requests in flight finish
+	// before it cuts them. Default DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
+	// Registry receives the server's metrics, and /metrics shows it. Nil:
+	// a registry of the server's own (see Server.Registry).
+	Registry *prometheus.Registry
+	// Logger gets what clients are not told: internal errors, refusals at
+	// debug level. Nil: nothing is logged.
+	Logger *slog.Logger
+}
+
+// Server is the hub's HTTP API. Make it with NewServer, start it with Open,
+// stop it with Close; it is also an http.Handler, for tests that need no
+// socket.
+type Server struct {
+	// Now is the clock: bundle freshness in /healthz. Set it before Open.
+	Now func() time.Time
+
+	store   Store
+	opts    Options
+	log     *slog.Logger
+	m       *metrics
+	handler http.Handler
+	slots   chan struct{} // one per request in flight
+
+	ln  net.Listener
+	srv *http.Server
+
+	prepMu   sync.Mutex
+	prepared atomic.Pointer[prepared] // the published bundle, cut up for serving
+}
+
+// NewServer makes a server on store with the options; it registers its
+// metrics, which fails if the registry already has them.
+func NewServer(store Store, opts Options) (*Server, error) {
+	if opts.Addr == "" {
+		opts.Addr = DefaultAddr
+	}
+	if opts.MaxInFlight <= 0 {
+		opts.MaxInFlight = DefaultMaxInFlight
+	}
+	if opts.RetryAfter <= 0 {
+		opts.RetryAfter = DefaultRetryAfter
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = DefaultMaxBody
+	}
+	if opts.ShutdownTimeout <= 0 {
+		opts.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if opts.Registry == nil {
+		opts.Registry = prometheus.NewRegistry()
+	}
+	if opts.Logger == nil {
+		opts.Logger = discardLogger()
+	}
+	m, err := newMetrics(opts.Registry)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		Now:   time.Now,
+		store: store,
+		opts:  opts,
+		log:   opts.Logger,
+		m:     m,
+		slots: make(chan struct{}, opts.MaxInFlight),
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /v1/bundle", s.bounded(s.getBundle))
+	mux.Handle("GET /v1/bundle/head", s.bounded(s.getHead))
+	mux.Handle("GET /v1/bundle/segments/{sum}", s.bounded(s.getSegment))
+	mux.Handle("POST /v1/entries", s.bounded(s.postEntries))
+	mux.HandleFunc("GET /healthz", s.getHealth)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{Registry: opts.Registry}))
+	s.handler = mux
+	return s, nil
+}
+
+// Registry is where the server's metrics are.
+func (s *Server) Registry() *prometheus.Registry { return s.opts.Registry }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Open listens on the address of the options and serves in the background.
+// It returns once the listener is open, so a test can bind port 0 and read
+// the port from Addr.
+func (s *Server) Open() error {
+	if s.ln != nil {
+		return errors.New("hub server: already open")
+	}
+	// Cut up the published bundle now rather than on the first request.
+	if _, err := s.current(context.Background()); err != nil && !errors.Is(err, ErrNotFound) {
+		s.log.Warn("published bundle", "err", err)
+	}
+	ln, err := net.Listen("tcp", s.opts.Addr)
+	if err != nil {
+		return fmt.Errorf("hub server: %w", err)
+	}
+	if s.opts.TLSConfig != nil {
+		ln = tls.NewListener(ln, s.opts.TLSConfig)
+	}
+	s.ln = ln
+	s.srv = &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("serve", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Addr is the address the server listens on, once open.
+func (s *Server) Addr() net.Addr {
+	if s.ln == nil {
+		return nil
+	}
+	return s.ln.Addr()
+}
+
+// URL is the base URL of the server, once open: http or https, and the
+// address it listens on. Empty before Open.
+func (s *Server) URL() string {
+	if s.ln == nil {
+		return ""
+	}
+	scheme := "http"
+	if s.opts.TLSConfig != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + s.Addr().String()
+}
+
+// Close stops the server: it stops taking connections, lets requests in
+// flight finish for up to ShutdownTimeout, then cuts the rest. It does not
+// close the store.
+func (s *Server) Close() error {
+	if s.srv == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.opts.ShutdownTimeout)
+	defer cancel()
+	if err := s.srv.Shutdown(ctx); err != nil {
+		s.srv.Close()
+		return fmt.Errorf("hub server: close: requests or connections still open after %s, cut: %w", s.opts.ShutdownTimeout, err)
+	}
+	return nil
+}
+
+// bounded admits a request if fewer than MaxInFlight are in flight and
+// answers 503 with Retry-After otherwise: the hub stays responsive under a
+// stampede instead of queueing it.
+func (s *Server) bounded(h http.HandlerFunc) http.Handler {
+	retry := fmt.Sprint(int64((s.opts.RetryAfter + time.Second - 1) / time.Second))
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w := &statusWriter{ResponseWriter: rw}
+		defer func() { s.m.requests.WithLabelValues(r.Pattern, strconv.Itoa(w.code)).Inc() }()
+		select {
+		case s.slots <- struct{}{}:
+		default:
+			s.m.overloaded.Inc()
+			w.Header().Set("Retry-After", retry)
+			s.writeError(w, r, fmt.Errorf("%w: more than %d requests in flight; retry in %s s", ErrOverloaded, s.opts.MaxInFlight, retry))
+			return
+		}
+		s.m.inFlight.Inc()
+		defer func() {
+			s.m.inFlight.Dec()
+			<-s.slots
+		}()
+		h(w, r)
+	})
+}
+
+// health is the body of /healthz.
+type health struct {
+	Status string        `json:"status"`
+	Bundle *bundleHealth `json:"bundle"` // null when none is published
+}
+
+type bundleHealth struct {
+	Sequence   uint64    `json:"sequence"`
+	SHA256     string    `json:"sha256"`
+	Published  time.Time `json:"published"`
+	ValidUntil time.Time `json:"valid_until,omitzero"`
+	Expired    bool      `json:"expired"`
+	Error      string    `json:"error,omitempty"` // the bundle is not well formed
+}
+
+// getHealth says the hub is up, and which bundle it serves. It is 200
+// whenever the hub answers: an expired or missing bundle is for the
+// operator to see, not a reason to take the hub out of rotation.
+func (s *Server) getHealth(w http.ResponseWriter, r *http.Request) {
+	h := health{Status: "ok"}
+	p, err := s.current(r.Context())
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		s.writeError(w, r, err)
+		return
+	default:
+		bh := &bundleHealth{Sequence: p.bundle.Sequence, SHA256: fmt.Sprintf("%x", p.bundle.SHA256), Published: p.bundle.Published}
+		if p.info != nil {
+			bh.ValidUntil = p.info.ValidUntil
+			bh.Expired = s.Now().After(p.info.ValidUntil)
+		}
+		if p.err != nil {
+			bh.Error = p.err.Error()
+		}
+		h.Bundle = bh
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, h)
+}

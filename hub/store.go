@@ -1,0 +1,121 @@
+package hub
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"time"
+	"unicode"
+
+	"github.com/passgate/passgate/internal/entry"
+)
+
+// Store is where the hub keeps entries, kiosks and the published bundle.
+// Bolt is the embedded implementation; a later one may use PostgreSQL.
+// Implementations are safe for concurrent use.
+type Store interface {
+	// PutEntries stores the entries of one kiosk, all checked already by
+	// the caller (entry.Check, and that they are the kiosk's own). It is
+	// idempotent by entry id: an entry already held is acknowledged and not
+	// stored again. An id held for another kiosk's entry is rejected.
+	PutEntries(ctx context.Context, k Kiosk, entries []entry.Entry) (PutResult, error)
+	// ExportEntries calls fn with every entry whose id was made at or after
+	// since (the time the kiosk recorded it), in id order, until fn returns
+	// an error, which ExportEntries returns.
+	ExportEntries(ctx context.Context, since time.Time, fn func(entry.Entry) error) error
+	// PurgeEntries deletes the entries whose id was made before before and
+	// returns how many.
+	PurgeEntries(ctx context.Context, before time.Time) (int, error)
+
+	// AddKiosk registers a kiosk of a venue and returns its bearer token,
+	// which the store keeps only as a SHA-256: it cannot be shown again.
+	// A kiosk id is unique on the hub: adding one that is active is
+	// ErrExists; a revoked one may be added again, with a new token.
+	AddKiosk(ctx context.Context, venue, kiosk string) (token string, err error)
+	// Kiosks lists the kiosks, revoked ones too, by id.
+	Kiosks(ctx context.Context) ([]Kiosk, error)
+	// RevokeKiosk makes a kiosk's token worthless at once. ErrNotFound
+	// when there is no such kiosk.
+	RevokeKiosk(ctx context.Context, kiosk string) error
+	// Authenticate returns the active kiosk a token belongs to, or
+	// ErrUnauthorized.
+	Authenticate(ctx context.Context, token string) (Kiosk, error)
+
+	// PutBundle makes data the bundle kiosks get. It checks nothing: use
+	// Publish, which checks the signature and the sequence first.
+	PutBundle(ctx context.Context, data []byte, sequence uint64) error
+	// CurrentBundle returns the published bundle, or ErrNotFound. It is
+	// called for every bundle request, so it must be cheap (a cached
+	// value); the result is shared and must not be changed.
+	CurrentBundle(ctx context.Context) (*Bundle, error)
+
+	// Close releases the store.
+	Close() error
+}
+
+// PutResult is what PutEntries did. Each entry given is in Acked or in
+// Rejected (an id given twice, twice), each list in the order given.
+type PutResult struct {
+	Acked    []string       // held now: stored by this call, or before
+	Rejected []entry.Reject // refused: the id is another kiosk's entry's
+	New      int            // how many of Acked this call stored
+}
+
+// Kiosk is a device at a venue entrance, as the hub knows it.
+type Kiosk struct {
+	ID      string    `json:"id"`
+	Venue   string    `json:"venue"`
+	Added   time.Time `json:"added"`
+	Revoked time.Time `json:"revoked,omitzero"` // zero while active
+}
+
+// Bundle is a published trust bundle.
+type Bundle struct {
+	Data      []byte
+	Sequence  uint64
+	SHA256    [32]byte
+	Published time.Time
+}
+
+// NewBundle describes data as a bundle published at t.
+func NewBundle(data []byte, sequence uint64, t time.Time) *Bundle {
+	return &Bundle{Data: data, Sequence: sequence, SHA256: sha256.Sum256(data), Published: t}
+}
+
+// Errors of the hub. Each maps to one HTTP status (see statusOf).
+var (
+	// ErrUnauthorized: no token, an unknown one, or a revoked kiosk's.
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrForbidden: an authenticated kiosk asked for what it may not do.
+	ErrForbidden = errors.New("forbidden")
+	// ErrNotFound: no such kiosk, bundle or segment.
+	ErrNotFound = errors.New("not found")
+	// ErrExists: a kiosk with this id is already active.
+	ErrExists = errors.New("already exists")
+	// ErrInvalid: a request or argument that is not well formed.
+	ErrInvalid = errors.New("invalid")
+	// ErrTooLarge: a batch of more than entry.MaxBatch entries, or a body
+	// over the size cap.
+	ErrTooLarge = errors.New("too large")
+	// ErrOverloaded: more requests in flight than the hub takes; retry
+	// after the time the response names.
+	ErrOverloaded = errors.New("overloaded")
+	// ErrLocked: the data directory is in use by another process, most
+	// likely a running `passhub serve`.
+	ErrLocked = errors.New("data directory in use by another process")
+)
+
+// checkName checks a venue or kiosk id given to AddKiosk: what an entry may
+// carry, printable, no spaces.
+func checkName(what, s string) error {
+	if s == "" || len(s) > entry.MaxField {
+		return fmt.Errorf("%w: %s id must have 1 to %d bytes", ErrInvalid, what, entry.MaxField)
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) || unicode.IsSpace(r) {
+			return fmt.Errorf("%w: %s id %q: only printable characters, no spaces", ErrInvalid, what, s)
+		}
+	}
+	return nil
+}
