@@ -35,6 +35,12 @@ func ETag(data []byte) string {
 // that could not be asked (a refused bundle is not one: the kiosk keeps
 // its bundle and State.LastError says why).
 func (u *Uplink) pull(ctx context.Context) (string, error) {
+	if raw, _ := u.raw.Load().([]byte); raw != nil {
+		msg, err, ok := u.pullDelta(ctx, raw)
+		if ok {
+			return msg, err
+		}
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(u.o.Hub, "/")+"/v1/bundle", nil)
 	if err != nil {
 		return "", err
@@ -73,6 +79,96 @@ func (u *Uplink) pull(ctx context.Context) (string, error) {
 	return u.take(data, resp.Header.Get("ETag")), nil
 }
 
+// pullDelta fetches the head of the hub's bundle and only the revocation
+// segments the bundle in use lacks (raw), then checks the reassembled
+// bundle as a whole one. ok is false when the delta path could not be
+// used (an old hub, a malformed head): the caller fetches the whole bundle.
+func (u *Uplink) pullDelta(ctx context.Context, raw []byte) (msg string, err error, ok bool) {
+	base := strings.TrimRight(u.o.Hub, "/") + "/v1/bundle"
+	resp, err := u.get(ctx, base+"/head", true)
+	if err != nil {
+		err = fmt.Errorf("pull bundle: %w", err)
+		u.failed(err)
+		return "", err, true
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		u.succeeded(true)
+		u.mu.Lock()
+		u.state.BundleError = nil
+		u.mu.Unlock()
+		return "unchanged", nil, true
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
+		err := fmt.Errorf("pull bundle: %w", statusError(resp))
+		u.failed(err)
+		return "", err, true
+	case resp.StatusCode != http.StatusOK:
+		return "", nil, false
+	}
+	head, err := io.ReadAll(io.LimitReader(resp.Body, maxBundle))
+	if err != nil {
+		return "", nil, false
+	}
+	have, err := verify.BundleSegments(raw)
+	if err != nil {
+		return "", nil, false
+	}
+	data, missing, err := verify.AssembleBundle(head, func(sum [32]byte) ([]byte, bool) { s, ok := have[sum]; return s, ok })
+	if err != nil && len(missing) == 0 {
+		return "", nil, false
+	}
+	for _, sum := range missing {
+		seg, err := u.segment(ctx, base+"/segments/"+hex.EncodeToString(sum[:]), sum)
+		if err != nil {
+			err = fmt.Errorf("pull bundle segment: %w", err)
+			u.failed(err)
+			return "", err, true
+		}
+		have[sum] = seg
+	}
+	if len(missing) > 0 {
+		if data, _, err = verify.AssembleBundle(head, func(sum [32]byte) ([]byte, bool) { s, ok := have[sum]; return s, ok }); err != nil {
+			return "", nil, false
+		}
+	}
+	u.mu.Lock()
+	u.state.SegmentsFetched += len(missing)
+	u.mu.Unlock()
+	return u.take(data, resp.Header.Get("ETag")), nil, true
+}
+
+func (u *Uplink) get(ctx context.Context, url string, conditional bool) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	if tag, _ := u.etag.Load().(string); conditional && tag != "" {
+		req.Header.Set("If-None-Match", tag)
+	}
+	return u.o.Client.Do(req)
+}
+
+// segment fetches one revocation segment and checks it is the one named.
+func (u *Uplink) segment(ctx context.Context, url string, sum [32]byte) ([]byte, error) {
+	resp, err := u.get(ctx, url, false)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, statusError(resp)
+	}
+	seg, err := io.ReadAll(io.LimitReader(resp.Body, maxBundle))
+	if err != nil {
+		return nil, err
+	}
+	if sha256.Sum256(seg) != sum {
+		return nil, fmt.Errorf("segment %x: content does not match its name", sum[:8])
+	}
+	return seg, nil
+}
+
 // take checks a downloaded bundle and switches to it when it passes.
 func (u *Uplink) take(data []byte, etag string) string {
 	if etag == "" {
@@ -101,6 +197,7 @@ func (u *Uplink) take(data []byte, etag string) string {
 		}
 	}
 	u.use(b, etag)
+	u.raw.Store(data)
 	u.mu.Lock()
 	u.state.BundleError = nil
 	u.mu.Unlock()

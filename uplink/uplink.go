@@ -77,6 +77,9 @@ type State struct {
 	BundleError error
 	NextTry     time.Time // when the next attempt after a failure is due
 	Online      bool      // the last request reached the hub
+	// SegmentsFetched counts the revocation segments fetched on their own
+	// (delta pulls) since start.
+	SegmentsFetched int
 }
 
 // Uplink syncs one kiosk with its hub.
@@ -85,6 +88,7 @@ type Uplink struct {
 	reg   Register
 	trust atomic.Pointer[verify.Bundle]
 	etag  atomic.Value // string: ETag of the bundle in use
+	raw   atomic.Value // []byte: the bundle in use, for delta pulls
 	wake  chan struct{}
 
 	mu    sync.Mutex
@@ -139,6 +143,7 @@ func New(o Options, reg Register) (*Uplink, error) {
 				return nil, fmt.Errorf("uplink: kept bundle %s: %w", o.BundlePath, err)
 			}
 			u.use(b, ETag(data))
+			u.raw.Store(data)
 		}
 	}
 	return u, nil

@@ -54,6 +54,7 @@ func bundle(t testing.TB, priv ed25519.PrivateKey, seq uint64) []byte {
 type memRegister struct {
 	mu      sync.Mutex
 	pending []entry.Entry
+	rest    []entry.Entry // for tests that record more later
 }
 
 func (m *memRegister) Pending(limit int) ([]entry.Entry, error) {

@@ -55,10 +55,12 @@ type subcommand struct {
 
 func subcommands() map[string]subcommand {
 	return map[string]subcommand{
-		"verify":  {"verify a pass offline and print the verdict", Verify},
-		"scan":    {"decode QR codes in image files", Scan},
-		"devices": {"list cameras and replay sources", Devices},
-		"watch":   {"read QR codes from a camera or a replay and print them", Watch},
+		"verify":   {"verify a pass offline and print the verdict", Verify},
+		"scan":     {"decode QR codes in image files", Scan},
+		"devices":  {"list cameras and replay sources", Devices},
+		"watch":    {"read QR codes from a camera or a replay and print them", Watch},
+		"register": {"figures, export and purge of the entry register", Register},
+		"sync":     {"push the register to the hub and pull the trust bundle", Sync},
 	}
 }
 
@@ -91,6 +93,7 @@ Usage:
                              verify a pass offline against a signed trust bundle
   passgate scan [--json] [--repeat N] FILE...
                              decode QR codes in PNG, JPEG, WebP or PGM files
+  passgate register (stats | export --since DATE | purge)   the entry register: figures, export, purge
 
 Run "passgate COMMAND -h" for the flags of a command.
 `)

@@ -1,0 +1,232 @@
+package store_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/store"
+)
+
+func TestPurge(t *testing.T) {
+	db := mustOpenDB(t)
+	m := newMaker(20)
+	cutoff := testNow.Add(-store.DefaultRetention)
+	oldAcked := m.many(t, 30, cutoff.Add(-10*24*time.Hour), time.Hour)   // 30 hours, all before the cutoff
+	oldPending := m.many(t, 7, cutoff.Add(-2*24*time.Hour), time.Minute) // never acknowledged
+	edge := m.at(t, cutoff, entry.Admitted, entry.Camera)                // exactly at the cutoff: kept
+	recent := m.many(t, 12, testNow.Add(-2*time.Hour), 10*time.Minute)
+	for _, batch := range [][]entry.Entry{oldAcked, oldPending, {edge}, recent} {
+		if err := db.RecordAll(batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Ack(append(append(ids(oldAcked), edge.ID), ids(recent[:6])...)); err != nil {
+		t.Fatal(err)
+	}
+
+	purged, kept, err := db.Purge(cutoff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if purged != 30 || kept != 7 {
+		t.Errorf("Purge: purged %d, kept %d unsynced; want 30 and 7", purged, kept)
+	}
+	st, err := db.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Total != 20 || st.All.Total != 20 || st.Pending != 13 {
+		t.Errorf("after purge: total %d (counted %d), pending %d; want 20, 20, 13", st.Total, st.All.Total, st.Pending)
+	}
+	if !st.Oldest.Equal(oldPending[0].Time) {
+		t.Errorf("oldest %v, want the oldest unsynced entry %v", st.Oldest, oldPending[0].Time)
+	}
+
+	// Again: nothing more goes; the unsynced ones are still reported.
+	if purged, kept, err = db.Purge(cutoff); err != nil || purged != 0 || kept != 7 {
+		t.Errorf("second Purge: %d, %d, %v; want 0, 7", purged, kept, err)
+	}
+	// Once the hub has them, they go.
+	if err := db.Ack(ids(oldPending)); err != nil {
+		t.Fatal(err)
+	}
+	if purged, kept, err = db.Purge(cutoff); err != nil || purged != 7 || kept != 0 {
+		t.Errorf("Purge after the ack: %d, %d, %v; want 7, 0", purged, kept, err)
+	}
+	// Everything acknowledged and old enough goes, the rest stays.
+	if purged, kept, err = db.Purge(testNow.Add(time.Hour)); err != nil || purged != 7 || kept != 6 {
+		t.Errorf("Purge of all: %d, %d, %v; want 7 (edge and six acked) and 6", purged, kept, err)
+	}
+	pending, err := db.Pending(0)
+	if err != nil || len(pending) != 6 {
+		t.Errorf("pending after purging all: %d, %v; want 6", len(pending), err)
+	}
+	st, err = db.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Total != 6 || st.All.Total != 6 || st.Today.Total != 6 {
+		t.Errorf("after purging all: %+v, want 6 entries left", st)
+	}
+}
+
+// TestPurgeMany crosses the transactions Purge splits its work into.
+func TestPurgeMany(t *testing.T) {
+	db := mustOpenDB(t)
+	m := newMaker(21)
+	old := m.many(t, 12_345, testNow.Add(-40*24*time.Hour), time.Second)
+	if err := db.RecordAll(old); err != nil {
+		t.Fatal(err)
+	}
+	// Every tenth stays unsynced.
+	var acked []string
+	for i, e := range old {
+		if i%10 != 0 {
+			acked = append(acked, e.ID)
+		}
+	}
+	if err := db.Ack(acked); err != nil {
+		t.Fatal(err)
+	}
+	purged, kept, err := db.Purge(testNow.Add(-store.DefaultRetention))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if purged != len(acked) || kept != 1235 {
+		t.Errorf("Purge: %d purged, %d kept; want %d and 1235", purged, kept, len(acked))
+	}
+	st, err := db.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Total != 1235 || st.Pending != 1235 {
+		t.Errorf("stats: %d entries, %d pending; want 1235 each", st.Total, st.Pending)
+	}
+}
+
+// TestUnsyncedNeverPurged purges at every cutoff up to far in the future
+// without acknowledging anything: nothing may go.
+func TestUnsyncedNeverPurged(t *testing.T) {
+	db := mustOpenDB(t)
+	es := newMaker(22).many(t, 200, testNow.Add(-100*24*time.Hour), 12*time.Hour)
+	if err := db.RecordAll(es); err != nil {
+		t.Fatal(err)
+	}
+	for _, before := range []time.Time{testNow.Add(-50 * 24 * time.Hour), testNow, testNow.AddDate(100, 0, 0), time.Unix(1<<40, 0)} {
+		purged, kept, err := db.Purge(before)
+		if err != nil || purged != 0 {
+			t.Errorf("Purge(%v): purged %d, %v", before, purged, err)
+		}
+		if want := countBefore(es, before); kept != want {
+			t.Errorf("Purge(%v): kept %d unsynced, want %d", before, kept, want)
+		}
+	}
+	if st, err := db.Stats(); err != nil || st.Total != 200 || st.Pending != 200 {
+		t.Errorf("stats: %+v, %v", st, err)
+	}
+}
+
+func countBefore(es []entry.Entry, t time.Time) int {
+	n := 0
+	for _, e := range es {
+		if e.Time.Before(t) {
+			n++
+		}
+	}
+	return n
+}
+
+func TestStats(t *testing.T) {
+	db := mustOpenDB(t)
+	if st, err := db.Stats(); err != nil || st.Total != 0 || !st.Oldest.IsZero() || !st.OldestPending.IsZero() || st.Today.Total != 0 {
+		t.Fatalf("empty register: %+v, %v", st, err)
+	}
+	m := newMaker(23)
+	midnight := time.Date(2021, 12, 13, 0, 0, 0, 0, seoul) // 15:00 UTC the day before
+	var all []entry.Entry
+	add := func(at time.Time, o entry.Outcome, meth entry.Method) {
+		e := m.at(t, at, o, meth)
+		if err := db.Record(e); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, e)
+	}
+	add(midnight.Add(-time.Minute), entry.Admitted, entry.Camera) // yesterday in Seoul
+	add(midnight.Add(-time.Second), entry.Refused, entry.Manual)
+	add(midnight, entry.Admitted, entry.Camera) // today from here
+	add(midnight.Add(9*time.Hour), entry.Admitted, entry.ScannerDevice)
+	add(midnight.Add(11*time.Hour), entry.Refused, entry.Camera)
+	add(midnight.Add(12*time.Hour), entry.Admitted, entry.Manual)
+	add(midnight.Add(24*time.Hour-time.Nanosecond), entry.Admitted, entry.Camera)
+	add(midnight.Add(24*time.Hour), entry.Admitted, entry.Camera) // tomorrow (a wrong clock)
+	if err := db.Ack(ids(all[:3])); err != nil {
+		t.Fatal(err)
+	}
+
+	st, err := db.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := store.Stats{
+		Total: 8, Pending: 5,
+		Oldest: all[0].Time, Newest: all[7].Time, OldestPending: all[3].Time,
+		Today: store.Counts{Total: 5,
+			Outcome: map[entry.Outcome]int{entry.Admitted: 4, entry.Refused: 1},
+			Method:  map[entry.Method]int{entry.Camera: 3, entry.ScannerDevice: 1, entry.Manual: 1}},
+		All: store.Counts{Total: 8,
+			Outcome: map[entry.Outcome]int{entry.Admitted: 6, entry.Refused: 2},
+			Method:  map[entry.Method]int{entry.Camera: 5, entry.ScannerDevice: 1, entry.Manual: 2}},
+	}
+	if diff := cmpStats(want, st); diff != "" {
+		t.Errorf("Stats (-want +got):\n%s", diff)
+	}
+
+	// Purging yesterday's (acknowledged) entries takes them out of All.
+	if purged, kept, err := db.Purge(midnight); err != nil || purged != 2 || kept != 0 {
+		t.Fatalf("Purge: %d, %d, %v", purged, kept, err)
+	}
+	st, err = db.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Total, want.Oldest = 6, all[2].Time
+	want.All = store.Counts{Total: 6,
+		Outcome: map[entry.Outcome]int{entry.Admitted: 5, entry.Refused: 1},
+		Method:  map[entry.Method]int{entry.Camera: 4, entry.ScannerDevice: 1, entry.Manual: 1}}
+	if diff := cmpStats(want, st); diff != "" {
+		t.Errorf("Stats after purge (-want +got):\n%s", diff)
+	}
+}
+
+// TestDamagedRecord: an entry whose stored JSON does not read is reported
+// as ErrCorrupt by every reader, and nothing panics.
+func TestDamagedRecord(t *testing.T) {
+	o := testOptions(t)
+	db := mustOpen(t, o)
+	es := newMaker(24).many(t, 5, testNow, time.Second)
+	if err := db.RecordAll(es); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	scribbleEntry(t, o.Path, es[0].ID, []byte("{not json"))
+
+	db = mustOpen(t, o)
+	if _, err := db.Pending(0); !errors.Is(err, store.ErrCorrupt) {
+		t.Errorf("Pending: %v, want ErrCorrupt", err)
+	}
+	if _, err := db.Stats(); !errors.Is(err, store.ErrCorrupt) {
+		t.Errorf("Stats: %v, want ErrCorrupt", err)
+	}
+	if _, err := db.Export(discard{}, testNow.Add(-time.Hour), "jsonl"); !errors.Is(err, store.ErrCorrupt) {
+		t.Errorf("Export: %v, want ErrCorrupt", err)
+	}
+	if _, _, err := db.Purge(testNow.Add(time.Hour)); !errors.Is(err, store.ErrCorrupt) {
+		t.Errorf("Purge: %v, want ErrCorrupt", err)
+	}
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
