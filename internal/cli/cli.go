@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sort"
 	"syscall"
 	"time"
 
@@ -48,19 +49,18 @@ const (
 	ExitUsage    = 2 // bad flags, unreadable input, I/O errors
 )
 
-type subcommand struct {
-	summary string
-	run     func(e *Env, args []string) int
-}
+// subcommand runs one passgate command; its summary is the catalog's
+// "usage.NAME".
+type subcommand func(e *Env, args []string) int
 
 func subcommands() map[string]subcommand {
 	return map[string]subcommand{
-		"verify":   {"verify a pass offline and print the verdict", Verify},
-		"scan":     {"decode QR codes in image files", Scan},
-		"devices":  {"list cameras and replay sources", Devices},
-		"watch":    {"read QR codes from a camera or a replay and print them", Watch},
-		"register": {"figures, export and purge of the entry register", Register},
-		"sync":     {"push the register to the hub and pull the trust bundle", Sync},
+		"verify":   Verify,
+		"scan":     Scan,
+		"devices":  Devices,
+		"watch":    Watch,
+		"register": Register,
+		"sync":     Sync,
 	}
 }
 
@@ -72,31 +72,33 @@ func Main(e *Env, args []string) int {
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
-		usage(e.Stdout)
+		usage(e, e.Stdout)
 		return ExitOK
 	}
 	c, ok := subcommands()[args[0]]
 	if !ok {
-		fmt.Fprintf(e.Stderr, "passgate: unknown command %q\n\n", args[0])
-		usage(e.Stderr)
+		c, _ := catalog(e, "")
+		fmt.Fprintf(e.Stderr, "passgate: %s\n\n", c.T("usage.unknown", args[0]))
+		usage(e, e.Stderr)
 		return ExitUsage
 	}
-	return c.run(e, args[1:])
+	return c(e, args[1:])
 }
 
-func usage(w io.Writer) {
-	fmt.Fprint(w, `passgate: offline verification of vaccine passes at a venue entrance
-
-Usage:
-  passgate                   show what this build can do
-  passgate verify [flags] (PAYLOAD | - | --image FILE)
-                             verify a pass offline against a signed trust bundle
-  passgate scan [--json] [--repeat N] FILE...
-                             decode QR codes in PNG, JPEG, WebP or PGM files
-  passgate register (stats | export --since DATE | purge)   the entry register: figures, export, purge
-
-Run "passgate COMMAND -h" for the flags of a command.
-`)
+// usage lists the commands, in the language of the locale.
+func usage(e *Env, w io.Writer) {
+	c, _ := catalog(e, "")
+	fmt.Fprintln(w, c.T("usage.header"))
+	cmds := subcommands()
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  passgate %-9s %s\n", n, c.T("usage."+n))
+	}
+	fmt.Fprintln(w, c.T("usage.footer"))
 }
 
 // catalog picks the language: the flag, else the locale.
