@@ -104,7 +104,7 @@ type Outcome struct {
 
 // Counts are today's figures for the footer.
 type Counts struct {
-	Day                      string // YYYY-MM-DD of Now
+	Day                       string // YYYY-MM-DD of Now
 	Admitted, Refused, Manual int
 }
 
