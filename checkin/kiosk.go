@@ -1,0 +1,156 @@
+package checkin
+
+import (
+	"bufio"
+	"context"
+	"image"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/passgate/passgate/camera"
+	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/scanner"
+)
+
+// Event is what the kiosk tells its screen (or headless output): exactly
+// one field is set.
+type Event struct {
+	// Outcome is one guest at the desk.
+	Outcome *Outcome
+	// Camera is a change of the camera's state.
+	Camera *camera.Status
+	// Preview is a camera frame for the screen, at most PreviewFPS a
+	// second, with the region of the last code read (empty if none).
+	Preview *Preview
+}
+
+// Preview is a frame for the screen's preview.
+type Preview struct {
+	Frame  *camera.Frame
+	Region image.Rectangle
+}
+
+// Kiosk runs the desk with its inputs: the camera through the live
+// scanner, and a keyboard-wedge scanner's lines. It is the only wiring
+// between camera, scanner and the desk.
+type Kiosk struct {
+	Desk *Desk
+	// Camera, when set, is run for the kiosk's life.
+	Camera *camera.Camera
+	// Scanner options for the camera's frames.
+	Scanner scanner.LiveOptions
+	// Wedge, when set, is read line by line: each line starting "HC1:" is
+	// a scan by a keyboard-wedge scanner (headless mode reads stdin).
+	Wedge io.Reader
+	// PreviewFPS is the rate of Preview events; 0 means none.
+	PreviewFPS float64
+}
+
+// Run runs until ctx ends, calling emit from one goroutine at a time.
+func (k *Kiosk) Run(ctx context.Context, emit func(Event)) error {
+	var mu sync.Mutex
+	send := func(ev Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		emit(ev)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var camErr error
+	// When every input has ended (a replay played once, stdin closed),
+	// the kiosk stops.
+	var inputs sync.WaitGroup
+	if k.Camera != nil {
+		inputs.Add(1)
+	}
+	if k.Wedge != nil {
+		inputs.Add(1)
+	}
+	if k.Camera != nil {
+		live := scanner.NewLive(k.Scanner)
+		wg.Go(func() {
+			live.Run(ctx, func(s scanner.Scan) {
+				out := k.Desk.Scan(Scan{Payload: s.Text, Method: entry.Camera})
+				send(Event{Outcome: &out})
+			})
+		})
+		cam := *k.Camera
+		user := cam.OnStatus
+		cam.OnStatus = func(st camera.Status) {
+			if user != nil {
+				user(st)
+			}
+			send(Event{Camera: &st})
+		}
+		var last time.Time
+		every := time.Duration(0)
+		if k.PreviewFPS > 0 {
+			every = time.Duration(float64(time.Second) / k.PreviewFPS)
+		}
+		wg.Go(func() {
+			defer inputs.Done()
+			camErr = cam.Run(ctx, func(f *camera.Frame) {
+				live.Offer(&scanner.Luma{Pix: f.Y, Width: f.Width, Height: f.Height, Stride: f.Stride}, f.Seq, f.Time, nil)
+				if every > 0 && f.Time.Sub(last) >= every {
+					last = f.Time
+					send(Event{Preview: &Preview{Frame: f, Region: live.Region(f.Time)}})
+				}
+			})
+			if ctx.Err() == nil {
+				time.Sleep(drain) // the last frames decode
+			}
+		})
+	}
+	if k.Wedge != nil {
+		lines := make(chan string)
+		go func() { // not joined: a blocked Read cannot be interrupted
+			defer close(lines)
+			sc := bufio.NewScanner(k.Wedge)
+			sc.Buffer(make([]byte, 64<<10), 64<<10)
+			for sc.Scan() {
+				select {
+				case lines <- sc.Text():
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+		wg.Go(func() {
+			defer inputs.Done()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case line, ok := <-lines:
+					if !ok {
+						return
+					}
+					if out, ok := k.Type(line); ok {
+						send(Event{Outcome: &out})
+					}
+				}
+			}
+		})
+	}
+	if k.Camera != nil || k.Wedge != nil {
+		go func() { inputs.Wait(); cancel() }()
+	}
+	<-ctx.Done()
+	wg.Wait()
+	return camErr
+}
+
+// drain is how long the scanner gets for the last frames of a replay that
+// ended.
+const drain = 300 * time.Millisecond
+
+// Type takes a line typed into the kiosk: a keyboard-wedge scanner's scan
+// when it starts "HC1:", else nothing.
+func (k *Kiosk) Type(line string) (Outcome, bool) {
+	if !IsPayload(line) {
+		return Outcome{}, false
+	}
+	return k.Desk.Scan(Scan{Payload: line, Method: entry.ScannerDevice}), true
+}

@@ -1,0 +1,80 @@
+package checkin_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/passgate/passgate/camera"
+	"github.com/passgate/passgate/checkin"
+	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/scanner"
+)
+
+// TestKiosk runs the desk with a replayed camera and a keyboard-wedge
+// scanner: each guest is one outcome, from the right input.
+func TestKiosk(t *testing.T) {
+	var stills []camera.Still
+	for _, name := range []string{"vaccination-valid", "revoked-uci"} {
+		l, err := scanner.LoadFile("../testdata/passes/" + name + ".png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 5 { // held up for five frames
+			stills = append(stills, camera.Still{Pix: l.Pix, Width: l.Width, Height: l.Height, Stride: l.Stride})
+		}
+	}
+	clip, err := camera.NewStills(stills)
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs := camera.NewDevices(nil)
+	label, err := devs.AddReplay(t.Name(), clip, camera.ReplayOptions{FPS: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{noon}
+	db := openStore(t, c)
+	k := &checkin.Kiosk{
+		Desk:       newDesk(t, fixtureBundle(t), db, c),
+		Camera:     &camera.Camera{Devices: devs, Config: camera.Config{Device: label}},
+		Wedge:      strings.NewReader("not a pass\n" + pass(t, "test-pcr-valid") + "\n"),
+		PreviewFPS: 5,
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var outcomes []checkin.Outcome
+	previews, streaming := 0, false
+	if err := k.Run(ctx, func(ev checkin.Event) {
+		switch {
+		case ev.Outcome != nil:
+			outcomes = append(outcomes, *ev.Outcome)
+		case ev.Preview != nil:
+			previews++
+		case ev.Camera != nil:
+			streaming = streaming || ev.Camera.State == camera.Streaming
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("Run did not end when its inputs did")
+	}
+	byMethod := map[entry.Method][]bool{}
+	for _, o := range outcomes {
+		if !o.Duplicate {
+			byMethod[o.Method] = append(byMethod[o.Method], o.Admitted)
+		}
+	}
+	cam, wedge := byMethod[entry.Camera], byMethod[entry.ScannerDevice]
+	if len(cam) != 2 || !cam[0] || cam[1] || len(wedge) != 1 || !wedge[0] {
+		t.Fatalf("outcomes by method: %v", byMethod)
+	}
+	if st, _ := db.Stats(); st.Total != 3 {
+		t.Fatalf("register holds %d entries, want 3", st.Total)
+	}
+	if !streaming || previews == 0 {
+		t.Fatalf("streaming %v, %d previews", streaming, previews)
+	}
+}
