@@ -71,6 +71,8 @@ func Main(e *Env, args []string) int {
 		return intro(e)
 	}
 	switch args[0] {
+	case "--headless":
+		return Headless(e, args[1:])
 	case "-h", "--help", "help":
 		usage(e, e.Stdout)
 		return ExitOK

@@ -1,0 +1,5 @@
+package assets
+
+// The demo's assets in demo/ are made from the project's fixtures
+// (testdata/) by the project's own tools; see internal/demogen.
+//go:generate go run ../internal/demogen
