@@ -1,0 +1,7 @@
+//go:build !unix
+
+package feedback
+
+import "os/exec"
+
+func killGroup(*exec.Cmd) {}
