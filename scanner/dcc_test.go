@@ -2,15 +2,10 @@ package scanner_test
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/passgate/passgate/internal/conformance"
 	"github.com/passgate/passgate/internal/shareddata"
 	"github.com/passgate/passgate/scanner"
 )
@@ -27,39 +22,21 @@ type vector struct {
 func loadVectors(t testing.TB) []vector {
 	t.Helper()
 	dir := shareddata.Dir(t, "dgc-testdata")
-	var out []vector
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
-			return err
-		}
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		var v struct {
-			Code    *string `json:"2DCODE"`
-			Prefix  string  `json:"PREFIX"`
-			Results struct {
-				Picture *bool `json:"EXPECTEDPICTUREDECODE"`
-			} `json:"EXPECTEDRESULTS"`
-		}
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return nil // not a vector (e.g. a schema or list file)
-		}
-		if v.Code == nil {
-			return nil
-		}
-		png, err := base64.StdEncoding.DecodeString(*v.Code)
-		if err != nil {
-			return fmt.Errorf("%s: 2DCODE: %w", path, err)
-		}
-		l, err := scanner.Load(bytes.NewReader(png))
-		rel, _ := filepath.Rel(dir, path)
-		out = append(out, vector{rel, v.Prefix, v.Results.Picture, l, err})
-		return nil
-	})
+	vs, err := conformance.Load(dir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var out []vector
+	for _, v := range vs {
+		if len(v.PNG) == 0 {
+			continue
+		}
+		var expect *bool
+		if ok, set := v.Expected["PICTUREDECODE"]; set {
+			expect = &ok
+		}
+		l, err := scanner.Load(bytes.NewReader(v.PNG))
+		out = append(out, vector{v.Path, v.Prefix, expect, l, err})
 	}
 	if len(out) == 0 {
 		t.Fatalf("no vectors with a 2DCODE under %s", dir)

@@ -10,17 +10,16 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/passgate/passgate/internal/conformance"
 	"github.com/passgate/passgate/scanner"
 )
 
@@ -164,47 +163,23 @@ func blackbox(root string) ([]image, error) {
 	return out, nil
 }
 
-// dcc loads the QR image (base64 PNG in 2DCODE) of every DCC test vector
-// that promises it decodes (EXPECTEDPICTUREDECODE true), as the required
-// cases of scanner/dcc_test.go. Vectors that do not say are left out: some
-// (ES 501-503) hold an image whose text differs from their PREFIX.
+// dcc loads the QR image of every DCC test vector that promises it
+// decodes (conformance.Pictures): the required cases of
+// scanner/dcc_test.go.
 func dcc(root string) ([]image, error) {
+	vs, err := conformance.Load(root)
+	if err != nil {
+		return nil, err
+	}
 	var out []image
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
-			return err
-		}
-		raw, err := os.ReadFile(path)
+	for _, v := range conformance.Pictures(vs) {
+		l, err := scanner.Load(bytes.NewReader(v.PNG))
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("%s: 2DCODE: %w", v.Path, err)
 		}
-		var v struct {
-			Code    *string `json:"2DCODE"`
-			Prefix  string  `json:"PREFIX"`
-			Results struct {
-				Picture *bool `json:"EXPECTEDPICTUREDECODE"`
-			} `json:"EXPECTEDRESULTS"`
-		}
-		if json.Unmarshal(raw, &v) != nil || v.Code == nil || v.Prefix == "" ||
-			v.Results.Picture == nil || !*v.Results.Picture {
-			return nil
-		}
-		png, err := base64.StdEncoding.DecodeString(*v.Code)
-		if err != nil {
-			return fmt.Errorf("%s: 2DCODE: %w", path, err)
-		}
-		l, err := scanner.Load(bytes.NewReader(png))
-		if err != nil {
-			return fmt.Errorf("%s: 2DCODE: %w", path, err)
-		}
-		rel, err := filepath.Rel(root, path)
-		if err != nil {
-			return err
-		}
-		out = append(out, image{path, strings.TrimSuffix(rel, ".json"), v.Prefix, l})
-		return nil
-	})
-	return out, err
+		out = append(out, image{filepath.Join(root, v.Path), strings.TrimSuffix(v.Path, ".json"), v.Prefix, l})
+	}
+	return out, nil
 }
 
 // frameSet loads a corpus written by `passctl frames`: DIR/expected.json

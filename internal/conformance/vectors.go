@@ -198,3 +198,17 @@ func (k KnownIssues) Lookup(field string, v *Vector) (string, bool) {
 	link, ok := sets[""]
 	return link, ok
 }
+
+// Pictures returns the vectors whose QR image is promised to decode to
+// their PREFIX (EXPECTEDPICTUREDECODE true): the images scanner, framegen
+// and the peer benchmark read. Vectors that do not say are left out: some
+// (ES 501-503) hold an image whose text differs from their PREFIX.
+func Pictures(vs []Vector) []Vector {
+	var out []Vector
+	for _, v := range vs {
+		if ok, set := v.Expected["PICTUREDECODE"]; set && ok && len(v.PNG) > 0 && v.Prefix != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

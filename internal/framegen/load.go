@@ -2,15 +2,13 @@ package framegen
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/passgate/passgate/internal/conformance"
 	"github.com/passgate/passgate/internal/issue"
 	"github.com/passgate/passgate/scanner"
 )
@@ -54,52 +52,21 @@ func LoadPasses(dir string) ([]Source, error) {
 // hold other text than their PREFIX). Sources are named by the path of the
 // vector relative to dir, in path order.
 func LoadDCC(dir string) ([]Source, error) {
-	var out []Source
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
-			return err
-		}
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		var v struct {
-			Code    *string `json:"2DCODE"`
-			Prefix  string  `json:"PREFIX"`
-			Results struct {
-				Picture *bool `json:"EXPECTEDPICTUREDECODE"`
-			} `json:"EXPECTEDRESULTS"`
-		}
-		if json.Unmarshal(raw, &v) != nil {
-			return nil // not a vector (a schema or a list)
-		}
-		if v.Code == nil || v.Prefix == "" || v.Results.Picture == nil || !*v.Results.Picture {
-			return nil
-		}
-		rel, err := filepath.Rel(dir, path)
-		if err != nil {
-			return err
-		}
-		png, err := base64.StdEncoding.DecodeString(*v.Code)
-		if err != nil {
-			return fmt.Errorf("%s: 2DCODE: %w", rel, err)
-		}
-		img, err := scanner.Load(bytes.NewReader(png))
-		if err != nil {
-			return fmt.Errorf("%s: %w", rel, err)
-		}
-		src, err := NewSource(filepath.ToSlash(rel), v.Prefix, img)
-		if err != nil {
-			return err
-		}
-		out = append(out, src)
-		return nil
-	})
+	vs, err := conformance.Load(dir)
 	if err != nil {
 		return nil, fmt.Errorf("framegen: load DCC images: %w", err)
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("framegen: no DCC vectors with a decodable 2DCODE under %s", dir)
+	var out []Source
+	for _, v := range conformance.Pictures(vs) {
+		img, err := scanner.Load(bytes.NewReader(v.PNG))
+		if err != nil {
+			return nil, fmt.Errorf("framegen: load DCC images: %s: %w", v.Path, err)
+		}
+		src, err := NewSource(v.Path, v.Prefix, img)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, src)
 	}
 	return out, nil
 }
