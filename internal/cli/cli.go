@@ -61,6 +61,8 @@ func subcommands() map[string]subcommand {
 		"watch":    Watch,
 		"register": Register,
 		"sync":     Sync,
+		"init":     Init,
+		"pin-hash": PINHash,
 	}
 }
 

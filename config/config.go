@@ -1,0 +1,236 @@
+// Package config reads passgate's one configuration file (TOML): venue and
+// kiosk identity, trust, register, hub, camera, sound, verdict hook and
+// staff PIN hashes. Every key has a safe default, so no file at all is a
+// valid setup (the demo); every key is documented in Sample, which
+// `passgate init` writes. A bad value is an *Error naming the key and what
+// is allowed.
+//
+// It must not start anything: it reads files (the config, the bundle key)
+// and returns values. Flags override the result in the caller. No global
+// state: the environment is passed in as getenv.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/passgate/passgate/store"
+)
+
+// Config is the whole configuration. The zero value is not useful: start
+// from Defaults or Load.
+type Config struct {
+	Venue    Venue    `toml:"venue"`
+	Kiosk    Kiosk    `toml:"kiosk"`
+	Trust    Trust    `toml:"trust"`
+	Register Register `toml:"register"`
+	Hub      Hub      `toml:"hub"`
+	Camera   Camera   `toml:"camera"`
+	Sound    Sound    `toml:"sound"`
+	Hook     Hook     `toml:"hook"`
+	Staff    []Staff  `toml:"staff"`
+
+	// File is the path the configuration was read from; "" when no file
+	// was found and the defaults are in use (the demo).
+	File string `toml:"-"`
+}
+
+// Venue is the place the kiosk guards.
+type Venue struct {
+	ID   string `toml:"id"`   // the hub's id of the venue
+	Name string `toml:"name"` // shown in the header
+}
+
+// Kiosk is this device and how its screen behaves.
+type Kiosk struct {
+	ID string `toml:"id"` // the hub's id of this kiosk
+	// Language is "ko", "en", or "" to follow the locale.
+	Language string `toml:"language"`
+	// KioskMode makes quitting ask for a staff PIN.
+	KioskMode bool `toml:"kiosk_mode"`
+	// VerdictSeconds is how long a verdict stays on screen.
+	VerdictSeconds int `toml:"verdict_seconds"`
+	// DuplicateWindow is how long a pass scanned again counts as the same
+	// guest (not recorded twice); 0 records every scan.
+	DuplicateWindow Duration `toml:"duplicate_window"`
+}
+
+// Trust is where the trust bundle comes from.
+type Trust struct {
+	// BundleKey is the pinned bundle-signing public key: base64 (as
+	// passctl keygen prints it) or the path of a PEM file. Required
+	// outside the demo; see Config.BundleKey.
+	BundleKey string `toml:"bundle_key"`
+	// BundleFile is the trust bundle in use; Load defaults it to
+	// bundle.bin beside the register.
+	BundleFile string `toml:"bundle_file"`
+	// PolicyPreset is "" for the bundle's policy, else one of
+	// verify.PresetNames().
+	PolicyPreset string `toml:"policy_preset"`
+}
+
+// Register is the entry register on this kiosk.
+type Register struct {
+	// Path defaults to store.DefaultPath.
+	Path string `toml:"path"`
+	// RetentionDays is how many days entries are kept (once the hub holds
+	// them).
+	RetentionDays int `toml:"retention_days"`
+}
+
+// Hub is the server the register is pushed to and the bundle pulled from.
+type Hub struct {
+	URL       string   `toml:"url"`        // "" works offline only
+	TokenFile string   `toml:"token_file"` // the kiosk's bearer token
+	PullEvery Duration `toml:"pull_every"`
+	PushEvery Duration `toml:"push_every"`
+}
+
+// Camera is the camera and its preview.
+type Camera struct {
+	Device  string `toml:"device"` // "" is the first camera
+	Size    Size   `toml:"size"`
+	FPS     int    `toml:"fps"`
+	Preview bool   `toml:"preview"`
+}
+
+// Sound is the admit and refuse sounds; "" files are the embedded ones.
+type Sound struct {
+	Enabled  bool   `toml:"enabled"`
+	AdmitWAV string `toml:"admit_wav"`
+	// RefuseWAV is played on a refusal.
+	RefuseWAV string `toml:"refuse_wav"`
+}
+
+// Hook is a command run after each verdict with the outcome as JSON on
+// its standard input, e.g. to open a door relay.
+type Hook struct {
+	// Command is run by /bin/sh -c; "" runs nothing.
+	Command string   `toml:"command"`
+	Timeout Duration `toml:"timeout"`
+}
+
+// Staff is one person who may confirm manual entries and use the admin
+// screen.
+type Staff struct {
+	ID   string `toml:"id"`
+	Name string `toml:"name"`
+	// PINHash is the argon2id PHC string `passgate pin-hash` prints.
+	PINHash string `toml:"pin_hash"`
+}
+
+// Defaults returns the configuration used for keys a file leaves out.
+// Register.Path and Trust.BundleFile are "" here: Load derives them from
+// the environment.
+func Defaults() Config {
+	return Config{
+		Kiosk: Kiosk{
+			VerdictSeconds:  5,
+			DuplicateWindow: Duration{5 * time.Minute},
+		},
+		Register: Register{RetentionDays: 28},
+		Hub: Hub{
+			PullEvery: Duration{10 * time.Minute},
+			PushEvery: Duration{30 * time.Second},
+		},
+		Camera: Camera{Size: Size{1280, 720}, FPS: 30, Preview: true},
+		Sound:  Sound{Enabled: true},
+		Hook:   Hook{Timeout: Duration{2 * time.Second}},
+	}
+}
+
+// Paths lists where Load looks when no path is given, in order; the first
+// file that exists is used:
+//
+//  1. $XDG_CONFIG_HOME/passgate/config.toml, or ~/.config/passgate/config.toml
+//     when XDG_CONFIG_HOME is unset (a user's own kiosk);
+//  2. /etc/passgate/config.toml (a system install, e.g. the systemd unit).
+func Paths(getenv func(string) string) []string {
+	var ps []string
+	if d := getenv("XDG_CONFIG_HOME"); d != "" && filepath.IsAbs(d) {
+		ps = append(ps, filepath.Join(d, "passgate", "config.toml"))
+	} else if h := getenv("HOME"); h != "" {
+		ps = append(ps, filepath.Join(h, ".config", "passgate", "config.toml"))
+	}
+	return append(ps, "/etc/passgate/config.toml")
+}
+
+// Load reads the configuration from path. With path "" it tries Paths in
+// order and, if none exists, returns the defaults with File "" (the
+// demo); a path given explicitly must exist. Relative paths inside the
+// file are taken from the file's directory.
+func Load(path string, getenv func(string) string) (Config, error) {
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("reading the configuration: %w", err)
+		}
+		return Parse(b, path, getenv)
+	}
+	for _, p := range Paths(getenv) {
+		b, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return Config{}, fmt.Errorf("reading the configuration: %w", err)
+		}
+		return Parse(b, p, getenv)
+	}
+	c := Defaults()
+	if err := c.resolve(getenv); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// Parse reads a configuration from data, which came from file (used in
+// errors and to resolve relative paths; "" for the working directory).
+func Parse(data []byte, file string, getenv func(string) string) (Config, error) {
+	c := Defaults()
+	if err := decode(data, file, &c); err != nil {
+		return Config{}, err
+	}
+	c.File = file
+	if err := c.resolve(getenv); err != nil {
+		return Config{}, err
+	}
+	if err := c.validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// resolve fills in the defaults that depend on the environment and makes
+// the file paths absolute.
+func (c *Config) resolve(getenv func(string) string) error {
+	dir := "."
+	if c.File != "" {
+		dir = filepath.Dir(c.File)
+	}
+	abs := func(p *string) {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
+	abs(&c.Register.Path)
+	abs(&c.Trust.BundleFile)
+	abs(&c.Hub.TokenFile)
+	abs(&c.Sound.AdmitWAV)
+	abs(&c.Sound.RefuseWAV)
+	if c.Register.Path == "" {
+		p, err := store.DefaultPath(getenv)
+		if err != nil {
+			return &Error{File: c.File, Key: "register.path", Msg: "is empty and " + err.Error()}
+		}
+		c.Register.Path = p
+	}
+	if c.Trust.BundleFile == "" {
+		c.Trust.BundleFile = filepath.Join(filepath.Dir(c.Register.Path), "bundle.bin")
+	}
+	return nil
+}
