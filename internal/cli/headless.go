@@ -2,20 +2,15 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
-	"github.com/passgate/passgate/internal/demo"
-	"github.com/passgate/passgate/store"
-	"github.com/passgate/passgate/verify"
+	"github.com/passgate/passgate/feedback"
 )
 
 type headlessOptions struct {
@@ -26,6 +21,8 @@ type headlessOptions struct {
 	bundle, bundleKey, db string
 	venue, kiosk          string
 	duration              time.Duration
+	hook                  string
+	sound                 bool
 }
 
 // Headless runs `passgate --headless`: the desk without a screen, for a
@@ -49,6 +46,8 @@ func Headless(e *Env, args []string) int {
 	fs.StringVar(&o.venue, "venue", "venue", c.T("flag.headless.venue"))
 	fs.StringVar(&o.kiosk, "kiosk", "kiosk", c.T("flag.headless.kiosk"))
 	fs.DurationVar(&o.duration, "for", 0, c.T("flag.watch.for"))
+	fs.StringVar(&o.hook, "hook", "", c.T("flag.headless.hook"))
+	fs.BoolVar(&o.sound, "sound", false, c.T("flag.headless.sound"))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
@@ -67,79 +66,20 @@ func Headless(e *Env, args []string) int {
 	if _, err := fmt.Sscanf(o.size, "%dx%d", &w, &h); err != nil || w <= 0 || h <= 0 {
 		return fail(c.T("cli.bad_size", o.size))
 	}
-	now := e.Now
-	devs := camera.NewDevices(now)
-	cfg := camera.Config{Device: o.camera, Width: w, Height: h, FPS: o.fps}
-	var trust *verify.Bundle
-	switch {
-	case o.demo || (o.bundle == "" && o.camera == "" && o.replay == ""):
-		o.demo = true
-		now = demo.Clock()
-		b, err := demo.Bundle(now())
-		if err != nil {
-			return fail(err.Error())
-		}
-		trust = b
-		fps := o.fps
-		if fps == 0 {
-			fps = 10
-		}
-		if cfg.Device, err = demo.Replay(devs, fps); err != nil {
-			return fail(err.Error())
-		}
-		cfg.Width, cfg.Height = 0, 0
+	k, err := openKiosk(e, c, kioskOptions{demo: o.demo, camera: o.camera, replay: o.replay, width: w, height: h,
+		fps: o.fps, loop: o.loop, bundle: o.bundle, bundleKey: o.bundleKey, db: o.db, venue: o.venue, kiosk: o.kiosk})
+	if err != nil {
+		return fail(err.Error())
+	}
+	defer k.Close()
+	if k.Demo {
 		fmt.Fprintln(e.Stderr, c.T("headless.demo"))
-	default:
-		if o.bundle == "" || o.bundleKey == "" {
-			return fail(c.T("headless.no_bundle"))
-		}
-		vo := &verifyOptions{bundle: o.bundle, bundleKey: o.bundleKey}
-		b, msg := loadBundleFile(e, c, vo, now())
-		if b == nil {
-			return fail(msg)
-		}
-		trust = b
-		if o.replay != "" {
-			clip, err := openClip(o.replay)
-			if err != nil {
-				return fail(c.T("cli.replay", o.replay, err))
-			}
-			defer clip.Close()
-			if cfg.Device, err = devs.AddReplay(filepath.Base(o.replay), clip, camera.ReplayOptions{FPS: o.fps, Loop: o.loop}); err != nil {
-				return fail(c.T("cli.replay", o.replay, err))
-			}
-			cfg.Width, cfg.Height = clip.Size()
-		}
 	}
-
-	// The register: the configured one, else (the demo) a temporary one.
-	path := o.db
-	if path == "" {
-		dir, err := os.MkdirTemp("", "passgate-demo-")
-		if err != nil {
-			return fail(err.Error())
-		}
-		defer os.RemoveAll(dir)
-		path = filepath.Join(dir, "register.db")
-		fmt.Fprintln(e.Stderr, c.T("headless.temp_register", path))
+	if k.TempRegister != "" {
+		fmt.Fprintln(e.Stderr, c.T("headless.temp_register", k.TempRegister))
 	}
-	db, err := store.Open(store.Options{Path: path, Now: now})
-	if err != nil {
-		return fail(c.T("sync.register", path, err))
-	}
-	defer db.Close()
-	secret, err := db.VenueSecret()
-	if err != nil {
-		return fail(err.Error())
-	}
-	desk, err := checkin.New(checkin.Options{Venue: o.venue, Kiosk: o.kiosk, Trust: func() *verify.Bundle { return trust },
-		Register: db, Secret: secret, Now: now, Rand: rand.Reader})
-	if err != nil {
-		return fail(err.Error())
-	}
-	k := &checkin.Kiosk{Desk: desk, Camera: &camera.Camera{Devices: devs, Config: cfg}}
 	if !o.noStdin {
-		k.Wedge = e.Stdin
+		k.Kiosk.Wedge = e.Stdin
 	}
 	ctx := e.ctx()
 	if o.duration > 0 {
@@ -149,10 +89,14 @@ func Headless(e *Env, args []string) int {
 	}
 	enc := json.NewEncoder(e.Stdout)
 	enc.SetEscapeHTML(false)
-	err = k.Run(ctx, func(ev checkin.Event) {
+	fb := feedback.New(feedback.Options{Sound: o.sound, Bell: e.Stderr, Hook: o.hook,
+		Errors: func(err error) { fmt.Fprintln(e.Stderr, "passgate --headless:", err) }})
+	defer fb.Wait()
+	err = k.Kiosk.Run(ctx, func(ev checkin.Event) {
 		switch {
 		case ev.Outcome != nil:
 			_ = enc.Encode(ev.Outcome.Report())
+			fb.Outcome(*ev.Outcome)
 		case ev.Camera != nil && ev.Camera.State == camera.Lost:
 			fmt.Fprintln(e.Stderr, c.T("cli.camera_lost", ev.Camera.Err))
 		case ev.Camera != nil && ev.Camera.State == camera.Streaming:

@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/passgate/passgate/checkin"
+)
+
+// waitFor delivers the next message of the kiosk's stream; the handler of
+// that message issues waitFor again, so the stream is fed in one at a time.
+func waitFor(ch <-chan tea.Msg) tea.Cmd {
+	return func() tea.Msg { return <-ch }
+}
+
+// tick fires once after d.
+func tick(d time.Duration) tea.Cmd {
+	return tea.Tick(d, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// clearAfter ends banner seq after d.
+func clearAfter(d time.Duration, seq int) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return clearMsg{seq: seq} })
+}
+
+// typeLine hands a line typed by a keyboard-wedge scanner to the kiosk.
+func typeLine(k *checkin.Kiosk, line string) tea.Cmd {
+	return func() tea.Msg {
+		out, ok := k.Type(line)
+		if !ok {
+			return nil
+		}
+		return outcomeMsg{out: out}
+	}
+}
+
+// checkPIN asks the guard about a staff member's PIN (slow on purpose:
+// argon2id).
+func checkPIN(g PINChecker, p purpose, staff, pin string, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ok, retry, err := g.Check(staff, pin, now)
+		return pinMsg{purpose: p, ok: ok, retry: retry, err: err}
+	}
+}
+
+// submitManual records a manual entry at the desk.
+func submitManual(d *checkin.Desk, m checkin.Manual) tea.Cmd {
+	return func() tea.Msg {
+		out, err := d.Manual(m)
+		return manualMsg{out: out, err: err}
+	}
+}

@@ -1,0 +1,9 @@
+// Package ui is the kiosk's screen: a Bubble Tea program that shows the
+// camera preview, a verdict banner staff can read from two metres, today's
+// counts, the manual-entry form and the admin menu, in Korean or English.
+//
+// It only shows and asks: every decision is the desk's (package checkin),
+// and everything slow (PIN hashing, the register, verifying a typed pass)
+// runs in a tea.Cmd that gets its inputs as arguments. Every string on the
+// screen comes from the translation catalogs (internal/i18n).
+package ui

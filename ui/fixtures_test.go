@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/passgate/passgate/camera"
+	"github.com/passgate/passgate/checkin"
+	"github.com/passgate/passgate/uplink"
+	"github.com/passgate/passgate/verify"
+)
+
+var noon = time.Date(2021, 12, 13, 12, 0, 0, 0, time.FixedZone("KST", 9*3600))
+
+func fixtureBundle(t testing.TB) *verify.Bundle {
+	t.Helper()
+	pub, err := os.ReadFile("../testdata/keys/bundle.pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := verify.ParseBundleKey(string(pub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("../testdata/bundle.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := verify.LoadBundle(data, key, nil, noon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func pass(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("../testdata/passes/" + name + ".txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// fakePINs accepts staff "kim" with PIN "1234"; a wrong PIN locks for 30 s.
+type fakePINs struct{ tries int }
+
+func (f *fakePINs) Check(staff, pin string, now time.Time) (bool, time.Duration, error) {
+	f.tries++
+	if staff == "kim" && pin == "1234" {
+		return true, 0, nil
+	}
+	return false, 30 * time.Second, errors.New("wrong PIN")
+}
+
+// newModel is a screen on a desk with the fixture bundle, its clock at at.
+func newModel(t *testing.T, lang string, w, h int, at time.Time, trust *verify.Bundle) *Model {
+	t.Helper()
+	now := func() time.Time { return at }
+	desk, err := checkin.New(checkin.Options{Venue: "cafe", Kiosk: "door", Now: now,
+		Trust: func() *verify.Bundle { return trust }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(Options{Kiosk: &checkin.Kiosk{Desk: desk}, Venue: "Café 서울 Gangnam", Lang: lang, Demo: true,
+		Locked: true, PINs: &fakePINs{}, Now: now, Trust: func() *verify.Bundle { return trust },
+		Sync:  func() *uplink.State { return &uplink.State{Waiting: 3, Online: true} },
+		Stats: func() string { return "entries 12\nadmitted 9 · refused 3" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	m.Update(cameraMsg(camera.Status{State: camera.Streaming, Device: "replay:demo"}))
+	m.Update(previewMsg{t: gradient()})
+	return m
+}
+
+// gradient is a synthetic 16:9 frame with a found code in the middle.
+func gradient() *thumb {
+	f := &camera.Frame{Width: 320, Height: 180, Stride: 320, Y: make([]byte, 320*180)}
+	for y := range 180 {
+		for x := range 320 {
+			f.Y[y*320+x] = byte((x + y) * 255 / 500)
+		}
+	}
+	return makeThumb(f, imageRect(120, 50, 200, 130))
+}
+
+// press sends keys: names ("enter", "esc", "ctrl+r") or text.
+func press(m *Model, keys ...string) {
+	for _, k := range keys {
+		var msg tea.KeyPressMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyPressMsg{Code: tea.KeyEsc}
+		case "down":
+			msg = tea.KeyPressMsg{Code: tea.KeyDown}
+		case "backspace":
+			msg = tea.KeyPressMsg{Code: tea.KeyBackspace}
+		case "ctrl+r":
+			msg = tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl}
+		case "ctrl+c":
+			msg = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+		default:
+			for _, r := range k {
+				exec(m, update(m, tea.KeyPressMsg{Code: r, Text: string(r)}))
+			}
+			continue
+		}
+		exec(m, update(m, msg))
+	}
+}
+
+func update(m *Model, msg tea.Msg) tea.Cmd {
+	_, cmd := m.Update(msg)
+	return cmd
+}
+
+// exec runs cmd and feeds what it returns back to m, like the program
+// does; timers (the clock, the banner's end) are left out.
+func exec(m *Model, cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	select {
+	case msg := <-ch:
+		switch msg := msg.(type) {
+		case nil, tickMsg, clearMsg:
+		case tea.BatchMsg:
+			for _, c := range msg {
+				exec(m, c)
+			}
+		default:
+			exec(m, update(m, msg))
+		}
+	case <-time.After(100 * time.Millisecond):
+	}
+}
