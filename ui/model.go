@@ -54,6 +54,9 @@ type Options struct {
 	Now func() time.Time
 	// Keys replaces DefaultKeyMap when set.
 	Keys *KeyMap
+	// OnOutcome, if set, is told of every guest (sounds, the verdict
+	// hook); it must return at once.
+	OnOutcome func(checkin.Outcome)
 }
 
 // state is what the screen shows.

@@ -68,6 +68,9 @@ func (m *Model) onTick() tea.Cmd {
 
 // onOutcome shows a verdict, unless staff are busy with a form or the menu.
 func (m *Model) onOutcome(out checkin.Outcome) tea.Cmd {
+	if m.o.OnOutcome != nil {
+		m.o.OnOutcome(out)
+	}
 	m.refresh()
 	m.outcome = &out
 	if m.state != scanning && m.state != result {

@@ -72,6 +72,9 @@ func Main(e *Env, args []string) int {
 	if len(args) == 0 {
 		return intro(e)
 	}
+	if isScreenFlag(args[0]) {
+		return Screen(e, args)
+	}
 	switch args[0] {
 	case "--headless":
 		return Headless(e, args[1:])

@@ -10,6 +10,7 @@ import (
 
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
+	"github.com/passgate/passgate/config"
 	"github.com/passgate/passgate/feedback"
 )
 
@@ -48,6 +49,7 @@ func Headless(e *Env, args []string) int {
 	fs.DurationVar(&o.duration, "for", 0, c.T("flag.watch.for"))
 	fs.StringVar(&o.hook, "hook", "", c.T("flag.headless.hook"))
 	fs.BoolVar(&o.sound, "sound", false, c.T("flag.headless.sound"))
+	cfgPath := fs.String("config", "", c.T("flag.screen.config"))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
@@ -66,12 +68,38 @@ func Headless(e *Env, args []string) int {
 	if _, err := fmt.Sscanf(o.size, "%dx%d", &w, &h); err != nil || w <= 0 || h <= 0 {
 		return fail(c.T("cli.bad_size", o.size))
 	}
-	k, err := openKiosk(e, c, kioskOptions{demo: o.demo, camera: o.camera, replay: o.replay, width: w, height: h,
-		fps: o.fps, loop: o.loop, bundle: o.bundle, bundleKey: o.bundleKey, db: o.db, venue: o.venue, kiosk: o.kiosk})
-	if err != nil {
-		return fail(err.Error())
+	// A configuration file describes the kiosk unless flags do.
+	flagsGiven := o.demo || o.camera != "" || o.replay != "" || o.bundle != ""
+	var k *kiosk
+	fb := feedback.New(feedback.Options{Sound: o.sound, Bell: e.Stderr, Hook: o.hook,
+		Errors: func(err error) { fmt.Fprintln(e.Stderr, "passgate --headless:", err) }})
+	ctx := e.ctx()
+	if *cfgPath != "" || (!flagsGiven && haveConfig(e)) {
+		cfg, err := config.Load(*cfgPath, e.Getenv)
+		if err != nil {
+			return fail(err.Error())
+		}
+		ck, err := openConfigured(e, c, cfg)
+		if err != nil {
+			return fail(err.Error())
+		}
+		defer ck.Close()
+		k, fb = ck.kiosk, ck.feedback
+		if ck.up != nil {
+			runCtx, cancel := context.WithCancel(ctx)
+			done := make(chan struct{})
+			go func() { ck.up.Run(runCtx); close(done) }()
+			defer func() { cancel(); <-done }()
+		}
+	} else {
+		ok, err := openKiosk(e, c, kioskOptions{demo: o.demo, camera: o.camera, replay: o.replay, width: w, height: h,
+			fps: o.fps, loop: o.loop, bundle: o.bundle, bundleKey: o.bundleKey, db: o.db, venue: o.venue, kiosk: o.kiosk})
+		if err != nil {
+			return fail(err.Error())
+		}
+		defer ok.Close()
+		k = ok
 	}
-	defer k.Close()
 	if k.Demo {
 		fmt.Fprintln(e.Stderr, c.T("headless.demo"))
 	}
@@ -81,7 +109,6 @@ func Headless(e *Env, args []string) int {
 	if !o.noStdin {
 		k.Kiosk.Wedge = e.Stdin
 	}
-	ctx := e.ctx()
 	if o.duration > 0 {
 		var cancel func()
 		ctx, cancel = context.WithTimeout(ctx, o.duration)
@@ -89,10 +116,8 @@ func Headless(e *Env, args []string) int {
 	}
 	enc := json.NewEncoder(e.Stdout)
 	enc.SetEscapeHTML(false)
-	fb := feedback.New(feedback.Options{Sound: o.sound, Bell: e.Stderr, Hook: o.hook,
-		Errors: func(err error) { fmt.Fprintln(e.Stderr, "passgate --headless:", err) }})
 	defer fb.Wait()
-	err = k.Kiosk.Run(ctx, func(ev checkin.Event) {
+	err := k.Kiosk.Run(ctx, func(ev checkin.Event) {
 		switch {
 		case ev.Outcome != nil:
 			_ = enc.Encode(ev.Outcome.Report())

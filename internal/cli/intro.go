@@ -15,14 +15,14 @@ import (
 	"github.com/passgate/passgate/ui"
 )
 
-// intro is `passgate` with no arguments: on a terminal with no
-// configuration file, the built-in demo on the kiosk screen; otherwise
-// (scripts, tests, a configured kiosk until it is wired) what this build
-// does and how to try it.
+// intro is `passgate` with no arguments: on a terminal, the kiosk screen
+// (configured when a configuration file is found, else the built-in
+// demo); otherwise (scripts, tests) what this build does and how to try
+// it.
 func intro(e *Env) int {
 	c, _ := catalog(e, "")
-	if isTerminal(e) && !haveConfig(e) {
-		return demoScreen(e, c)
+	if isTerminal(e) {
+		return Screen(e, nil)
 	}
 	fmt.Fprintln(e.Stdout, c.T("cli.intro"))
 	return ExitOK
@@ -46,8 +46,8 @@ func haveConfig(e *Env) bool {
 const demoStaff, demoPIN = "demo", "0000"
 
 // demoScreen runs the built-in demo on the kiosk screen.
-func demoScreen(e *Env, c *i18n.Catalog) int {
-	k, err := openKiosk(e, c, kioskOptions{demo: true, venue: "demo", kiosk: "demo"})
+func demoScreen(e *Env, c *i18n.Catalog, db string) int {
+	k, err := openKiosk(e, c, kioskOptions{demo: true, venue: "demo", kiosk: "demo", db: db})
 	if err != nil {
 		fmt.Fprintln(e.Stderr, "passgate:", err)
 		return ExitUsage

@@ -1,0 +1,200 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/passgate/passgate/camera"
+	"github.com/passgate/passgate/checkin"
+	"github.com/passgate/passgate/config"
+	"github.com/passgate/passgate/feedback"
+	"github.com/passgate/passgate/internal/i18n"
+	"github.com/passgate/passgate/internal/pin"
+	"github.com/passgate/passgate/store"
+	"github.com/passgate/passgate/ui"
+	"github.com/passgate/passgate/uplink"
+	"github.com/passgate/passgate/verify"
+)
+
+// screenFlags are the flags of `passgate` run as the kiosk screen.
+var screenFlags = []string{"--demo", "-demo", "--config", "-config", "--db", "-db", "--lang", "-lang"}
+
+func isScreenFlag(arg string) bool {
+	name, _, _ := strings.Cut(arg, "=")
+	for _, f := range screenFlags {
+		if name == f {
+			return true
+		}
+	}
+	return false
+}
+
+// Screen runs `passgate [--config FILE | --demo [--db PATH]] [--lang ko|en]`:
+// the kiosk screen, configured or the built-in demo.
+func Screen(e *Env, args []string) int {
+	c, _ := catalog(e, "")
+	fs := newFlags(e, "", "[--config FILE | --demo [--db PATH]] [--lang ko|en]")
+	demoMode := fs.Bool("demo", false, c.T("flag.headless.demo"))
+	cfgPath := fs.String("config", "", c.T("flag.screen.config"))
+	db := fs.String("db", "", c.T("flag.screen.db"))
+	lang := fs.String("lang", "", c.T("flag.verify.lang"))
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if *lang != "" {
+		lc, err := catalog(e, *lang)
+		if err != nil {
+			fmt.Fprintln(e.Stderr, "passgate:", c.T("cli.bad_lang", *lang))
+			return ExitUsage
+		}
+		c = lc
+	}
+	if *demoMode || (*cfgPath == "" && !haveConfig(e)) {
+		return demoScreen(e, c, *db)
+	}
+	cfg, err := config.Load(*cfgPath, e.Getenv)
+	if err != nil {
+		fmt.Fprintln(e.Stderr, "passgate:", err)
+		return ExitUsage
+	}
+	if *lang == "" && cfg.Kiosk.Language != "" {
+		if lc, err := i18n.New(cfg.Kiosk.Language); err == nil {
+			c = lc
+		}
+	}
+	return configuredScreen(e, c, cfg)
+}
+
+// configured is a kiosk built from a configuration file.
+type configured struct {
+	*kiosk
+	up       *uplink.Uplink
+	feedback *feedback.Feedback
+	guard    *pin.Guard
+}
+
+// openConfigured builds the kiosk a configuration describes: the register,
+// the trust bundle (kept up to date by uplink when a hub is configured),
+// the camera, staff PINs, sounds and the verdict hook.
+func openConfigured(e *Env, c *i18n.Catalog, cfg config.Config) (_ *configured, err error) {
+	key, err := cfg.BundleKey()
+	if err != nil {
+		return nil, err
+	}
+	k := &kiosk{Now: e.Now}
+	defer func() {
+		if err != nil {
+			k.Close()
+		}
+	}()
+	db, err := store.Open(store.Options{Path: cfg.Register.Path, Now: k.Now})
+	if err != nil {
+		return nil, errors.New(c.T("sync.register", cfg.Register.Path, err))
+	}
+	k.closers = append(k.closers, func() { db.Close() })
+	k.DB = db
+	out := &configured{kiosk: k}
+
+	var notify func()
+	if cfg.Hub.URL != "" {
+		tok, err := os.ReadFile(cfg.Hub.TokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("[hub] token_file: %w", err)
+		}
+		out.up, err = uplink.New(uplink.Options{Hub: cfg.Hub.URL, Token: strings.TrimSpace(string(tok)), BundleKey: key,
+			BundlePath: cfg.Trust.BundleFile, PullEvery: cfg.Hub.PullEvery.Duration, PushEvery: cfg.Hub.PushEvery.Duration,
+			Now: k.Now}, register{db})
+		if err != nil {
+			return nil, err
+		}
+		k.Trust, notify = out.up.Trust, out.up.Notify
+	} else {
+		data, err := os.ReadFile(cfg.Trust.BundleFile)
+		if err != nil {
+			return nil, errors.New(c.T("cli.bundle", cfg.Trust.BundleFile, err))
+		}
+		b, err := verify.LoadBundle(data, key, nil, k.Now())
+		if err != nil && !errors.Is(err, verify.ErrBundleExpired) {
+			return nil, errors.New(c.T("cli.bundle", cfg.Trust.BundleFile, err))
+		}
+		k.Trust = func() *verify.Bundle { return b }
+	}
+	var policy *verify.Policy
+	if cfg.Trust.PolicyPreset != "" {
+		p, err := verify.Preset(cfg.Trust.PolicyPreset)
+		if err != nil {
+			return nil, err
+		}
+		policy = &p
+	}
+	secret, err := db.VenueSecret()
+	if err != nil {
+		return nil, err
+	}
+	desk, err := checkin.New(checkin.Options{Venue: cfg.Venue.ID, Kiosk: cfg.Kiosk.ID, Trust: k.Trust, Policy: policy,
+		Register: db, Secret: secret, Window: cfg.Kiosk.DuplicateWindow.Duration, Now: k.Now, Rand: rand.Reader, Recorded: notify})
+	if err != nil {
+		return nil, err
+	}
+	devs := camera.NewDevices(k.Now)
+	k.Kiosk = &checkin.Kiosk{Desk: desk, Camera: &camera.Camera{Devices: devs,
+		Config: camera.Config{Device: cfg.Camera.Device, Width: cfg.Camera.Size.Width, Height: cfg.Camera.Size.Height, FPS: float64(cfg.Camera.FPS)}}}
+
+	hashes := map[string]string{}
+	for _, s := range cfg.Staff {
+		hashes[s.ID] = s.PINHash
+	}
+	out.guard = pin.NewGuard(hashes, pin.DefaultLimits())
+	out.feedback = feedback.New(feedback.Options{Sound: cfg.Sound.Enabled, Hook: cfg.Hook.Command,
+		HookTimeout: cfg.Hook.Timeout.Duration})
+	return out, nil
+}
+
+// configuredScreen runs the configured kiosk on the screen, with sync in
+// the same process (the register allows one).
+func configuredScreen(e *Env, c *i18n.Catalog, cfg config.Config) int {
+	k, err := openConfigured(e, c, cfg)
+	if err != nil {
+		fmt.Fprintln(e.Stderr, "passgate:", err)
+		return ExitNotValid
+	}
+	defer k.Close()
+	ctx := e.ctx()
+	var sync func() *uplink.State
+	if k.up != nil {
+		done := make(chan struct{})
+		runCtx, cancel := context.WithCancel(ctx)
+		go func() { k.up.Run(runCtx); close(done) }()
+		defer func() { cancel(); <-done }()
+		sync = func() *uplink.State { st := k.up.State(); return &st }
+	}
+	defer k.feedback.Wait()
+	var pins ui.PINChecker
+	if len(cfg.Staff) > 0 {
+		pins = k.guard
+	}
+	preview := 10.0
+	if !cfg.Camera.Preview {
+		preview = -1
+	}
+	err = ui.Run(ctx, ui.Options{
+		Kiosk: k.Kiosk, Venue: cfg.Venue.Name, Lang: c.Lang, Locked: cfg.Kiosk.KioskMode, PINs: pins,
+		Trust: k.Trust, Sync: sync, Now: k.Now, Stats: func() string { return kioskStats(c, k.kiosk) },
+		ClearAfter: time.Duration(cfg.Kiosk.VerdictSeconds) * time.Second, PreviewFPS: preview,
+		OnOutcome: k.feedback.Outcome,
+	})
+	if err != nil {
+		fmt.Fprintln(e.Stderr, "passgate:", err)
+		return ExitNotValid
+	}
+	return ExitOK
+}
