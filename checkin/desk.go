@@ -116,6 +116,7 @@ type Desk struct {
 	o Options
 
 	mu     sync.Mutex
+	policy *verify.Policy // replaces the bundle's policy when set
 	ids    *entry.IDs
 	seen   map[[32]byte]seenPass
 	counts Counts
@@ -143,7 +144,34 @@ func New(o Options) (*Desk, error) {
 	if o.Register != nil && len(o.Secret) < 16 {
 		return nil, errors.New("checkin: a register needs the venue secret (16 bytes or more)")
 	}
-	return &Desk{o: o, ids: entry.NewIDs(o.Rand), seen: map[[32]byte]seenPass{}}, nil
+	d := &Desk{o: o, ids: entry.NewIDs(o.Rand), seen: map[[32]byte]seenPass{}}
+	d.SetPolicy(o.Policy)
+	return d, nil
+}
+
+// SetPolicy replaces the entry policy from now on (staff choosing a preset
+// in the admin menu); nil goes back to the bundle's policy. Passes still
+// within the duplicate window keep their earlier outcome.
+func (d *Desk) SetPolicy(p *verify.Policy) {
+	if p != nil {
+		c := *p
+		p = &c
+	}
+	d.mu.Lock()
+	d.policy = p
+	d.mu.Unlock()
+}
+
+// Policy returns the policy set with SetPolicy (or Options.Policy), nil
+// when the bundle's policy is used.
+func (d *Desk) Policy() *verify.Policy {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.policy == nil {
+		return nil
+	}
+	c := *d.policy
+	return &c
 }
 
 // IsPayload tells whether a line typed into the kiosk is a scanned pass:
@@ -179,8 +207,8 @@ func (d *Desk) Scan(s Scan) Outcome {
 		out.Reason = ReasonNoTrust
 	} else {
 		policy := b.Policy()
-		if d.o.Policy != nil {
-			policy = *d.o.Policy
+		if p := d.Policy(); p != nil {
+			policy = *p
 		}
 		out.Verdict = (&verify.Verifier{Trust: b, Policy: policy}).Verify(payload, now)
 		out.Stale = b.Expired(now)

@@ -217,3 +217,34 @@ func TestIsPayload(t *testing.T) {
 		}
 	}
 }
+
+// TestSetPolicy: a preset chosen at run time replaces the bundle's policy
+// for the next guests, and nil goes back to the bundle's.
+func TestSetPolicy(t *testing.T) {
+	c := &clock{noon}
+	d := newDesk(t, fixtureBundle(t), nil, c)
+	show := func() checkin.Outcome {
+		t.Helper()
+		c.t = c.t.Add(10 * time.Minute) // past the duplicate window
+		return d.Scan(checkin.Scan{Payload: pass(t, "vaccination-too-old"), Method: entry.Camera, At: c.t})
+	}
+	if out := show(); out.Admitted || d.Policy() != nil {
+		t.Fatalf("bundle's policy admitted a vaccination older than 180 days: %+v", out)
+	}
+	eu, err := verify.Preset("eu-3g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.SetPolicy(&eu)
+	eu.Name = "changed by the caller"
+	if p := d.Policy(); p == nil || p.Name != "eu-3g" {
+		t.Fatalf("Policy() = %+v", p)
+	}
+	if out := show(); !out.Admitted {
+		t.Fatalf("eu-3g refused: %+v", out)
+	}
+	d.SetPolicy(nil)
+	if out := show(); out.Admitted || d.Policy() != nil {
+		t.Fatalf("back to the bundle's policy: %+v", out)
+	}
+}

@@ -51,3 +51,11 @@ func submitManual(d *checkin.Desk, m checkin.Manual) tea.Cmd {
 		return manualMsg{out: out, err: err}
 	}
 }
+
+// purge runs the register's purge (it may take a moment on a Pi's SD card).
+func purge(f func() (int, int, error)) tea.Cmd {
+	return func() tea.Msg {
+		purged, kept, err := f()
+		return purgeMsg{purged: purged, kept: kept, err: err}
+	}
+}

@@ -58,6 +58,15 @@ func (f *fakePINs) Check(staff, pin string, now time.Time) (bool, time.Duration,
 	return false, 30 * time.Second, errors.New("wrong PIN")
 }
 
+// fakes counts what the admin menu asked of the kiosk.
+type fakes struct {
+	syncs, purges int
+	camera        string
+}
+
+// fakesOf maps a model to its fakes.
+var fakesOf = map[*Model]*fakes{}
+
 // newModel is a screen on a desk with the fixture bundle, its clock at at.
 func newModel(t *testing.T, lang string, w, h int, at time.Time, trust *verify.Bundle) *Model {
 	t.Helper()
@@ -67,13 +76,25 @@ func newModel(t *testing.T, lang string, w, h int, at time.Time, trust *verify.B
 	if err != nil {
 		t.Fatal(err)
 	}
+	fx := &fakes{}
 	m, err := New(Options{Kiosk: &checkin.Kiosk{Desk: desk}, Venue: "Café 서울 Gangnam", Lang: lang, Demo: true,
 		Locked: true, PINs: &fakePINs{}, Now: now, Trust: func() *verify.Bundle { return trust },
-		Sync:  func() *uplink.State { return &uplink.State{Waiting: 3, Online: true} },
-		Stats: func() string { return "entries 12\nadmitted 9 · refused 3" }})
+		Sync:    func() *uplink.State { return &uplink.State{Waiting: 3, Online: true} },
+		Stats:   func() string { return "entries 12\nadmitted 9 · refused 3" },
+		SyncNow: func() { fx.syncs++ },
+		Purge:   func() (int, int, error) { fx.purges++; return 7, 2, nil },
+		Cameras: func() []string { return []string{"video0;video0", "video2;video2"} },
+		SetCamera: func(dev string) error {
+			if dev == "video2;video2" {
+				return errors.New("busy")
+			}
+			fx.camera = dev
+			return nil
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	fakesOf[m] = fx
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Update(cameraMsg(camera.Status{State: camera.Streaming, Device: "replay:demo"}))
 	m.Update(previewMsg{t: gradient()})

@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/passgate/passgate/checkin"
+	"github.com/passgate/passgate/verify"
 )
 
 // purpose is what a PIN form is for.
@@ -22,6 +24,8 @@ type field int
 const (
 	fieldReason field = iota
 	fieldNote
+	fieldName // the holder's name, when the policy asks for contact tracing
+	fieldDOB  // and date of birth
 	fieldStaff
 	fieldPIN
 )
@@ -34,6 +38,11 @@ type form struct {
 	reason  int // index in checkin.ManualReasons
 	refused bool
 	note    string
+	// contact: the bundle's policy asks for contact tracing, so the form
+	// asks for the holder's name and date of birth.
+	contact bool
+	name    string
+	dob     string
 	staff   string
 	pin     string
 	// msg is the key of the message shown under the form, with args.
@@ -58,6 +67,10 @@ func (f *form) text() *string {
 	switch f.field {
 	case fieldNote:
 		return &f.note
+	case fieldName:
+		return &f.name
+	case fieldDOB:
+		return &f.dob
 	case fieldStaff:
 		return &f.staff
 	case fieldPIN:
@@ -98,11 +111,23 @@ func (f *form) next() (done bool) {
 		if f.reasonCode() == checkin.ReasonOther {
 			f.field = fieldNote
 		} else {
-			f.field = fieldStaff
+			f.field = f.afterNote()
 		}
 	case fieldNote:
 		if strings.TrimSpace(f.note) == "" {
 			f.msg = "ui.form.need_note"
+			return false
+		}
+		f.field = f.afterNote()
+	case fieldName:
+		if strings.TrimSpace(f.name) == "" {
+			f.msg = "ui.form.need_name"
+			return false
+		}
+		f.field = fieldDOB
+	case fieldDOB:
+		if !dobPattern.MatchString(strings.TrimSpace(f.dob)) {
+			f.msg = "ui.form.need_dob"
 			return false
 		}
 		f.field = fieldStaff
@@ -121,11 +146,27 @@ func (f *form) next() (done bool) {
 	return false
 }
 
+// dobPattern is a date of birth as passes write it: YYYY-MM-DD, or only
+// YYYY-MM or YYYY when the day or month is unknown.
+var dobPattern = regexp.MustCompile(`^[12][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$`)
+
+// afterNote is the field after the reason (and note): the holder's name
+// when the policy asks for contact tracing, else the staff id.
+func (f *form) afterNote() field {
+	if f.contact {
+		return fieldName
+	}
+	return fieldStaff
+}
+
 // manual is the entry the form describes.
 func (f *form) manual() checkin.Manual {
 	m := checkin.Manual{Staff: strings.TrimSpace(f.staff), Reason: f.reasonCode(), Refused: f.refused}
 	if m.Reason == checkin.ReasonOther {
 		m.Note = strings.TrimSpace(f.note)
+	}
+	if f.contact {
+		m.Name, m.DateOfBirth = strings.TrimSpace(f.name), strings.TrimSpace(f.dob)
 	}
 	return m
 }
@@ -134,16 +175,47 @@ func (f *form) manual() checkin.Manual {
 type adminItem int
 
 const (
-	itemLang adminItem = iota
+	itemLang   adminItem = iota
+	itemCamera           // with Options.Cameras and SetCamera
+	itemPolicy
+	itemSync  // with Options.SyncNow
+	itemPurge // with Options.Purge
 	itemStats
 	itemQuit
 	itemBack
 )
 
-var adminItems = []adminItem{itemLang, itemStats, itemQuit, itemBack}
+// adminItems are the admin menu's entries this kiosk offers: camera, sync
+// and purge only when the caller provides them.
+func (m *Model) adminItems() []adminItem {
+	items := []adminItem{itemLang}
+	if m.o.Cameras != nil && m.o.SetCamera != nil {
+		items = append(items, itemCamera)
+	}
+	items = append(items, itemPolicy)
+	if m.o.SyncNow != nil {
+		items = append(items, itemSync)
+	}
+	if m.o.Purge != nil {
+		items = append(items, itemPurge)
+	}
+	return append(items, itemStats, itemQuit, itemBack)
+}
 
 // adminMenu is the admin menu's state.
 type adminMenu struct {
 	cursor int
-	stats  string // shown after "register stats"
+	// info is shown under the menu: the stats, or what the last action
+	// did; infoErr marks it as a failure.
+	info    string
+	infoErr bool
+	// cams is the device list while staff choose a camera (picking).
+	picking   bool
+	cams      []string
+	camCursor int
+	busy      bool // waiting for the purge
 }
+
+// policyChoices are the policy presets staff cycle through: "" is the
+// bundle's own policy.
+func policyChoices() []string { return append([]string{""}, verify.PresetNames()...) }

@@ -35,6 +35,9 @@ func (m *Model) formBody(w, h int) string {
 		if f.reasonCode() == checkin.ReasonOther {
 			lines = append(lines, field(fieldNote, "ui.form.note", f.note))
 		}
+		if f.contact {
+			lines = append(lines, field(fieldName, "ui.form.name", f.name), field(fieldDOB, "ui.form.dob", f.dob))
+		}
 		decision := c.T("ui.form.admitted")
 		if f.refused {
 			decision = c.T("ui.form.refused")
@@ -56,15 +59,36 @@ func (m *Model) formBody(w, h int) string {
 	return m.box(w, h, lines)
 }
 
-// adminBody draws the admin menu.
+// adminBody draws the admin menu, or its camera list.
 func (m *Model) adminBody(w, h int) string {
 	a, c, s := &m.adminMenu, m.cat, m.styles
 	lines := []string{s.title.Render(c.T("ui.admin.title")), ""}
-	for i, it := range adminItems {
+	choice := func(selected bool, label string) string {
+		if selected {
+			return "  " + s.selected.Render("› "+label+" ")
+		}
+		return "    " + label
+	}
+	if a.picking {
+		lines = append(lines, "  "+s.prompt.Render(c.T("ui.admin.camera_choose")))
+		for i, dev := range a.cams {
+			lines = append(lines, choice(i == a.camCursor, dev))
+		}
+		return m.box(w, h, lines)
+	}
+	for i, it := range m.adminItems() {
 		var label string
 		switch it {
 		case itemLang:
 			label = c.T("ui.admin.lang", c.T("ui.lang_name"))
+		case itemCamera:
+			label = c.T("ui.admin.camera")
+		case itemPolicy:
+			label = c.T("ui.admin.policy", m.policyName())
+		case itemSync:
+			label = c.T("ui.admin.sync")
+		case itemPurge:
+			label = c.T("ui.admin.purge")
 		case itemStats:
 			label = c.T("ui.admin.stats")
 		case itemQuit:
@@ -72,15 +96,14 @@ func (m *Model) adminBody(w, h int) string {
 		case itemBack:
 			label = c.T("ui.admin.back")
 		}
-		if i == a.cursor {
-			lines = append(lines, "  "+s.selected.Render("› "+label+" "))
-		} else {
-			lines = append(lines, "    "+label)
-		}
+		lines = append(lines, choice(i == a.cursor, label))
 	}
-	if a.stats != "" {
+	if a.info != "" {
 		lines = append(lines, "")
-		for _, l := range strings.Split(strings.TrimRight(a.stats, "\n"), "\n") {
+		for _, l := range strings.Split(strings.TrimRight(a.info, "\n"), "\n") {
+			if a.infoErr {
+				l = s.errMsg.Render(l)
+			}
 			lines = append(lines, "  "+l)
 		}
 	}

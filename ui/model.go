@@ -46,6 +46,17 @@ type Options struct {
 	Sync func() *uplink.State
 	// Stats returns the register's figures as text for the admin menu.
 	Stats func() string
+	// SyncNow asks the uplink to push and pull at once ("sync now" in the
+	// admin menu); nil hides the item (no hub). It must return at once.
+	SyncNow func()
+	// Purge removes the register's entries older than the retention and
+	// reports how many went and how many old ones were kept because the
+	// hub does not hold them yet; nil hides "purge register".
+	Purge func() (purged, kept int, err error)
+	// Cameras lists the video devices to choose from, and SetCamera takes
+	// the choice; the admin menu offers "camera" only with both.
+	Cameras   func() []string
+	SetCamera func(device string) error
 	// ClearAfter is how long a verdict stays; 0 means 5 s.
 	ClearAfter time.Duration
 	// PreviewFPS is the preview's rate in Run; 0 means 10.
@@ -93,6 +104,7 @@ type Model struct {
 	seq       int // of the banner shown
 	form      form
 	adminMenu adminMenu
+	policy    string // the preset in use at the desk, "" for the bundle's
 	quitting  bool
 }
 
@@ -133,6 +145,9 @@ func New(o Options) (*Model, error) {
 		return nil, fmt.Errorf("ui: language %q: want ko or en", o.Lang)
 	}
 	m.cat = c
+	if p := o.Kiosk.Desk.Policy(); p != nil {
+		m.policy = p.Name
+	}
 	m.refresh()
 	return m, nil
 }

@@ -41,3 +41,9 @@ type manualMsg struct {
 	out checkin.Outcome
 	err error
 }
+
+// purgeMsg is the register's answer to "purge register".
+type purgeMsg struct {
+	purged, kept int
+	err          error
+}

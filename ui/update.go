@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
+	"github.com/passgate/passgate/verify"
 )
 
 // Update handles one message.
@@ -41,6 +43,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onPIN(msg)
 	case manualMsg:
 		return m, m.onManual(msg)
+	case purgeMsg:
+		m.onPurge(msg)
+		return m, nil
 	case tea.PasteMsg:
 		if m.state == scanning || m.state == result {
 			m.line += strings.ReplaceAll(msg.Content, "\n", "")
@@ -159,6 +164,9 @@ func (m *Model) switchLang() {
 // no staff to check, so the forms are unavailable.
 func (m *Model) openForm(p purpose) tea.Cmd {
 	m.form = newForm(p)
+	if b := m.o.Trust(); p == forManual && b != nil && b.Policy().ContactTracing {
+		m.form.contact = true
+	}
 	if m.o.PINs == nil {
 		m.form.msg = "ui.form.no_pins"
 	}
@@ -248,21 +256,45 @@ func (m *Model) onManual(msg manualMsg) tea.Cmd {
 
 func (m *Model) onAdminKey(k tea.KeyPressMsg) tea.Cmd {
 	a := &m.adminMenu
+	if a.busy {
+		return nil
+	}
+	if a.picking {
+		m.onCameraKey(k)
+		return nil
+	}
+	items := m.adminItems()
 	switch {
 	case key.Matches(k, m.keys.Back):
 		m.state = scanning
 	case key.Matches(k, m.keys.Up):
-		a.cursor = (a.cursor + len(adminItems) - 1) % len(adminItems)
+		a.cursor = (a.cursor + len(items) - 1) % len(items)
 	case key.Matches(k, m.keys.Down):
-		a.cursor = (a.cursor + 1) % len(adminItems)
+		a.cursor = (a.cursor + 1) % len(items)
 	case key.Matches(k, m.keys.Enter):
-		switch adminItems[a.cursor] {
+		a.info, a.infoErr = "", false
+		switch items[a.cursor] {
 		case itemLang:
 			m.switchLang()
+		case itemCamera:
+			a.cams = m.o.Cameras()
+			if len(a.cams) == 0 {
+				a.info = m.cat.T("ui.admin.no_cameras")
+				break
+			}
+			a.picking, a.camCursor = true, 0
+		case itemPolicy:
+			m.nextPolicy()
+		case itemSync:
+			m.o.SyncNow()
+			a.info = m.cat.T("ui.admin.sync_requested")
+		case itemPurge:
+			a.busy, a.info = true, m.cat.T("ui.admin.purging")
+			return purge(m.o.Purge)
 		case itemStats:
-			a.stats = m.cat.T("ui.admin.no_stats")
+			a.info = m.cat.T("ui.admin.no_stats")
 			if m.o.Stats != nil {
-				a.stats = m.o.Stats()
+				a.info = m.o.Stats()
 			}
 		case itemQuit:
 			m.quitting = true
@@ -272,4 +304,66 @@ func (m *Model) onAdminKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// onCameraKey: the device list of "camera"; Enter takes the device, Esc
+// goes back to the menu.
+func (m *Model) onCameraKey(k tea.KeyPressMsg) {
+	a := &m.adminMenu
+	n := len(a.cams)
+	switch {
+	case key.Matches(k, m.keys.Back):
+		a.picking = false
+	case key.Matches(k, m.keys.Up):
+		a.camCursor = (a.camCursor + n - 1) % n
+	case key.Matches(k, m.keys.Down):
+		a.camCursor = (a.camCursor + 1) % n
+	case key.Matches(k, m.keys.Enter):
+		dev := a.cams[a.camCursor]
+		a.picking = false
+		if err := m.o.SetCamera(dev); err != nil {
+			a.info, a.infoErr = m.cat.T("ui.admin.camera_failed", dev, err), true
+			return
+		}
+		a.info = m.cat.T("ui.admin.camera_set", dev)
+	}
+}
+
+// nextPolicy moves the desk to the next preset: the bundle's policy, then
+// each built-in preset in turn.
+func (m *Model) nextPolicy() {
+	choices := policyChoices()
+	i := slices.Index(choices, m.policy) // -1 for a policy not among them
+	name := choices[(i+1)%len(choices)]
+	if name == "" {
+		m.o.Kiosk.Desk.SetPolicy(nil)
+	} else {
+		p, err := verify.Preset(name)
+		if err != nil {
+			m.adminMenu.info, m.adminMenu.infoErr = err.Error(), true
+			return
+		}
+		m.o.Kiosk.Desk.SetPolicy(&p)
+	}
+	m.policy = name
+	m.adminMenu.info = m.cat.T("ui.admin.policy_set", m.policyName())
+}
+
+// policyName is the policy in use, for people.
+func (m *Model) policyName() string {
+	if m.policy == "" {
+		return m.cat.T("ui.admin.policy_bundle")
+	}
+	return m.policy
+}
+
+// onPurge shows what the purge did.
+func (m *Model) onPurge(msg purgeMsg) {
+	a := &m.adminMenu
+	a.busy = false
+	if msg.err != nil {
+		a.info, a.infoErr = m.cat.T("ui.admin.purge_failed", msg.err), true
+		return
+	}
+	a.info = m.cat.T("ui.admin.purged", msg.purged, msg.kept)
 }

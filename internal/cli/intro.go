@@ -64,6 +64,7 @@ func demoScreen(e *Env, c *i18n.Catalog, db string) int {
 		DemoStaff: demoStaff + " / " + demoPIN,
 		Trust:     k.Trust, Now: k.Now,
 		Stats: func() string { return kioskStats(c, k) },
+		Purge: purgeFunc(k, store.DefaultRetention),
 	})
 	if err != nil {
 		fmt.Fprintln(e.Stderr, "passgate:", err)

@@ -182,13 +182,21 @@ func configuredScreen(e *Env, c *i18n.Catalog, cfg config.Config) int {
 	if len(cfg.Staff) > 0 {
 		pins = k.guard
 	}
+	var syncNow func()
+	if k.up != nil {
+		syncNow = k.up.Notify
+	}
 	preview := 10.0
 	if !cfg.Camera.Preview {
 		preview = -1
 	}
+	retention := time.Duration(cfg.Register.RetentionDays) * 24 * time.Hour
 	err = ui.Run(ctx, ui.Options{
 		Kiosk: k.Kiosk, Venue: cfg.Venue.Name, Lang: c.Lang, Locked: cfg.Kiosk.KioskMode, PINs: pins,
 		Trust: k.Trust, Sync: sync, Now: k.Now, Stats: func() string { return kioskStats(c, k.kiosk) },
+		SyncNow: syncNow, Purge: purgeFunc(k.kiosk, retention),
+		Cameras:    func() []string { return cameraLabels(k.Kiosk.Camera.Devices) },
+		SetCamera:  func(dev string) error { return checkCamera(k.Kiosk.Camera.Devices, dev) },
 		ClearAfter: time.Duration(cfg.Kiosk.VerdictSeconds) * time.Second, PreviewFPS: preview,
 		OnOutcome: k.feedback.Outcome,
 	})
@@ -197,4 +205,41 @@ func configuredScreen(e *Env, c *i18n.Catalog, cfg config.Config) int {
 		return ExitNotValid
 	}
 	return ExitOK
+}
+
+// purgeFunc is "purge register" of the admin menu: the entries older than
+// the retention (store.DefaultRetention when 0) that the hub holds.
+func purgeFunc(k *kiosk, retention time.Duration) func() (int, int, error) {
+	if retention <= 0 {
+		retention = store.DefaultRetention
+	}
+	return func() (int, int, error) { return k.DB.Purge(k.Now().Add(-retention)) }
+}
+
+// cameraLabels lists the webcams the admin menu offers (replays are the
+// demo's and tests').
+func cameraLabels(devs *camera.Devices) []string {
+	if !camera.WebcamSupport() {
+		return nil
+	}
+	var out []string
+	for _, d := range devs.List() {
+		if !d.Replay {
+			out = append(out, d.Label)
+		}
+	}
+	return out
+}
+
+// checkCamera is the admin menu's camera choice. The running camera is
+// not switched and nothing is written: the choice is checked against the
+// devices present, and the screen tells staff to put it in the
+// configuration's [camera] device, used from the next start.
+func checkCamera(devs *camera.Devices, label string) error {
+	for _, d := range devs.List() {
+		if d.Label == label {
+			return d.Err
+		}
+	}
+	return fmt.Errorf("no device %q", label)
 }

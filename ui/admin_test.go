@@ -1,0 +1,197 @@
+package ui
+
+import (
+	"crypto/ed25519"
+	"crypto/x509"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/internal/pemfile"
+	"github.com/passgate/passgate/verify"
+)
+
+// openAdmin opens the admin menu with the right PIN and moves to item.
+func openAdmin(t *testing.T, m *Model, item adminItem) {
+	t.Helper()
+	press(m, "a", "kim", "enter", "1234", "enter")
+	if m.state != admin {
+		t.Fatalf("admin menu not open: state %v", m.state)
+	}
+	for m.adminItems()[m.adminMenu.cursor] != item {
+		press(m, "down")
+		if m.adminMenu.cursor == 0 {
+			t.Fatalf("item %v not in the menu", item)
+		}
+	}
+}
+
+func screenText(m *Model) string { return ansi.Strip(m.render()) }
+
+func TestAdminSyncNow(t *testing.T) {
+	m := newModel(t, "en", 80, 24, noon, fixtureBundle(t))
+	openAdmin(t, m, itemSync)
+	press(m, "enter")
+	if fakesOf[m].syncs != 1 || !strings.Contains(screenText(m), "sync requested") {
+		t.Fatalf("syncs %d\n%s", fakesOf[m].syncs, screenText(m))
+	}
+}
+
+func TestAdminPurge(t *testing.T) {
+	m := newModel(t, "ko", 80, 24, noon, fixtureBundle(t))
+	openAdmin(t, m, itemPurge)
+	press(m, "enter")
+	if fakesOf[m].purges != 1 || m.adminMenu.busy || !strings.Contains(screenText(m), "7건 삭제, 2건 보관") {
+		t.Fatalf("purges %d\n%s", fakesOf[m].purges, screenText(m))
+	}
+}
+
+// TestAdminItemsHidden: without SyncNow, Purge and Cameras the menu
+// does not offer them.
+func TestAdminItemsHidden(t *testing.T) {
+	m := newModel(t, "en", 80, 24, noon, fixtureBundle(t))
+	m.o.SyncNow, m.o.Purge, m.o.Cameras = nil, nil, nil
+	press(m, "a", "kim", "enter", "1234", "enter")
+	s := screenText(m)
+	for _, hidden := range []string{"Sync now", "Purge register", "Camera"} {
+		if strings.Contains(s, hidden) {
+			t.Errorf("%q shown:\n%s", hidden, s)
+		}
+	}
+	if !strings.Contains(s, "Policy: the bundle's") {
+		t.Errorf("no policy item:\n%s", s)
+	}
+}
+
+// TestAdminPolicyPreset: Enter cycles the bundle's policy and the
+// presets, and the desk verifies with the choice.
+func TestAdminPolicyPreset(t *testing.T) {
+	before := newModel(t, "en", 80, 24, noon, fixtureBundle(t))
+	scan(t, before, "vaccination-too-old")
+	if before.outcome.Admitted {
+		t.Fatal("the bundle's policy admitted a vaccination older than 180 days")
+	}
+	m := newModel(t, "en", 80, 24, noon, fixtureBundle(t))
+	openAdmin(t, m, itemPolicy)
+	names := verify.PresetNames()
+	for _, want := range names {
+		press(m, "enter")
+		if p := m.o.Kiosk.Desk.Policy(); p == nil || p.Name != want || !strings.Contains(screenText(m), "Policy: "+want) {
+			t.Fatalf("want %s, desk has %+v\n%s", want, p, screenText(m))
+		}
+		if want == "eu-3g" {
+			press(m, "esc")
+			scan(t, m, "vaccination-too-old")
+			if !m.outcome.Admitted {
+				t.Fatalf("eu-3g (no upper limit) refused an old vaccination: %+v", m.outcome)
+			}
+			openAdmin(t, m, itemPolicy)
+		}
+	}
+	press(m, "enter")
+	if m.o.Kiosk.Desk.Policy() != nil || !strings.Contains(screenText(m), "Policy: the bundle's") {
+		t.Fatalf("not back to the bundle's policy\n%s", screenText(m))
+	}
+}
+
+// TestAdminCamera: the device list, an accepted choice and a refused one.
+func TestAdminCamera(t *testing.T) {
+	m := newModel(t, "en", 120, 40, noon, fixtureBundle(t))
+	openAdmin(t, m, itemCamera)
+	press(m, "enter")
+	s := screenText(m)
+	if !m.adminMenu.picking || !strings.Contains(s, "Choose the camera:") || !strings.Contains(s, "video2;video2") {
+		t.Fatalf("no device list:\n%s", s)
+	}
+	press(m, "enter")
+	if m.adminMenu.picking || fakesOf[m].camera != "video0;video0" || !strings.Contains(screenText(m), "video0;video0 chosen") {
+		t.Fatalf("camera %q\n%s", fakesOf[m].camera, screenText(m))
+	}
+	press(m, "enter", "down", "enter")
+	if fakesOf[m].camera != "video0;video0" || !strings.Contains(screenText(m), "camera video2;video2: busy") {
+		t.Fatalf("camera %q\n%s", fakesOf[m].camera, screenText(m))
+	}
+	press(m, "enter", "esc")
+	if m.adminMenu.picking || m.state != admin {
+		t.Fatal("esc did not leave the device list for the menu")
+	}
+	m.o.Cameras = func() []string { return nil }
+	press(m, "enter")
+	if m.adminMenu.picking || !strings.Contains(screenText(m), "no cameras found") {
+		t.Fatalf("empty list:\n%s", screenText(m))
+	}
+}
+
+// tracingBundle is the fixture bundle re-signed with a policy that asks
+// for contact tracing.
+func tracingBundle(t *testing.T) *verify.Bundle {
+	t.Helper()
+	base := fixtureBundle(t)
+	der, err := pemfile.Read("../testdata/keys/bundle.key", "PRIVATE KEY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy := base.Policy()
+	policy.ContactTracing = true
+	data, err := verify.SignBundle(&verify.BundleSpec{Sequence: 2, IssuedAt: noon.Add(-time.Hour), ValidUntil: noon.Add(time.Hour),
+		Keys: base.Info().Keys, Policy: policy, Authority: base.Authority()}, k.(ed25519.PrivateKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := verify.LoadBundle(data, k.(ed25519.PrivateKey).Public().(ed25519.PublicKey), nil, noon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestManualContactFields: with contact tracing the form asks for the
+// holder's name and date of birth and hands them to the desk.
+func TestManualContactFields(t *testing.T) {
+	m := newModel(t, "en", 80, 24, noon, tracingBundle(t))
+	press(m, "m")
+	if s := screenText(m); !m.form.contact || !strings.Contains(s, "Holder's name:") || !strings.Contains(s, "Date of birth:") {
+		t.Fatalf("no contact fields:\n%s", s)
+	}
+	press(m, "enter", "enter")
+	if m.form.field != fieldName || !strings.Contains(screenText(m), "type the holder's name") {
+		t.Fatalf("empty name accepted: field %v", m.form.field)
+	}
+	press(m, "홍 길동", "enter", "1990-13-01", "enter")
+	if m.form.field != fieldDOB || !strings.Contains(screenText(m), "YYYY-MM-DD") {
+		t.Fatalf("bad date accepted: field %v", m.form.field)
+	}
+	for range len("13-01") {
+		press(m, "backspace")
+	}
+	press(m, "03-01", "enter", "kim", "enter", "1234", "enter")
+	o := m.outcome
+	if m.state != result || o == nil || o.Method != entry.Manual || o.Manual.Name != "홍 길동" || o.Manual.DateOfBirth != "1990-03-01" {
+		t.Fatalf("state %v outcome %+v", m.state, o)
+	}
+}
+
+// TestManualNoContactFields: without contact tracing the form goes from
+// the reason to the staff id, and the entry carries no identity.
+func TestManualNoContactFields(t *testing.T) {
+	m := newModel(t, "en", 80, 24, noon, fixtureBundle(t))
+	press(m, "m")
+	if m.form.contact || strings.Contains(screenText(m), "Holder's name:") {
+		t.Fatal("contact fields without contact tracing")
+	}
+	press(m, "enter")
+	if m.form.field != fieldStaff {
+		t.Fatalf("field %v after the reason", m.form.field)
+	}
+	press(m, "kim", "enter", "1234", "enter")
+	if m.outcome == nil || m.outcome.Manual.Name != "" || m.outcome.Manual.DateOfBirth != "" {
+		t.Fatalf("outcome %+v", m.outcome)
+	}
+}
