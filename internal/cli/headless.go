@@ -69,7 +69,7 @@ func Headless(e *Env, args []string) int {
 		return fail(c.T("cli.bad_size", o.size))
 	}
 	// A configuration file describes the kiosk unless flags do.
-	flagsGiven := o.demo || o.camera != "" || o.replay != "" || o.bundle != ""
+	flagsGiven := o.demo || o.replay != "" || o.bundle != ""
 	var k *kiosk
 	fb := feedback.New(feedback.Options{Sound: o.sound, Bell: e.Stderr, Hook: o.hook,
 		Errors: func(err error) { fmt.Fprintln(e.Stderr, "passgate --headless:", err) }})
@@ -79,6 +79,7 @@ func Headless(e *Env, args []string) int {
 		if err != nil {
 			return fail(err.Error())
 		}
+		overrideConfig(&cfg, fs, o.camera, w, h, o.db)
 		ck, err := openConfigured(e, c, cfg)
 		if err != nil {
 			return fail(err.Error())

@@ -23,7 +23,8 @@ import (
 )
 
 // screenFlags are the flags of `passgate` run as the kiosk screen.
-var screenFlags = []string{"--demo", "-demo", "--config", "-config", "--db", "-db", "--lang", "-lang"}
+var screenFlags = []string{"--demo", "-demo", "--config", "-config", "--db", "-db", "--lang", "-lang",
+	"--camera", "-camera", "--size", "-size"}
 
 func isScreenFlag(arg string) bool {
 	name, _, _ := strings.Cut(arg, "=")
@@ -44,6 +45,8 @@ func Screen(e *Env, args []string) int {
 	cfgPath := fs.String("config", "", c.T("flag.screen.config"))
 	db := fs.String("db", "", c.T("flag.screen.db"))
 	lang := fs.String("lang", "", c.T("flag.verify.lang"))
+	cam := fs.String("camera", "", c.T("flag.watch.camera"))
+	size := fs.String("size", "", c.T("flag.watch.size"))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
@@ -66,6 +69,14 @@ func Screen(e *Env, args []string) int {
 		fmt.Fprintln(e.Stderr, "passgate:", err)
 		return ExitUsage
 	}
+	var w, h int
+	if *size != "" {
+		if _, err := fmt.Sscanf(*size, "%dx%d", &w, &h); err != nil || w <= 0 || h <= 0 {
+			fmt.Fprintln(e.Stderr, "passgate:", c.T("cli.bad_size", *size))
+			return ExitUsage
+		}
+	}
+	overrideConfig(&cfg, fs, *cam, w, h, *db)
 	if *lang == "" && cfg.Kiosk.Language != "" {
 		if lc, err := i18n.New(cfg.Kiosk.Language); err == nil {
 			c = lc
@@ -242,4 +253,20 @@ func checkCamera(devs *camera.Devices, label string) error {
 		}
 	}
 	return fmt.Errorf("no device %q", label)
+}
+
+// overrideConfig lets flags given on the command line win over the
+// configuration file: the camera, its size and the register.
+func overrideConfig(cfg *config.Config, fs *flag.FlagSet, camera string, w, h int, db string) {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["camera"] {
+		cfg.Camera.Device = camera
+	}
+	if set["size"] && w > 0 && h > 0 {
+		cfg.Camera.Size = config.Size{Width: w, Height: h}
+	}
+	if set["db"] && db != "" {
+		cfg.Register.Path = db
+	}
 }

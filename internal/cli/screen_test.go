@@ -37,7 +37,9 @@ path = %q
 device = "no-such-camera"
 `, abs(fixtureKey), abs(fixtureBundle), reg)), 0o644)
 	wedge, _ := os.ReadFile("../../testdata/passes/vaccination-valid.txt")
-	code, out, errOut := run(t, string(wedge), "--headless", "--config", cfg, "--for", "2s")
+	// --db wins over [register] path.
+	other := filepath.Join(dir, "other.db")
+	code, out, errOut := run(t, string(wedge), "--headless", "--config", cfg, "--for", "2s", "--db", other)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -50,7 +52,10 @@ device = "no-such-camera"
 	if len(lines) != 1 || json.Unmarshal([]byte(lines[0]), &r) != nil || r.Method != "scanner-device" || !r.Admitted || !r.Recorded {
 		t.Fatalf("output %q (stderr %s)", out, errOut)
 	}
-	db, err := store.Open(store.Options{Path: reg})
+	if _, err := os.Stat(reg); err == nil {
+		t.Fatal("the configured register was used despite --db")
+	}
+	db, err := store.Open(store.Options{Path: other})
 	if err != nil {
 		t.Fatal(err)
 	}
