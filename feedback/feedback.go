@@ -27,6 +27,8 @@ type Options struct {
 	// Bell is where the terminal bell is written when aplay is missing;
 	// nil means no bell.
 	Bell io.Writer
+	// AdmitWAV and RefuseWAV replace the built-in sounds when set.
+	AdmitWAV, RefuseWAV []byte
 	// Hook is a command run with sh -c for every guest, the outcome's
 	// checkin.Report as JSON on its standard input; empty means none.
 	Hook string
@@ -89,10 +91,16 @@ func (f *Feedback) play(name string) {
 		}
 		return
 	}
-	wav, err := assets.Sound(name)
-	if err != nil {
-		f.fail(err)
-		return
+	wav := f.o.RefuseWAV
+	if name == assets.SoundAdmit {
+		wav = f.o.AdmitWAV
+	}
+	if wav == nil {
+		var err error
+		if wav, err = assets.Sound(name); err != nil {
+			f.fail(err)
+			return
+		}
 	}
 	f.wg.Go(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

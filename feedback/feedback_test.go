@@ -77,4 +77,11 @@ func TestSound(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(b, []byte("RIFF")) || len(b) < 1000 {
 		t.Fatalf("aplay got %d bytes (%v)", len(b), err)
 	}
+	// A venue's own sound replaces the built-in one.
+	f = feedback.New(feedback.Options{Sound: true, AdmitWAV: []byte("RIFFmine"), LookPath: func(string) (string, error) { return fake, nil }})
+	f.Outcome(checkin.Outcome{Time: at, Admitted: true})
+	f.Wait()
+	if b, _ := os.ReadFile(got); string(b) != "RIFFmine" {
+		t.Fatalf("aplay got %q, want the venue's sound", b)
+	}
 }

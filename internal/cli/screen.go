@@ -165,8 +165,19 @@ func openConfigured(e *Env, c *i18n.Catalog, cfg config.Config) (_ *configured, 
 		hashes[s.ID] = s.PINHash
 	}
 	out.guard = pin.NewGuard(hashes, pin.DefaultLimits())
-	out.feedback = feedback.New(feedback.Options{Sound: cfg.Sound.Enabled, Hook: cfg.Hook.Command,
-		HookTimeout: cfg.Hook.Timeout.Duration})
+	fo := feedback.Options{Sound: cfg.Sound.Enabled, Hook: cfg.Hook.Command, HookTimeout: cfg.Hook.Timeout.Duration}
+	for _, w := range []struct {
+		path string
+		to   *[]byte
+	}{{cfg.Sound.AdmitWAV, &fo.AdmitWAV}, {cfg.Sound.RefuseWAV, &fo.RefuseWAV}} {
+		if w.path == "" {
+			continue
+		}
+		if *w.to, err = os.ReadFile(w.path); err != nil {
+			return nil, fmt.Errorf("[sound]: %w", err)
+		}
+	}
+	out.feedback = feedback.New(fo)
 	return out, nil
 }
 
