@@ -3,6 +3,7 @@ package checkin
 import (
 	"bufio"
 	"context"
+	"errors"
 	"image"
 	"io"
 	"sync"
@@ -45,6 +46,33 @@ type Kiosk struct {
 	Wedge io.Reader
 	// PreviewFPS is the rate of Preview events; 0 means none.
 	PreviewFPS float64
+
+	swOnce sync.Once
+	sw     chan string
+}
+
+func (k *Kiosk) switches() chan string {
+	k.swOnce.Do(func() { k.sw = make(chan string, 1) })
+	return k.sw
+}
+
+// SwitchCamera makes the running kiosk read another device (a label, path
+// or name, as camera.Config.Device takes). It returns at once; the screen
+// sees the change as camera states.
+func (k *Kiosk) SwitchCamera(device string) error {
+	if k.Camera == nil {
+		return errors.New("checkin: this kiosk has no camera")
+	}
+	select {
+	case k.switches() <- device:
+	default: // a switch is pending: the newer choice wins
+		select {
+		case <-k.switches():
+		default:
+		}
+		k.switches() <- device
+	}
+	return nil
 }
 
 // Run runs until ctx ends, calling emit from one goroutine at a time.
@@ -89,17 +117,31 @@ func (k *Kiosk) Run(ctx context.Context, emit func(Event)) error {
 		if k.PreviewFPS > 0 {
 			every = time.Duration(float64(time.Second) / k.PreviewFPS)
 		}
+		deliver := func(f *camera.Frame) {
+			live.Offer(&scanner.Luma{Pix: f.Y, Width: f.Width, Height: f.Height, Stride: f.Stride}, f.Seq, f.Time, nil)
+			if every > 0 && f.Time.Sub(last) >= every {
+				last = f.Time
+				send(Event{Preview: &Preview{Frame: f, Region: live.Region(f.Time)}})
+			}
+		}
 		wg.Go(func() {
 			defer inputs.Done()
-			camErr = cam.Run(ctx, func(f *camera.Frame) {
-				live.Offer(&scanner.Luma{Pix: f.Y, Width: f.Width, Height: f.Height, Stride: f.Stride}, f.Seq, f.Time, nil)
-				if every > 0 && f.Time.Sub(last) >= every {
-					last = f.Time
-					send(Event{Preview: &Preview{Frame: f, Region: live.Region(f.Time)}})
+			for {
+				runCtx, stop := context.WithCancel(ctx)
+				ended := make(chan error, 1)
+				go func() { ended <- cam.Run(runCtx, deliver) }()
+				select {
+				case camErr = <-ended:
+					stop()
+					if ctx.Err() == nil {
+						time.Sleep(drain) // the last frames decode
+					}
+					return
+				case dev := <-k.switches():
+					stop()
+					<-ended
+					cam.Config.Device = dev
 				}
-			})
-			if ctx.Err() == nil {
-				time.Sleep(drain) // the last frames decode
 			}
 		})
 	}

@@ -78,3 +78,45 @@ func TestKiosk(t *testing.T) {
 		t.Fatalf("streaming %v, %d previews", streaming, previews)
 	}
 }
+
+// TestSwitchCamera: the admin's camera choice takes effect while the kiosk
+// runs.
+func TestSwitchCamera(t *testing.T) {
+	devs := camera.NewDevices(nil)
+	labels := map[string]string{}
+	for _, name := range []string{"vaccination-valid", "revoked-uci"} {
+		l, err := scanner.LoadFile("../testdata/passes/" + name + ".png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		clip, err := camera.NewStills([]camera.Still{{Pix: l.Pix, Width: l.Width, Height: l.Height, Stride: l.Stride}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if labels[name], err = devs.AddReplay(t.Name()+name, clip, camera.ReplayOptions{FPS: 20, Loop: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := &clock{noon}
+	k := &checkin.Kiosk{Desk: newDesk(t, fixtureBundle(t), nil, c),
+		Camera: &camera.Camera{Devices: devs, Config: camera.Config{Device: labels["vaccination-valid"]}}}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var reasons []string
+	k.Run(ctx, func(ev checkin.Event) {
+		if ev.Outcome == nil || ev.Outcome.Duplicate {
+			return
+		}
+		reasons = append(reasons, ev.Outcome.Reason)
+		if len(reasons) == 1 {
+			if err := k.SwitchCamera(labels["revoked-uci"]); err != nil {
+				t.Error(err)
+			}
+		} else {
+			cancel()
+		}
+	})
+	if len(reasons) != 2 || reasons[0] != "" || reasons[1] != "revoked" {
+		t.Fatalf("reasons %q, want an admission and then the other camera's revoked pass", reasons)
+	}
+}

@@ -107,7 +107,7 @@ func TestAdminCamera(t *testing.T) {
 		t.Fatalf("no device list:\n%s", s)
 	}
 	press(m, "enter")
-	if m.adminMenu.picking || fakesOf[m].camera != "video0;video0" || !strings.Contains(screenText(m), "video0;video0 chosen") {
+	if m.adminMenu.picking || fakesOf[m].camera != "video0;video0" || !strings.Contains(screenText(m), "now reading video0;video0") {
 		t.Fatalf("camera %q\n%s", fakesOf[m].camera, screenText(m))
 	}
 	press(m, "enter", "down", "enter")

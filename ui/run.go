@@ -27,7 +27,7 @@ func Run(ctx context.Context, o Options) error {
 		case <-ctx.Done():
 		}
 	}
-	k := *o.Kiosk
+	k := o.Kiosk // not a copy: the admin menu switches its camera
 	k.PreviewFPS = m.o.PreviewFPS
 	k.Wedge = nil // the screen reads the keyboard
 	done := make(chan struct{})

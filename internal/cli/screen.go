@@ -218,7 +218,7 @@ func configuredScreen(e *Env, c *i18n.Catalog, cfg config.Config) int {
 		Trust: k.Trust, Sync: sync, Now: k.Now, Stats: func() string { return kioskStats(c, k.kiosk) },
 		SyncNow: syncNow, Purge: purgeFunc(k.kiosk, retention),
 		Cameras:    func() []string { return cameraLabels(k.Kiosk.Camera.Devices) },
-		SetCamera:  func(dev string) error { return checkCamera(k.Kiosk.Camera.Devices, dev) },
+		SetCamera:  func(dev string) error { return switchCamera(k.Kiosk, dev) },
 		ClearAfter: time.Duration(cfg.Kiosk.VerdictSeconds) * time.Second, PreviewFPS: preview,
 		OnOutcome: k.feedback.Outcome,
 	})
@@ -253,14 +253,17 @@ func cameraLabels(devs *camera.Devices) []string {
 	return out
 }
 
-// checkCamera is the admin menu's camera choice. The running camera is
-// not switched and nothing is written: the choice is checked against the
-// devices present, and the screen tells staff to put it in the
-// configuration's [camera] device, used from the next start.
-func checkCamera(devs *camera.Devices, label string) error {
-	for _, d := range devs.List() {
+// switchCamera is the admin menu's camera choice: checked against the
+// devices present, then used at once by the running kiosk. Nothing is
+// written: the screen tells staff to put it in the configuration's
+// [camera] device to keep it after a restart.
+func switchCamera(k *checkin.Kiosk, label string) error {
+	for _, d := range k.Camera.Devices.List() {
 		if d.Label == label {
-			return d.Err
+			if d.Err != nil {
+				return d.Err
+			}
+			return k.SwitchCamera(label)
 		}
 	}
 	return fmt.Errorf("no device %q", label)
