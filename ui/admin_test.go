@@ -195,3 +195,22 @@ func TestManualNoContactFields(t *testing.T) {
 		t.Fatalf("outcome %+v", m.outcome)
 	}
 }
+
+// TestTrustLevels: the header's trust status is green while the bundle is
+// valid, amber once past its valid-until, red a week after.
+func TestTrustLevels(t *testing.T) {
+	b := fixtureBundle(t)
+	for _, c := range []struct {
+		at   time.Time
+		want string
+	}{
+		{noon, "trust bundle 3 days old"},
+		{b.ValidUntil().Add(time.Hour), "old: stale"},
+		{b.ValidUntil().Add(8 * 24 * time.Hour), "verify by hand"},
+	} {
+		m := newModel(t, "en", 120, 40, c.at, b)
+		if s := screenText(m); !strings.Contains(s, c.want) {
+			t.Errorf("at %v: header lacks %q:\n%s", c.at, c.want, strings.SplitN(s, "\n", 3)[1])
+		}
+	}
+}

@@ -38,6 +38,8 @@ func (m *Model) header() string {
 	switch {
 	case b == nil:
 		parts = append(parts, s.bad.Render(c.T("ui.trust_none")))
+	case m.now.After(b.ValidUntil().Add(expiredAfter)):
+		parts = append(parts, s.bad.Render(c.T("ui.trust_expired", m.duration(m.now.Sub(b.ValidUntil())))))
 	case b.Expired(m.now):
 		parts = append(parts, s.warn.Render(c.T("ui.trust_stale", m.duration(m.now.Sub(b.Info().IssuedAt)))))
 	default:
@@ -186,3 +188,8 @@ func (m *Model) banner(w, h int) string {
 	}
 	return style.Width(w).Height(h).Align(lipgloss.Center, lipgloss.Center).Render(strings.Join(lines, "\n"))
 }
+
+// expiredAfter is how long past its valid-until a bundle is shown as
+// stale (amber) before the header calls it expired (red): staff should
+// then check passes by hand.
+const expiredAfter = 7 * 24 * time.Hour
