@@ -32,6 +32,11 @@ type Preview struct {
 	Region image.Rectangle
 }
 
+// Syncer is the kiosk's sync with its hub (uplink.Uplink).
+type Syncer interface {
+	Run(ctx context.Context) error
+}
+
 // Kiosk runs the desk with its inputs: the camera through the live
 // scanner, and a keyboard-wedge scanner's lines. It is the only wiring
 // between camera, scanner and the desk.
@@ -46,6 +51,10 @@ type Kiosk struct {
 	Wedge io.Reader
 	// PreviewFPS is the rate of Preview events; 0 means none.
 	PreviewFPS float64
+	// Sync, when set (uplink.Uplink), runs beside the desk for the
+	// kiosk's life: bundles down, entries up, never in the way of a
+	// verdict.
+	Sync Syncer
 
 	swOnce sync.Once
 	sw     chan string
@@ -95,6 +104,9 @@ func (k *Kiosk) Run(ctx context.Context, emit func(Event)) error {
 	}
 	if k.Wedge != nil {
 		inputs.Add(1)
+	}
+	if k.Sync != nil {
+		wg.Go(func() { k.Sync.Run(ctx) })
 	}
 	if k.Camera != nil {
 		live := scanner.NewLive(k.Scanner)

@@ -120,3 +120,31 @@ func TestSwitchCamera(t *testing.T) {
 		t.Fatalf("reasons %q, want an admission and then the other camera's revoked pass", reasons)
 	}
 }
+
+type fakeSync struct{ ran, stopped chan struct{} }
+
+func (f fakeSync) Run(ctx context.Context) error {
+	close(f.ran)
+	<-ctx.Done()
+	close(f.stopped)
+	return nil
+}
+
+// TestKioskRunsSync: the hub sync runs for the kiosk's life and stops with
+// it.
+func TestKioskRunsSync(t *testing.T) {
+	s := fakeSync{make(chan struct{}), make(chan struct{})}
+	c := &clock{noon}
+	k := &checkin.Kiosk{Desk: newDesk(t, fixtureBundle(t), nil, c), Sync: s}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { k.Run(ctx, func(checkin.Event) {}); close(done) }()
+	<-s.ran
+	cancel()
+	<-done
+	select {
+	case <-s.stopped:
+	default:
+		t.Fatal("Run returned before the sync stopped")
+	}
+}

@@ -86,12 +86,6 @@ func Headless(e *Env, args []string) int {
 		}
 		defer ck.Close()
 		k, fb = ck.kiosk, ck.feedback
-		if ck.up != nil {
-			runCtx, cancel := context.WithCancel(ctx)
-			done := make(chan struct{})
-			go func() { ck.up.Run(runCtx); close(done) }()
-			defer func() { cancel(); <-done }()
-		}
 	} else {
 		ok, err := openKiosk(e, c, kioskOptions{demo: o.demo, camera: o.camera, replay: o.replay, width: w, height: h,
 			fps: o.fps, loop: o.loop, bundle: o.bundle, bundleKey: o.bundleKey, db: o.db, venue: o.venue, kiosk: o.kiosk})

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"crypto/rand"
 	"errors"
 	"flag"
@@ -116,6 +115,7 @@ func openConfigured(e *Env, c *i18n.Catalog, cfg config.Config) (_ *configured, 
 	out := &configured{kiosk: k}
 
 	var notify func()
+	var sync checkin.Syncer
 	if cfg.Hub.URL != "" {
 		tok, err := os.ReadFile(cfg.Hub.TokenFile)
 		if err != nil {
@@ -128,6 +128,7 @@ func openConfigured(e *Env, c *i18n.Catalog, cfg config.Config) (_ *configured, 
 			return nil, err
 		}
 		k.Trust, notify = out.up.Trust, out.up.Notify
+		sync = out.up
 	} else {
 		data, err := os.ReadFile(cfg.Trust.BundleFile)
 		if err != nil {
@@ -157,7 +158,7 @@ func openConfigured(e *Env, c *i18n.Catalog, cfg config.Config) (_ *configured, 
 		return nil, err
 	}
 	devs := camera.NewDevices(k.Now)
-	k.Kiosk = &checkin.Kiosk{Desk: desk, Camera: &camera.Camera{Devices: devs,
+	k.Kiosk = &checkin.Kiosk{Desk: desk, Sync: sync, Camera: &camera.Camera{Devices: devs,
 		Config: camera.Config{Device: cfg.Camera.Device, Width: cfg.Camera.Size.Width, Height: cfg.Camera.Size.Height, FPS: float64(cfg.Camera.FPS)}}}
 
 	hashes := map[string]string{}
@@ -193,10 +194,6 @@ func configuredScreen(e *Env, c *i18n.Catalog, cfg config.Config) int {
 	ctx := e.ctx()
 	var sync func() *uplink.State
 	if k.up != nil {
-		done := make(chan struct{})
-		runCtx, cancel := context.WithCancel(ctx)
-		go func() { k.up.Run(runCtx); close(done) }()
-		defer func() { cancel(); <-done }()
 		sync = func() *uplink.State { st := k.up.State(); return &st }
 	}
 	defer k.feedback.Wait()
