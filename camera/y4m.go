@@ -53,6 +53,12 @@ func OpenY4M(path string) (*Y4M, error) {
 		f.Close()
 		return nil, fmt.Errorf("replay: %s: %w", path, err)
 	}
+	// A header may claim any size: believe it only if the file holds at
+	// least one whole frame of it, before allocating a buffer that large.
+	if st, err := f.Stat(); err == nil && st.Size() < c.dataStart+int64(len("FRAME\n")+c.w*c.h+c.chroma) {
+		f.Close()
+		return nil, fmt.Errorf("replay: %s: holds no whole %dx%d frame", path, c.w, c.h)
+	}
 	return c, nil
 }
 
