@@ -2,10 +2,8 @@ package checkin_test
 
 import (
 	"crypto/ecdh"
-	"crypto/ed25519"
 	"crypto/x509"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,42 +11,13 @@ import (
 
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/internal/fixtures"
 	"github.com/passgate/passgate/internal/pemfile"
 	"github.com/passgate/passgate/store"
 	"github.com/passgate/passgate/verify"
 )
 
-var noon = time.Date(2021, 12, 13, 12, 0, 0, 0, time.FixedZone("KST", 9*3600))
-
-func fixtureBundle(t testing.TB) *verify.Bundle {
-	t.Helper()
-	pub, err := os.ReadFile("../testdata/keys/bundle.pub")
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := verify.ParseBundleKey(string(pub))
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile("../testdata/bundle.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := verify.LoadBundle(data, key, nil, noon)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func pass(t testing.TB, name string) string {
-	t.Helper()
-	b, err := os.ReadFile("../testdata/passes/" + name + ".txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(b))
-}
+var noon = fixtures.Noon
 
 type clock struct{ t time.Time }
 
@@ -176,23 +145,7 @@ func TestManual(t *testing.T) {
 // TestContactTracing: with a policy that asks for it, the holder's
 // identity is stored only sealed to the authority, which opens it.
 func TestContactTracing(t *testing.T) {
-	base := fixtureBundle(t)
-	der, err := pemfile.Read("../testdata/keys/bundle.key", "PRIVATE KEY")
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, _ := x509.ParsePKCS8PrivateKey(der)
-	policy := base.Policy()
-	policy.ContactTracing = true
-	data, err := verify.SignBundle(&verify.BundleSpec{Sequence: 2, IssuedAt: noon.Add(-time.Hour), ValidUntil: noon.Add(time.Hour),
-		Keys: base.Info().Keys, Policy: policy, Authority: base.Authority()}, k.(ed25519.PrivateKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := verify.LoadBundle(data, k.(ed25519.PrivateKey).Public().(ed25519.PublicKey), nil, noon)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := fixtures.TracingBundle(t)
 	c := &clock{noon}
 	d := newDesk(t, b, openStore(t, c), c)
 	out := d.Scan(checkin.Scan{Payload: pass(t, "vaccination-valid"), Method: entry.Camera})
@@ -248,3 +201,7 @@ func TestSetPolicy(t *testing.T) {
 		t.Fatalf("back to the bundle's policy: %+v", out)
 	}
 }
+
+func fixtureBundle(t testing.TB) *verify.Bundle { return fixtures.Bundle(t) }
+
+func pass(t testing.TB, name string) string { return fixtures.Pass(t, name) }

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"crypto/ed25519"
-	"crypto/x509"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/passgate/passgate/internal/entry"
-	"github.com/passgate/passgate/internal/pemfile"
+	"github.com/passgate/passgate/internal/fixtures"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -125,33 +123,6 @@ func TestAdminCamera(t *testing.T) {
 	}
 }
 
-// tracingBundle is the fixture bundle re-signed with a policy that asks
-// for contact tracing.
-func tracingBundle(t *testing.T) *verify.Bundle {
-	t.Helper()
-	base := fixtureBundle(t)
-	der, err := pemfile.Read("../testdata/keys/bundle.key", "PRIVATE KEY")
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	policy := base.Policy()
-	policy.ContactTracing = true
-	data, err := verify.SignBundle(&verify.BundleSpec{Sequence: 2, IssuedAt: noon.Add(-time.Hour), ValidUntil: noon.Add(time.Hour),
-		Keys: base.Info().Keys, Policy: policy, Authority: base.Authority()}, k.(ed25519.PrivateKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := verify.LoadBundle(data, k.(ed25519.PrivateKey).Public().(ed25519.PublicKey), nil, noon)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // TestManualContactFields: with contact tracing the form asks for the
 // holder's name and date of birth and hands them to the desk.
 func TestManualContactFields(t *testing.T) {
@@ -214,3 +185,5 @@ func TestTrustLevels(t *testing.T) {
 		}
 	}
 }
+
+func tracingBundle(t *testing.T) *verify.Bundle { return fixtures.TracingBundle(t) }

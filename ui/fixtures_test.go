@@ -2,8 +2,6 @@ package ui
 
 import (
 	"errors"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -11,41 +9,12 @@ import (
 
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
+	"github.com/passgate/passgate/internal/fixtures"
 	"github.com/passgate/passgate/uplink"
 	"github.com/passgate/passgate/verify"
 )
 
-var noon = time.Date(2021, 12, 13, 12, 0, 0, 0, time.FixedZone("KST", 9*3600))
-
-func fixtureBundle(t testing.TB) *verify.Bundle {
-	t.Helper()
-	pub, err := os.ReadFile("../testdata/keys/bundle.pub")
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := verify.ParseBundleKey(string(pub))
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile("../testdata/bundle.bin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := verify.LoadBundle(data, key, nil, noon)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func pass(t testing.TB, name string) string {
-	t.Helper()
-	b, err := os.ReadFile("../testdata/passes/" + name + ".txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(b))
-}
+var noon = fixtures.Noon
 
 // fakePINs accepts staff "kim" with PIN "1234"; a wrong PIN locks for 30 s.
 type fakePINs struct{ tries int }
@@ -166,3 +135,7 @@ func exec(m *Model, cmd tea.Cmd) {
 	case <-time.After(100 * time.Millisecond):
 	}
 }
+
+func fixtureBundle(t testing.TB) *verify.Bundle { return fixtures.Bundle(t) }
+
+func pass(t testing.TB, name string) string { return fixtures.Pass(t, name) }
