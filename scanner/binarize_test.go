@@ -56,6 +56,24 @@ func BenchmarkBinarize(b *testing.B) {
 	for i := range l.Pix {
 		l.Pix[i] = byte(i*7919>>3) | 0x80
 	}
+	// A camera scene is mostly smooth: blocks of low contrast, where the
+	// min and max of all 64 pixels are needed.
+	flat := NewLuma(1280, 720)
+	for y := range 720 {
+		for x := range 1280 {
+			flat.Pix[y*1280+x] = byte(90 + x/16 + y/24 + (x*y)%5)
+		}
+	}
+	b.Run("flat/gozxing", func(b *testing.B) {
+		for b.Loop() {
+			gozxing.NewHybridBinarizer(source{flat}).GetBlackMatrix()
+		}
+	})
+	b.Run("flat/hybrid", func(b *testing.B) {
+		for b.Loop() {
+			hybrid(flat, false)
+		}
+	})
 	b.Run("gozxing", func(b *testing.B) {
 		for b.Loop() {
 			gozxing.NewHybridBinarizer(source{l}).GetBlackMatrix()
