@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -290,7 +291,7 @@ func (d *Desk) Manual(m Manual) (Outcome, error) {
 	switch {
 	case m.Staff == "":
 		return Outcome{}, fmt.Errorf("%w: no staff id", ErrManual)
-	case !contains(ManualReasons, m.Reason):
+	case !slices.Contains(ManualReasons, m.Reason):
 		return Outcome{}, fmt.Errorf("%w: reason %q (want one of %s)", ErrManual, m.Reason, strings.Join(ManualReasons, ", "))
 	case m.Reason == ReasonOther && strings.TrimSpace(m.Note) == "":
 		return Outcome{}, fmt.Errorf("%w: reason %q needs a note", ErrManual, ReasonOther)
@@ -313,15 +314,6 @@ func (d *Desk) Manual(m Manual) (Outcome, error) {
 	}
 	d.count(&out)
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (d *Desk) count(out *Outcome) {

@@ -1,9 +1,6 @@
 package scanner_test
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/passgate/passgate/internal/shareddata"
@@ -25,31 +22,17 @@ type blackboxCase struct {
 
 func loadBlackbox(t *testing.T) []blackboxCase {
 	t.Helper()
-	root := shareddata.Dir(t, "qr-blackbox")
+	imgs, err := shareddata.Blackbox(shareddata.Dir(t, "qr-blackbox"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []blackboxCase
-	for _, set := range []string{"qrcode-2", "qrcode-6"} {
-		ents, err := os.ReadDir(filepath.Join(root, set))
+	for _, img := range imgs {
+		l, err := scanner.LoadFile(img.Path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, e := range ents {
-			ext := filepath.Ext(e.Name())
-			switch ext {
-			case ".png", ".jpg", ".webp":
-			default:
-				continue
-			}
-			path := filepath.Join(root, set, e.Name())
-			want, err := os.ReadFile(strings.TrimSuffix(path, ext) + ".txt")
-			if err != nil {
-				t.Fatalf("expected text for %s: %v", path, err)
-			}
-			l, err := scanner.LoadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, blackboxCase{set + "/" + e.Name(), string(want), l})
-		}
+		out = append(out, blackboxCase{img.Name, img.Want, l})
 	}
 	return out
 }

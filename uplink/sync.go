@@ -10,13 +10,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/passgate/passgate/internal/atomicfile"
 	"github.com/passgate/passgate/internal/entry"
 	"github.com/passgate/passgate/verify"
 )
@@ -191,7 +190,7 @@ func (u *Uplink) take(data []byte, etag string) string {
 		return err.Error()
 	}
 	if u.o.BundlePath != "" {
-		if werr := writeAtomic(u.o.BundlePath, data); werr != nil {
+		if werr := atomicfile.Write(u.o.BundlePath, data, 0o644); werr != nil {
 			// The bundle is good; only keeping it failed. Use it anyway.
 			u.failed(fmt.Errorf("keep bundle: %w", werr))
 		}
@@ -327,29 +326,4 @@ func retryAfter(v string, now time.Time) time.Duration {
 		return t.Sub(now)
 	}
 	return 0
-}
-
-// writeAtomic replaces path through a temporary file and a rename, synced,
-// so a crash leaves the old bundle or the new one, never half of one.
-func writeAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -2,7 +2,6 @@ package verify_test
 
 import (
 	"bytes"
-	"path/filepath"
 	"testing"
 
 	"github.com/passgate/passgate/internal/conformance"
@@ -16,11 +15,7 @@ import (
 // any other mismatch fails the test. The table is logged with -v.
 func TestConformance(t *testing.T) {
 	root := shareddata.Dir(t, "dgc-testdata")
-	vectors, err := conformance.Load(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	known, err := conformance.LoadKnownIssues(filepath.Join(root, "tests", "known_issues.csv"))
+	vectors, known, err := conformance.LoadWithKnown(root)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/passgate/passgate/internal/conformance"
+	"github.com/passgate/passgate/internal/shareddata"
 	"github.com/passgate/passgate/scanner"
 )
 
@@ -135,30 +136,17 @@ func run(shared, out, frames string) error {
 
 // blackbox loads qrcode-2 and qrcode-6 as scanner/blackbox_test.go does.
 func blackbox(root string) ([]image, error) {
+	imgs, err := shareddata.Blackbox(root)
+	if err != nil {
+		return nil, err
+	}
 	var out []image
-	for _, set := range []string{"qrcode-2", "qrcode-6"} {
-		ents, err := os.ReadDir(filepath.Join(root, set))
+	for _, img := range imgs {
+		l, err := scanner.LoadFile(img.Path)
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range ents {
-			ext := filepath.Ext(e.Name())
-			switch ext {
-			case ".png", ".jpg", ".webp":
-			default:
-				continue
-			}
-			path := filepath.Join(root, set, e.Name())
-			want, err := os.ReadFile(strings.TrimSuffix(path, ext) + ".txt")
-			if err != nil {
-				return nil, fmt.Errorf("expected text for %s: %w", path, err)
-			}
-			l, err := scanner.LoadFile(path)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, image{path, filepath.Join(set, e.Name()), string(want), l})
-		}
+		out = append(out, image{img.Path, img.Name, img.Want, l})
 	}
 	return out, nil
 }

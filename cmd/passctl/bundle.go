@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/passgate/passgate/internal/atomicfile"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -79,8 +80,8 @@ func runBundleBuild(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(o.out, data); err != nil {
-		return err
+	if err := atomicfile.Write(o.out, data, 0o644); err != nil {
+		return fmt.Errorf("write bundle: %w", err)
 	}
 	info, err := verify.ReadBundleInfo(data)
 	if err != nil {

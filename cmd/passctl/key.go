@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -172,28 +171,4 @@ func fileOrText(s string) (string, error) {
 		return s, nil // base64 text, not a path
 	}
 	return "", fmt.Errorf("read key %s: %w", s, err)
-}
-
-// writeFileAtomic writes through a temporary file and a rename, so a kiosk
-// or hub reading path never sees half a bundle.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write bundle: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename it is already gone
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write bundle: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write bundle: %w", err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write bundle: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write bundle: %w", err)
-	}
-	return nil
 }

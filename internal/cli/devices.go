@@ -2,8 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 
 	"github.com/passgate/passgate/camera"
@@ -14,11 +12,8 @@ func Devices(e *Env, args []string) int {
 	c, _ := catalog(e, "")
 	fs := newFlags(e, "devices", "[--json]")
 	asJSON := fs.Bool("json", false, c.T("flag.devices.json"))
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() != 0 {
 		fs.Usage()

@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"time"
 
@@ -50,11 +48,8 @@ func Headless(e *Env, args []string) int {
 	fs.StringVar(&o.hook, "hook", "", c.T("flag.headless.hook"))
 	fs.BoolVar(&o.sound, "sound", false, c.T("flag.headless.sound"))
 	cfgPath := fs.String("config", "", c.T("flag.screen.config"))
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	fail := func(msg string) int {
 		fmt.Fprintln(e.Stderr, "passgate --headless:", msg)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -21,11 +20,8 @@ func Init(e *Env, args []string) int {
 	fl := newFlags(e, "init", "[--out FILE] [--force]")
 	out := fl.String("out", def, c.T("flag.init.out"))
 	force := fl.Bool("force", false, c.T("flag.init.force"))
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fl, args); !ok {
+		return code
 	}
 	if fl.NArg() != 0 || *out == "" {
 		fl.Usage()

@@ -117,21 +117,27 @@ func openKiosk(e *Env, c *i18n.Catalog, o kioskOptions) (_ *kiosk, err error) {
 		path = filepath.Join(dir, "register.db")
 		k.TempRegister = path
 	}
+	secret, err := k.openRegister(c, path)
+	if err != nil {
+		return nil, err
+	}
+	desk, err := checkin.New(checkin.Options{Venue: o.venue, Kiosk: o.kiosk, Trust: k.Trust,
+		Register: k.DB, Secret: secret, Now: k.Now, Rand: rand.Reader})
+	if err != nil {
+		return nil, err
+	}
+	k.Kiosk = &checkin.Kiosk{Desk: desk, Camera: &camera.Camera{Devices: devs, Config: cfg}}
+	return k, nil
+}
+
+// openRegister opens the register (closed by Close) and returns the
+// venue's pseudonym secret kept in it.
+func (k *kiosk) openRegister(c *i18n.Catalog, path string) ([]byte, error) {
 	db, err := store.Open(store.Options{Path: path, Now: k.Now})
 	if err != nil {
 		return nil, errors.New(c.T("sync.register", path, err))
 	}
 	k.closers = append(k.closers, func() { db.Close() })
 	k.DB = db
-	secret, err := db.VenueSecret()
-	if err != nil {
-		return nil, err
-	}
-	desk, err := checkin.New(checkin.Options{Venue: o.venue, Kiosk: o.kiosk, Trust: k.Trust,
-		Register: db, Secret: secret, Now: k.Now, Rand: rand.Reader})
-	if err != nil {
-		return nil, err
-	}
-	k.Kiosk = &checkin.Kiosk{Desk: desk, Camera: &camera.Camera{Devices: devs, Config: cfg}}
-	return k, nil
+	return db.VenueSecret()
 }

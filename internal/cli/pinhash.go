@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,11 +22,8 @@ import (
 func PINHash(e *Env, args []string) int {
 	c, _ := catalog(e, "")
 	fl := newFlags(e, "pin-hash", "(then type the PIN, or: echo PIN | passgate pin-hash)")
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fl, args); !ok {
+		return code
 	}
 	if fl.NArg() != 0 {
 		fl.Usage()

@@ -60,11 +60,8 @@ func newRegisterCmd(e *Env, c *i18n.Catalog, name, synopsis string) *registerCmd
 
 // parse parses the flags; code is the exit code when ok is false.
 func (r *registerCmd) parse(args []string) (code int, ok bool) {
-	if err := r.fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK, false
-		}
-		return ExitUsage, false
+	if code, ok := parseFlags(r.fs, args); !ok {
+		return code, false
 	}
 	if r.fs.NArg() != 0 {
 		r.fs.Usage()

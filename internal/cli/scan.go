@@ -2,8 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"slices"
 	"time"
@@ -18,11 +16,8 @@ func Scan(e *Env, args []string) int {
 	fs := newFlags(e, "scan", "[--json] [--repeat N] FILE...")
 	asJSON := fs.Bool("json", false, c.T("flag.scan.json"))
 	repeat := fs.Int("repeat", 1, c.T("flag.scan.repeat"))
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if fs.NArg() == 0 || *repeat < 1 {
 		fs.Usage()

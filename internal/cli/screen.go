@@ -46,11 +46,8 @@ func Screen(e *Env, args []string) int {
 	lang := fs.String("lang", "", c.T("flag.verify.lang"))
 	cam := fs.String("camera", "", c.T("flag.watch.camera"))
 	size := fs.String("size", "", c.T("flag.watch.size"))
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if *lang != "" {
 		lc, err := catalog(e, *lang)
@@ -106,12 +103,11 @@ func openConfigured(e *Env, c *i18n.Catalog, cfg config.Config) (_ *configured, 
 			k.Close()
 		}
 	}()
-	db, err := store.Open(store.Options{Path: cfg.Register.Path, Now: k.Now})
+	secret, err := k.openRegister(c, cfg.Register.Path)
 	if err != nil {
-		return nil, errors.New(c.T("sync.register", cfg.Register.Path, err))
+		return nil, err
 	}
-	k.closers = append(k.closers, func() { db.Close() })
-	k.DB = db
+	db := k.DB
 	out := &configured{kiosk: k}
 
 	var notify func()
@@ -147,10 +143,6 @@ func openConfigured(e *Env, c *i18n.Catalog, cfg config.Config) (_ *configured, 
 			return nil, err
 		}
 		policy = &p
-	}
-	secret, err := db.VenueSecret()
-	if err != nil {
-		return nil, err
 	}
 	desk, err := checkin.New(checkin.Options{Venue: cfg.Venue.ID, Kiosk: cfg.Kiosk.ID, Trust: k.Trust, Policy: policy,
 		Register: db, Secret: secret, Window: cfg.Kiosk.DuplicateWindow.Duration, Now: k.Now, Rand: rand.Reader, Recorded: notify})

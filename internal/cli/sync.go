@@ -2,8 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,11 +36,8 @@ func Sync(e *Env, args []string) int {
 	fs.BoolVar(&o.json, "json", false, c.T("flag.sync.json"))
 	fs.DurationVar(&o.pullEvery, "pull-every", 10*time.Minute, c.T("flag.sync.pull_every"))
 	fs.DurationVar(&o.pushEvery, "push-every", 30*time.Second, c.T("flag.sync.push_every"))
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	fail := func(code int, msg string) int {
 		fmt.Fprintln(e.Stderr, "passgate sync:", msg)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -49,11 +48,8 @@ func Verify(e *Env, args []string) int {
 	fs.StringVar(&o.lang, "lang", "", c.T("flag.verify.lang"))
 	fs.StringVar(&o.image, "image", "", c.T("flag.verify.image"))
 	fs.StringVar(&o.policy, "policy", "", c.T("flag.verify.policy", strings.Join(verify.PresetNames(), ", ")))
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if o.lang != "" {
 		lc, err := catalog(e, o.lang)

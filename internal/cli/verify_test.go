@@ -34,11 +34,7 @@ func run(t *testing.T, stdin string, args ...string) (int, string, string) {
 // expectations as the library test.
 func TestConformanceCLI(t *testing.T) {
 	root := shareddata.Dir(t, "dgc-testdata")
-	vectors, err := conformance.Load(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	known, err := conformance.LoadKnownIssues(filepath.Join(root, "tests", "known_issues.csv"))
+	vectors, known, err := conformance.LoadWithKnown(root)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -37,11 +36,8 @@ func Watch(e *Env, args []string) int {
 	fs.BoolVar(&o.loop, "loop", false, c.T("flag.watch.loop"))
 	fs.BoolVar(&o.json, "json", false, c.T("flag.watch.json"))
 	fs.DurationVar(&o.duration, "for", 0, c.T("flag.watch.for"))
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	fail := func(msg string) int {
 		fmt.Fprintln(e.Stderr, "passgate watch:", msg)

@@ -212,3 +212,14 @@ func Pictures(vs []Vector) []Vector {
 	}
 	return out
 }
+
+// LoadWithKnown reads the vectors under root and upstream's list of known
+// issues, tests/known_issues.csv.
+func LoadWithKnown(root string) ([]Vector, KnownIssues, error) {
+	vs, err := Load(root)
+	if err != nil {
+		return nil, nil, err
+	}
+	known, err := LoadKnownIssues(filepath.Join(root, "tests", "known_issues.csv"))
+	return vs, known, err
+}
