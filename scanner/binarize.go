@@ -15,12 +15,12 @@ const (
 )
 
 // hybrid binarizes l exactly as gozxing's HybridBinarizer does (a local
-// threshold from 8×8 block statistics, averaged over 5×5 blocks), in a
-// third of its time: it walks the plane row by row instead of block by
-// block, and writes the matrix 32 pixels at a time instead of one. With
-// negative it binarizes the negative of l, without copying it. Planes
-// under 40 pixels a side take gozxing's global-histogram path, as gozxing
-// does.
+// threshold from 8×8 block statistics, averaged over 5×5 blocks), several
+// times faster: block statistics and the threshold test run over whole
+// rows in the kernels of kernels.go (SSE2 on amd64), and the matrix is
+// written 32 pixels at a time. With negative it binarizes the negative of
+// l, without copying it. Planes under 40 pixels a side take gozxing's
+// global-histogram path, as gozxing does.
 func hybrid(l *Luma, negative bool) (*gozxing.BitMatrix, error) {
 	w, h := l.Width, l.Height
 	if w < 5*blockSize || h < 5*blockSize {
@@ -30,142 +30,118 @@ func hybrid(l *Luma, negative bool) (*gozxing.BitMatrix, error) {
 		}
 		return gozxing.NewGlobalHistgramBinarizer(source{src}).GetBlackMatrix()
 	}
-	var flip byte
-	if negative {
-		flip = 0xff
-	}
-	flip64 := uint64(flip) * 0x0101010101010101
 	subW, subH := (w+blockSize-1)>>blockPower, (h+blockSize-1)>>blockPower
-	points := blackPoints(l, flip, subW, subH)
+	points := blackPoints(l, negative, subW, subH)
 
 	m, err := gozxing.NewBitMatrix(w, h)
 	if err != nil {
 		return nil, err
 	}
-	// thr[by] are block row by's thresholds, one a block: the mean of the
-	// 5×5 black points around it.
-	thr := make([][]uint8, subH)
-	blockThr := func(by int) []uint8 {
-		if thr[by] != nil {
-			return thr[by]
-		}
-		t := make([]uint8, subW)
+	// blockThr(by) are block row by's thresholds, one a block: the mean of
+	// the 5×5 black points around it (clamped to the plane), as a sum of
+	// five rows, then a window of five along it.
+	col := make([]int, subW)
+	blockThr := func(by int, t []uint8) {
 		top := clamp(by, 2, subH-3)
-		for bx := range subW {
-			left := clamp(bx, 2, subW-3)
-			sum := 0
-			for z := -2; z <= 2; z++ {
-				r := points[(top+z)*subW:]
-				sum += r[left-2] + r[left-1] + r[left] + r[left+1] + r[left+2]
-			}
-			t[bx] = uint8(min(sum/25, 255))
+		rows := points[(top-2)*subW : (top+3)*subW]
+		r0, r1, r2, r3, r4 := rows[:subW], rows[subW:2*subW], rows[2*subW:3*subW], rows[3*subW:4*subW], rows[4*subW:5*subW]
+		for bx := range col {
+			col[bx] = r0[bx] + r1[bx] + r2[bx] + r3[bx] + r4[bx]
 		}
-		thr[by] = t
-		return t
+		win := col[0] + col[1] + col[2] + col[3] + col[4]
+		for bx := range t {
+			if left := clamp(bx, 2, subW-3); left > 2 && left == bx {
+				win += col[left+2] - col[left-3]
+			}
+			t[bx] = uint8(min(win/25, 255))
+		}
 	}
-	merged := make([]uint8, subW)
+	// rowThr is the threshold of each pixel of a row. gozxing sets a pixel
+	// black when any block covering it says so: the largest threshold. The
+	// last block column starts at w-8 and the last block row at h-8, so
+	// when a side is not a multiple of 8 they overlap their neighbours.
+	t, last, merged := make([]uint8, subW), make([]uint8, subW), make([]uint8, subW)
+	blockThr(subH-1, last)
+	rowThr := make([]byte, w)
+	expand := func(t []uint8) {
+		for bx, v := range t[:subW-1] {
+			binary.LittleEndian.PutUint64(rowThr[bx*blockSize:], uint64(v)*0x0101010101010101)
+		}
+		v := t[subW-1]
+		for x := w - blockSize; x < w; x++ {
+			if x >= (subW-1)*blockSize {
+				rowThr[x] = v
+			} else {
+				rowThr[x] = max(rowThr[x], v)
+			}
+		}
+	}
 	row := gozxing.NewBitArray(w)
-	words := make([]uint32, (w+31)/32)
-	// Pixels from overlap on are covered by the last block (x >= w-8) too
-	// when w is not a multiple of 8: gozxing sets such a pixel black when
-	// either block's threshold says so, the larger threshold.
-	overlap := w - blockSize
-	if w%blockSize == 0 {
-		overlap = w
+	words := row.GetBitArray()[:(w+31)/32]
+	whole := w / 32
+	var flip byte
+	if negative {
+		flip = 0xff
 	}
-	for y := range h {
+	for y, key := 0, -1; y < h; y++ {
 		by := min(y>>blockPower, subH-1)
-		t := blockThr(by)
-		if last := subH - 1; by != last && y >= h-blockSize {
-			t2 := blockThr(last)
-			for i := range merged {
-				merged[i] = max(t[i], t2[i])
+		overlap := by != subH-1 && y >= h-blockSize
+		if k := 2*by + b2i(overlap); k != key {
+			key = k
+			switch {
+			case by == subH-1:
+				expand(last)
+			case overlap:
+				blockThr(by, t)
+				for i := range merged {
+					merged[i] = max(t[i], last[i])
+				}
+				expand(merged)
+			default:
+				blockThr(by, t)
+				expand(t)
 			}
-			t = merged
 		}
-		clear(words)
 		pix := l.row(y)
-		x := 0
-		for ; x+blockSize <= overlap; x += blockSize {
-			words[x>>5] |= uint32(below8(binary.LittleEndian.Uint64(pix[x:x+8])^flip64, t[x>>blockPower])) << (x & 31)
-		}
-		for ; x < w; x++ {
-			th := t[subW-1]
-			if bx := x >> blockPower; bx < subW-1 {
-				th = max(th, t[bx])
+		below(pix, rowThr, negative, words[:whole])
+		if whole < len(words) {
+			var word uint32
+			for x := 32 * whole; x < w; x++ {
+				if pix[x]^flip <= rowThr[x] {
+					word |= 1 << (x & 31)
+				}
 			}
-			if pix[x]^flip <= th {
-				words[x>>5] |= 1 << (x & 31)
-			}
-		}
-		for i, word := range words {
-			row.SetBulk(i*32, word)
+			words[whole] = word
 		}
 		m.SetRow(y, row)
 	}
 	return m, nil
 }
 
-// below8 returns a bit for each of the 8 bytes of q (the first byte in
-// bit 0) that is at most t. Each byte is compared in a 16-bit lane as
-// 256+t-x, whose bit 8 survives exactly when x <= t.
-func below8(q uint64, t uint8) uint8 {
-	const lanes = 0x00ff00ff00ff00ff
-	tt := (0x100 + uint64(t)) * 0x0001000100010001
-	even := (tt - q&lanes) >> 8 & 0x0001000100010001
-	odd := (tt - q>>8&lanes) >> 8 & 0x0001000100010001
-	gather := func(v uint64) uint8 { return uint8((v | v>>14 | v>>28 | v>>42) & 0x55) }
-	return gather(even) | gather(odd)<<1
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
-// blackPoints is gozxing's calculateBlackPoints over rows: each block's
-// mean, or for a flat block half its minimum, raised to its neighbours'
-// black point when its minimum is below theirs.
-func blackPoints(l *Luma, flip byte, subW, subH int) []int {
+// blackPoints is gozxing's calculateBlackPoints: each block's mean, or for
+// a flat block half its minimum, raised to its neighbours' black point
+// when its minimum is below theirs.
+func blackPoints(l *Luma, negative bool, subW, subH int) []int {
 	w, h := l.Width, l.Height
-	flip64 := uint64(flip) * 0x0101010101010101
-	sum := make([]int, subW)
+	sum := make([]uint16, subW)
 	lo := make([]uint8, subW)
 	hi := make([]uint8, subW)
 	points := make([]int, subW*subH)
 	for by := range subH {
-		y0 := min(by<<blockPower, h-blockSize)
-		clear(sum)
-		for i := range lo {
-			lo[i], hi[i] = 0xff, 0 // hi-lo < 0 until the first row
-		}
-		for y := y0; y < y0+blockSize; y++ {
-			pix := l.row(y)
-			// Whole blocks, then the last, which may overlap its neighbour.
-			for bx := range subW - 1 {
-				b := pix[bx<<blockPower : bx<<blockPower+blockSize : bx<<blockPower+blockSize]
-				q := binary.LittleEndian.Uint64(b) ^ flip64
-				// The sum of the eight bytes, two lanes at a time.
-				p := q&0x00ff00ff00ff00ff + q>>8&0x00ff00ff00ff00ff
-				p = p&0x0000ffff0000ffff + p>>16&0x0000ffff0000ffff
-				sum[bx] += int(p&0xffffffff + p>>32)
-				if int(hi[bx])-int(lo[bx]) > minRange {
-					continue // contrast enough: only the sum matters now
-				}
-				v0, v1, v2, v3 := b[0]^flip, b[1]^flip, b[2]^flip, b[3]^flip
-				v4, v5, v6, v7 := b[4]^flip, b[5]^flip, b[6]^flip, b[7]^flip
-				lo[bx] = min(lo[bx], v0, v1, v2, v3, v4, v5, v6, v7)
-				hi[bx] = max(hi[bx], v0, v1, v2, v3, v4, v5, v6, v7)
-			}
-			bx := subW - 1
-			s, mn, mx := 0, lo[bx], hi[bx]
-			for _, v := range pix[w-blockSize : w] {
-				v ^= flip
-				s += int(v)
-				mn = min(mn, v)
-				mx = max(mx, v)
-			}
-			sum[bx] += s
-			lo[bx], hi[bx] = mn, mx
-		}
+		off := min(by<<blockPower, h-blockSize) * l.Stride
+		// Whole blocks, then the last, which may overlap its neighbour.
+		blockStats(l.Pix[off:], l.Stride, subW-1, negative, sum, lo, hi)
+		blockStats(l.Pix[off+w-blockSize:], l.Stride, 1, negative, sum[subW-1:], lo[subW-1:], hi[subW-1:])
 		out := points[by*subW : (by+1)*subW]
 		for bx := range subW {
-			avg := sum[bx] >> (2 * blockPower)
+			avg := int(sum[bx]) >> (2 * blockPower)
 			if int(hi[bx])-int(lo[bx]) <= minRange {
 				avg = int(lo[bx]) / 2
 				if by > 0 && bx > 0 {

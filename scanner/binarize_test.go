@@ -12,40 +12,138 @@ import (
 // wider than the plane, and for the negative.
 func TestHybridSameAsGozxing(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for _, sz := range [][2]int{{40, 40}, {41, 47}, {64, 48}, {127, 95}, {640, 480}, {333, 257}, {39, 100}} {
-		w, h := sz[0], sz[1]
-		stride := w + r.IntN(3)
-		l := &Luma{Pix: make([]byte, stride*h), Width: w, Height: h, Stride: stride}
-		for y := range h {
-			for x := range w {
-				// Regions of flat tone and of strong texture, so both the
-				// flat-block rule and the averages are exercised.
-				v := 40 + (x/23+y/17)%4*50
+	sizes := [][2]int{{40, 40}, {41, 47}, {64, 48}, {127, 95}, {640, 480}, {333, 257}, {39, 100},
+		{1281, 721}, {63, 41}, {95, 73}, {100, 100}, {47, 200}}
+	for _, sz := range sizes {
+		for _, scene := range []string{"texture", "noise"} {
+			w, h := sz[0], sz[1]
+			l := &Luma{Pix: make([]byte, (w+3)*h), Width: w, Height: h, Stride: w + r.IntN(4)}
+			paint(l, scene, r)
+			for _, neg := range []bool{false, true} {
+				if diff := hybridDiff(t, l, neg); diff != 0 {
+					t.Errorf("%dx%d %s negative=%v: %d of %d pixels differ", w, h, scene, neg, diff, w*h)
+				}
+			}
+		}
+	}
+}
+
+// paint fills l with a scene: "texture" has regions of flat tone and of
+// strong texture, so both the flat-block rule and the averages are
+// exercised; "noise" is a smooth ramp with a little noise, where many
+// blocks are near the flat-block limit.
+func paint(l *Luma, scene string, r *rand.Rand) {
+	for y := range l.Height {
+		for x := range l.Width {
+			var v int
+			switch scene {
+			case "texture":
+				v = 40 + (x/23+y/17)%4*50
 				if (x/31+y/29)%3 == 0 {
 					v += r.IntN(120) - 60
 				}
-				l.Pix[y*stride+x] = byte(max(0, min(255, v)))
+			default:
+				v = 60 + x/5 + y/7 + r.IntN(24+(x/8+y/8)%6)
+			}
+			l.Pix[y*l.Stride+x] = byte(max(0, min(255, v)))
+		}
+	}
+}
+
+// hybridDiff counts the pixels where hybrid and gozxing's HybridBinarizer
+// differ on l (or its negative).
+func hybridDiff(t testing.TB, l *Luma, neg bool) int {
+	src := l
+	if neg {
+		src = invert(l)
+	}
+	want, err := gozxing.NewHybridBinarizer(source{src}).GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := hybrid(l, neg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diff := 0
+	for y := range l.Height {
+		for x := range l.Width {
+			if got.Get(x, y) != want.Get(x, y) {
+				diff++
 			}
 		}
-		for _, neg := range []bool{false, true} {
-			want, err := gozxing.NewHybridBinarizer(source{map[bool]*Luma{false: l, true: invert(l)}[neg]}).GetBlackMatrix()
-			if err != nil {
-				t.Fatal(err)
+	}
+	return diff
+}
+
+// FuzzHybrid: on any plane, hybrid is gozxing's HybridBinarizer.
+func FuzzHybrid(f *testing.F) {
+	f.Add(uint8(40), uint8(40), uint8(0), false, []byte{0, 255, 30, 31})
+	f.Add(uint8(63), uint8(41), uint8(3), true, []byte("a flat patch then an edge"))
+	f.Fuzz(func(t *testing.T, w, h, pad uint8, neg bool, seed []byte) {
+		if w < 40 || h < 40 || len(seed) == 0 {
+			return
+		}
+		stride := int(w) + int(pad%8)
+		l := &Luma{Pix: make([]byte, stride*int(h)), Width: int(w), Height: int(h), Stride: stride}
+		for i := range l.Pix {
+			// Runs of one seed byte: flat blocks and edges both occur.
+			l.Pix[i] = seed[(i/7+i/int(w)/5)%len(seed)]
+		}
+		if diff := hybridDiff(t, l, neg); diff != 0 {
+			t.Errorf("%dx%d negative=%v: %d pixels differ", w, h, neg, diff)
+		}
+	})
+}
+
+// TestKernels: the kernels in use (assembly on amd64) agree with the Go
+// ones, on every alignment and count.
+func TestKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 300 {
+		n := 1 + r.IntN(20)
+		stride := 8*n + r.IntN(9)
+		pix := make([]byte, 7*stride+8*n+r.IntN(3))
+		base := byte(r.IntN(256))
+		spread := 1 + r.IntN(60)
+		for i := range pix {
+			pix[i] = byte(int(base) + r.IntN(spread))
+		}
+		neg := r.IntN(2) == 0
+		s1, s2 := make([]uint16, n), make([]uint16, n)
+		lo1, lo2, hi1, hi2 := make([]uint8, n), make([]uint8, n), make([]uint8, n), make([]uint8, n)
+		blockStats(pix, stride, n, neg, s1, lo1, hi1)
+		blockStatsGo(pix, stride, n, neg, s2, lo2, hi2)
+		for i := range n {
+			flat1, flat2 := int(hi1[i])-int(lo1[i]) <= minRange, int(hi2[i])-int(lo2[i]) <= minRange
+			if s1[i] != s2[i] || flat1 != flat2 || flat1 && (lo1[i] != lo2[i] || hi1[i] != hi2[i]) {
+				t.Fatalf("block %d of %d: sum %d/%d min %d/%d max %d/%d", i, n, s1[i], s2[i], lo1[i], lo2[i], hi1[i], hi2[i])
 			}
-			got, err := hybrid(l, neg)
-			if err != nil {
-				t.Fatal(err)
+		}
+
+		words := 1 + r.IntN(5)
+		px, thr := make([]byte, 32*words), make([]byte, 32*words)
+		for i := range px {
+			px[i], thr[i] = byte(r.IntN(256)), byte(r.IntN(256))
+			if r.IntN(4) == 0 {
+				thr[i] = px[i] ^ map[bool]byte{false: 0, true: 0xff}[neg] // equal: the edge case
 			}
-			diff := 0
-			for y := range h {
-				for x := range w {
-					if got.Get(x, y) != want.Get(x, y) {
-						diff++
-					}
-				}
+		}
+		w1, w2 := make([]uint32, words), make([]uint32, words)
+		below(px, thr, neg, w1)
+		belowGo(px, thr, neg, w2)
+		for i := range w1 {
+			if w1[i] != w2[i] {
+				t.Fatalf("below word %d: %032b vs Go %032b", i, w1[i], w2[i])
 			}
-			if diff != 0 {
-				t.Errorf("%dx%d negative=%v: %d of %d pixels differ", w, h, neg, diff, w*h)
+		}
+		for x := range 32 * words {
+			v := px[x]
+			if neg {
+				v = 255 - v
+			}
+			if got := w2[x/32]>>(x%32)&1 == 1; got != (v <= thr[x]) {
+				t.Fatalf("belowGo pixel %d: %d <= %d is %v", x, v, thr[x], got)
 			}
 		}
 	}

@@ -20,7 +20,7 @@ type blackboxCase struct {
 	luma       *scanner.Luma
 }
 
-func loadBlackbox(t *testing.T) []blackboxCase {
+func loadBlackbox(t testing.TB) []blackboxCase {
 	t.Helper()
 	imgs, err := shareddata.Blackbox(shareddata.Dir(t, "qr-blackbox"))
 	if err != nil {
@@ -57,6 +57,26 @@ func TestBlackbox(t *testing.T) {
 		t.Logf("rotation %3d°: missed %v", rot.deg, missed)
 		if read < blackboxFloor[rot.deg] {
 			t.Errorf("rotation %d°: read %d images, floor is %d", rot.deg, read, blackboxFloor[rot.deg])
+		}
+	}
+}
+
+// BenchmarkBlackbox decodes, per iteration, every blackbox image at 0° that
+// the decoder reads: the mix of sizes and strategies bench/scanpeers times
+// one image at a time.
+func BenchmarkBlackbox(b *testing.B) {
+	var dec scanner.Decoder
+	var cases []blackboxCase
+	for _, c := range loadBlackbox(b) {
+		if res, err := dec.Decode(c.luma); err == nil && res.Text == c.want {
+			cases = append(cases, c)
+		}
+	}
+	for b.Loop() {
+		for _, c := range cases {
+			if _, err := dec.Decode(c.luma); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }

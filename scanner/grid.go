@@ -188,8 +188,7 @@ func dist(a, b gozxing.ResultPoint) float64 {
 // are chosen from again, allowing twice the size, by gozxing's measure of
 // how near they are to an isosceles right triangle.
 func findFinders(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (*detector.FinderPatternInfo, error) {
-	f := detector.NewFinderPatternFinder(m, nil)
-	info, err := f.Find(hints)
+	f, info, err := findPatterns(m, hints)
 	if err == nil {
 		return info, nil
 	}

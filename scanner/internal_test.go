@@ -74,3 +74,39 @@ func TestReadTurnsPointsBack(t *testing.T) {
 		}
 	}
 }
+
+// TestDouble: double interpolates as the formula says, at every output
+// pixel of planes of awkward sizes and strides.
+func TestDouble(t *testing.T) {
+	for _, sz := range [][3]int{{1, 1, 1}, {2, 3, 5}, {7, 5, 9}, {64, 33, 64}} {
+		w, h, stride := sz[0], sz[1], sz[2]
+		l := &Luma{Pix: make([]byte, stride*h), Width: w, Height: h, Stride: stride}
+		for i := range l.Pix {
+			l.Pix[i] = byte(i * 37)
+		}
+		got := l.double()
+		if got.Width != 2*w || got.Height != 2*h {
+			t.Fatalf("%dx%d doubled to %dx%d", w, h, got.Width, got.Height)
+		}
+		for y := range got.Height {
+			for x := range got.Width {
+				// Source position (2i-1)/4, clamped to the plane.
+				pos := func(i, n int) (int, int, int) {
+					q := max(2*i-1, 0)
+					s, f := q/4, q%4
+					if s >= n-1 {
+						return n - 1, n - 1, 0
+					}
+					return s, s + 1, f
+				}
+				x0, x1, fx := pos(x, w)
+				y0, y1, fy := pos(y, h)
+				top := int(l.At(x0, y0))*(4-fx) + int(l.At(x1, y0))*fx
+				bot := int(l.At(x0, y1))*(4-fx) + int(l.At(x1, y1))*fx
+				if want := byte((top*(4-fy) + bot*fy + 8) / 16); got.At(x, y) != want {
+					t.Fatalf("%dx%d: pixel (%d,%d) = %d, want %d", w, h, x, y, got.At(x, y), want)
+				}
+			}
+		}
+	}
+}

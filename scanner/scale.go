@@ -15,20 +15,32 @@ func (l *Luma) half() *Luma {
 }
 
 // double returns the plane at twice the size, bilinearly interpolated so that
-// the binarizer sees smooth edges rather than blocks.
+// the binarizer sees smooth edges rather than blocks: output pixel i of an
+// axis sits at (2i-1)/4 in the source, a quarter or three quarters of the way
+// between two source pixels.
 func (l *Luma) double() *Luma {
 	out := NewLuma(2*l.Width, 2*l.Height)
+	// Per output column: its left source pixel and the weight, in
+	// quarters, of the right one.
+	xs := make([]int32, out.Width)
+	fxs := make([]uint8, out.Width)
+	for x := range xs {
+		x0, fx := split(x, l.Width)
+		xs[x], fxs[x] = int32(x0), uint8(fx)
+	}
+	// One interpolated source row per output row: top*(4-fy) + bot*fy.
+	mix := make([]uint16, l.Width+1)
 	for y := 0; y < out.Height; y++ {
-		// Output pixel centre (y+0.5)/2-0.5 in source coordinates.
 		y0, fy := split(y, l.Height)
 		r0, r1 := l.row(y0), l.row(min(y0+1, l.Height-1))
+		for x, a := range r0 {
+			mix[x] = uint16(uint(a)*(4-fy) + uint(r1[x])*fy)
+		}
+		mix[l.Width] = mix[l.Width-1] // the right edge's neighbour: itself
 		dst := out.row(y)
 		for x := range dst {
-			x0, fx := split(x, l.Width)
-			x1 := min(x0+1, l.Width-1)
-			top := uint(r0[x0])*(4-fx) + uint(r0[x1])*fx
-			bot := uint(r1[x0])*(4-fx) + uint(r1[x1])*fx
-			dst[x] = byte((top*(4-fy) + bot*fy + 8) / 16)
+			i, fx := xs[x], uint(fxs[x])
+			dst[x] = byte((uint(mix[i])*(4-fx) + uint(mix[i+1])*fx + 8) / 16)
 		}
 	}
 	return out
