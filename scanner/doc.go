@@ -6,7 +6,14 @@
 // LuminanceSource directly over that plane. A [Decoder] tries a short list of
 // strategies, cheapest first (plain hybrid binarizer, harder search, global
 // histogram, inverted for dark-mode screens, rotated and rescaled copies),
-// and stops at the first that reads a code.
+// and stops at the first that reads a code. A [FrameDecoder] does the same
+// for a camera within a time budget per frame, and [Live] keeps it fed with
+// the newest frame.
+//
+// The two hot loops are the package's own and give gozxing's results to the
+// bit (tests compare them): the hybrid binarizer, whose inner loops are SSE2
+// assembly on amd64 and Go elsewhere (build tag purego forces Go), and the
+// finder-pattern search, which reads rows as runs instead of pixel by pixel.
 //
 // The package returns the raw text of a code and must not know what a pass
 // is: parsing and verifying the payload belongs to the verify package.

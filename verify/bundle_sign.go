@@ -53,7 +53,7 @@ func SignBundle(spec *BundleSpec, priv ed25519.PrivateKey) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sign bundle: encode manifest: %w", err)
 	}
-	if len(mb) > math.MaxUint32 {
+	if uint64(len(mb)) > math.MaxUint32 {
 		return nil, fmt.Errorf("sign bundle: manifest of %d bytes is too large", len(mb))
 	}
 	size := headerLen + len(mb) + sigLen

@@ -35,7 +35,7 @@ func NewRevSet(sorted []byte) (*RevSet, error) {
 		return nil, fmt.Errorf("revocation entries: %d bytes is not a multiple of 16", len(sorted))
 	}
 	n := len(sorted) / 16
-	if n > math.MaxUint32 {
+	if uint64(n) > math.MaxUint32 {
 		return nil, fmt.Errorf("revocation entries: %d is too many", n)
 	}
 	// About 8 to 16 entries per index slot: a short search, and an index
