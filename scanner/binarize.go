@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bytes"
 	"encoding/binary"
 
 	"github.com/makiuchi-d/gozxing"
@@ -24,11 +25,7 @@ const (
 func hybrid(l *Luma, negative bool) (*gozxing.BitMatrix, error) {
 	w, h := l.Width, l.Height
 	if w < 5*blockSize || h < 5*blockSize {
-		src := l
-		if negative {
-			src = invert(l)
-		}
-		return gozxing.NewGlobalHistgramBinarizer(source{src}).GetBlackMatrix()
+		return global(l, negative)
 	}
 	subW, subH := (w+blockSize-1)>>blockPower, (h+blockSize-1)>>blockPower
 	points := blackPoints(l, negative, subW, subH)
@@ -116,6 +113,88 @@ func hybrid(l *Luma, negative bool) (*gozxing.BitMatrix, error) {
 		m.SetRow(y, row)
 	}
 	return m, nil
+}
+
+// global binarizes l exactly as gozxing's GlobalHistogramBinarizer does
+// (one threshold, from a histogram of four rows' middle three fifths),
+// with the threshold test of hybrid. Too little contrast for a threshold
+// is gozxing's NotFoundException.
+func global(l *Luma, negative bool) (*gozxing.BitMatrix, error) {
+	w, h := l.Width, l.Height
+	var flip byte
+	if negative {
+		flip = 0xff
+	}
+	var buckets [1 << histBits]int
+	for y := 1; y < 5; y++ {
+		for _, v := range l.row(h * y / 5)[w/5 : w*4/5] {
+			buckets[(v^flip)>>(8-histBits)]++
+		}
+	}
+	black, err := blackPoint(buckets[:])
+	if err != nil {
+		return nil, err
+	}
+	m, err := gozxing.NewBitMatrix(w, h)
+	if err != nil {
+		return nil, err
+	}
+	// A pixel is black below the black point: at most black-1, which is
+	// at least 7, as the valley is above the first peak.
+	thr := bytes.Repeat([]byte{byte(black - 1)}, w)
+	row := gozxing.NewBitArray(w)
+	words := row.GetBitArray()[:(w+31)/32]
+	whole := w / 32
+	for y := range h {
+		pix := l.row(y)
+		below(pix, thr, negative, words[:whole])
+		if whole < len(words) {
+			var word uint32
+			for x := 32 * whole; x < w; x++ {
+				if int(pix[x]^flip) < black {
+					word |= 1 << (x & 31)
+				}
+			}
+			words[whole] = word
+		}
+		m.SetRow(y, row)
+	}
+	return m, nil
+}
+
+// histBits is the precision of global's histogram: 32 buckets.
+const histBits = 5
+
+// blackPoint is gozxing's estimateBlackPoint: the two highest peaks of the
+// histogram, the second weighted by its distance from the first, and the
+// valley between them that is low and nearer the white peak.
+func blackPoint(buckets []int) (int, error) {
+	maxCount, first, firstSize := 0, 0, 0
+	for x, n := range buckets {
+		if n > firstSize {
+			first, firstSize = x, n
+		}
+		maxCount = max(maxCount, n)
+	}
+	second, secondScore := 0, 0
+	for x, n := range buckets {
+		if score := n * (x - first) * (x - first); score > secondScore {
+			second, secondScore = x, score
+		}
+	}
+	if first > second {
+		first, second = second, first
+	}
+	if second-first <= len(buckets)/16 {
+		return 0, gozxing.NewNotFoundException("too little contrast for a global threshold")
+	}
+	valley, valleyScore := second-1, -1
+	for x := second - 1; x > first; x-- {
+		if score := (x - first) * (x - first) * (second - x) * (maxCount - buckets[x]); score > valleyScore {
+			valley, valleyScore = x, score
+		}
+	}
+	return valley << (8 - histBits), nil
 }
 
 func b2i(b bool) int {

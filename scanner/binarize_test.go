@@ -7,10 +7,10 @@ import (
 	"github.com/makiuchi-d/gozxing"
 )
 
-// TestHybridSameAsGozxing: the fast binarizer gives gozxing's matrix to
+// TestBinarizersSameAsGozxing: hybrid and global give gozxing's matrices to
 // the bit, on textured planes of awkward sizes, with and without strides
 // wider than the plane, and for the negative.
-func TestHybridSameAsGozxing(t *testing.T) {
+func TestBinarizersSameAsGozxing(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	sizes := [][2]int{{40, 40}, {41, 47}, {64, 48}, {127, 95}, {640, 480}, {333, 257}, {39, 100},
 		{1281, 721}, {63, 41}, {95, 73}, {100, 100}, {47, 200}}
@@ -51,20 +51,37 @@ func paint(l *Luma, scene string, r *rand.Rand) {
 }
 
 // hybridDiff counts the pixels where hybrid and gozxing's HybridBinarizer
-// differ on l (or its negative).
+// differ on l (or its negative), and those where global and gozxing's
+// GlobalHistogramBinarizer differ; -1 when only one of them failed.
 func hybridDiff(t testing.TB, l *Luma, neg bool) int {
 	src := l
 	if neg {
 		src = invert(l)
 	}
-	want, err := gozxing.NewHybridBinarizer(source{src}).GetBlackMatrix()
-	if err != nil {
-		t.Fatal(err)
+	n := matrixDiff(t, l, gozxing.NewHybridBinarizer(source{src}).GetBlackMatrix)(hybrid(l, neg))
+	g := matrixDiff(t, l, gozxing.NewGlobalHistgramBinarizer(source{src}).GetBlackMatrix)(global(l, neg))
+	if n < 0 || g < 0 {
+		return -1
 	}
-	got, err := hybrid(l, neg)
-	if err != nil {
-		t.Fatal(err)
+	return n + g
+}
+
+// matrixDiff counts the pixels where a matrix differs from gozxing's.
+func matrixDiff(t testing.TB, l *Luma, gozxingMatrix func() (*gozxing.BitMatrix, error)) func(*gozxing.BitMatrix, error) int {
+	return func(got *gozxing.BitMatrix, gotErr error) int {
+		want, wantErr := gozxingMatrix()
+		if (gotErr == nil) != (wantErr == nil) {
+			t.Logf("error %v, gozxing's %v", gotErr, wantErr)
+			return -1
+		}
+		if wantErr != nil {
+			return 0
+		}
+		return pixelDiff(l, got, want)
 	}
+}
+
+func pixelDiff(l *Luma, got, want *gozxing.BitMatrix) int {
 	diff := 0
 	for y := range l.Height {
 		for x := range l.Width {
@@ -76,8 +93,8 @@ func hybridDiff(t testing.TB, l *Luma, neg bool) int {
 	return diff
 }
 
-// FuzzHybrid: on any plane, hybrid is gozxing's HybridBinarizer.
-func FuzzHybrid(f *testing.F) {
+// FuzzBinarizers: on any plane, hybrid and global are gozxing's binarizers.
+func FuzzBinarizers(f *testing.F) {
 	f.Add(uint8(40), uint8(40), uint8(0), false, []byte{0, 255, 30, 31})
 	f.Add(uint8(63), uint8(41), uint8(3), true, []byte("a flat patch then an edge"))
 	f.Fuzz(func(t *testing.T, w, h, pad uint8, neg bool, seed []byte) {

@@ -23,8 +23,10 @@ var errNoGrid = errors.New("no alignment grid")
 // pattern of the version is located near where the global transform puts
 // it (and where its found neighbours say it is), and each cell between
 // four of them is sampled with its own transform. dimension is gozxing's
-// estimate of the symbol size, which the caller may vary by ±4.
-func sampleLocal(m *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, module float64, dimension int) (*gozxing.BitMatrix, error) {
+// estimate of the symbol size, which the caller may vary by ±4; corner is
+// the alignment pattern nearest the fourth corner (nil when none was
+// found), through which the global transform goes.
+func sampleLocal(m *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, corner *detector.AlignmentPattern, module float64, dimension int) (*gozxing.BitMatrix, error) {
 	ver, err := decoder.Version_GetProvisionalVersionForDimension(dimension)
 	if err != nil {
 		return nil, err
@@ -35,24 +37,6 @@ func sampleLocal(m *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, module fl
 		return nil, errNoGrid
 	}
 	w, h := m.GetWidth(), m.GetHeight()
-	// The global transform, module coordinates to image, through the
-	// finder centres and the alignment pattern nearest the fourth corner,
-	// looked for where gozxing looks (3 modules in from the corner of the
-	// parallelogram), in growing windows.
-	between := float64(dimension - 7)
-	brx, bry := tr.GetX()-tl.GetX()+bl.GetX(), tr.GetY()-tl.GetY()+bl.GetY()
-	corr := 1 - 3/between
-	ex, ey := tl.GetX()+corr*(brx-tl.GetX()), tl.GetY()+corr*(bry-tl.GetY())
-	var corner *detector.AlignmentPattern
-	for allow := 4.0; allow <= 16 && corner == nil; allow *= 2 {
-		r := allow * module
-		x0, y0 := max(0, int(ex-r)), max(0, int(ey-r))
-		x1, y1 := min(w-1, int(ex+r)), min(h-1, int(ey+r))
-		if float64(x1-x0) < 3*module || float64(y1-y0) < 3*module {
-			break
-		}
-		corner, _ = detector.NewAlignmentPatternFinder(m, x0, y0, x1-x0, y1-y0, module, nil).Find()
-	}
 	global := detector.Detector_createTransform(tl, tr, bl, corner, dimension)
 	at := func(t *common.PerspectiveTransform, x, y float64) (float64, float64) {
 		p := []float64{x, y}
@@ -163,18 +147,86 @@ func readLocal(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map
 	sort.Slice(dims, func(i, j int) bool { return math.Abs(float64(dims[i])-est) < math.Abs(float64(dims[j])-est) })
 	var last error = errNoGrid
 	for _, dd := range dims {
-		bits, err := sampleLocal(m, tl, tr, bl, module, dd)
-		if err != nil {
+		for _, corner := range cornerCandidates(m, tl, tr, bl, module, dd) {
+			bits, err := sampleLocal(m, tl, tr, bl, corner, module, dd)
+			if err != nil {
+				last = err
+				break // the size has no alignment grid
+			}
+			dr, err := decoder.NewDecoder().Decode(bits, hints)
+			if err == nil {
+				return dr, nil
+			}
 			last = err
-			continue
 		}
-		dr, err := decoder.NewDecoder().Decode(bits, hints)
-		if err == nil {
-			return dr, nil
-		}
-		last = err
 	}
 	return nil, last
+}
+
+// cornerCandidates returns the alignment patterns that may be the one
+// nearest the fourth corner of a symbol of the dimension, most likely
+// first; a nil entry when none is found. gozxing looks 3 modules in from
+// the fourth corner of the parallelogram of the finder patterns, which a
+// tilted screen moves by several modules, to where another alignment
+// pattern of a large symbol may be found instead. So the pattern is also
+// looked for where perspective puts the corner: each edge from the far
+// finder patterns scaled by how much larger their modules are than the
+// top-left's (a nearer edge is longer).
+func cornerCandidates(m *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, module float64, dimension int) []*detector.AlignmentPattern {
+	w, h := m.GetWidth(), m.GetHeight()
+	size := func(p gozxing.ResultPoint) float64 {
+		if fp, ok := p.(*detector.FinderPattern); ok && fp.GetEstimatedModuleSize() > 0 {
+			return fp.GetEstimatedModuleSize()
+		}
+		return module
+	}
+	kr, kb := size(tr)/size(tl), size(bl)/size(tl)
+	// Estimates of the fourth "finder centre" (3.5 modules in from the
+	// corner), and the alignment pattern 3 modules further in.
+	type pt struct{ x, y float64 }
+	para := pt{tr.GetX() - tl.GetX() + bl.GetX(), tr.GetY() - tl.GetY() + bl.GetY()}
+	right := pt{tr.GetX() + kr*(bl.GetX()-tl.GetX()), tr.GetY() + kr*(bl.GetY()-tl.GetY())}
+	bottom := pt{bl.GetX() + kb*(tr.GetX()-tl.GetX()), bl.GetY() + kb*(tr.GetY()-tl.GetY())}
+	mean := pt{(right.x + bottom.x) / 2, (right.y + bottom.y) / 2}
+	inward := 3 / float64(dimension-7)
+	var out []*detector.AlignmentPattern
+	seen := func(p *detector.AlignmentPattern) bool {
+		for _, q := range out {
+			if q != nil && math.Hypot(q.GetX()-p.GetX(), q.GetY()-p.GetY()) < module {
+				return true
+			}
+		}
+		return false
+	}
+	for i, e := range []pt{para, mean, right, bottom} {
+		ex, ey := e.x+inward*(tl.GetX()-e.x), e.y+inward*(tl.GetY()-e.y)
+		var found *detector.AlignmentPattern
+		// gozxing's estimate in windows up to 16 modules, the others, of
+		// a rougher guess, up to 8 (less than the 20 modules between two
+		// alignment patterns).
+		limit := 16.0
+		if i > 0 {
+			limit = 8
+		}
+		for allow := 4.0; allow <= limit && found == nil; allow *= 2 {
+			r := allow * module
+			x0, y0 := max(0, int(ex-r)), max(0, int(ey-r))
+			x1, y1 := min(w-1, int(ex+r)), min(h-1, int(ey+r))
+			if float64(x1-x0) < 3*module || float64(y1-y0) < 3*module {
+				break
+			}
+			if ap, err := detector.NewAlignmentPatternFinder(m, x0, y0, x1-x0, y1-y0, module, nil).Find(); err == nil {
+				found = ap
+			}
+		}
+		switch {
+		case i == 0:
+			out = append(out, found) // gozxing's, even when nil
+		case found != nil && !seen(found):
+			out = append(out, found)
+		}
+	}
+	return out
 }
 
 func dist(a, b gozxing.ResultPoint) float64 {

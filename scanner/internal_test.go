@@ -110,3 +110,27 @@ func TestDouble(t *testing.T) {
 		}
 	}
 }
+
+// TestHalf: each pixel of half is the rounded mean of its 2×2 block, for
+// widths around the four pixels the fast path takes at a time.
+func TestHalf(t *testing.T) {
+	for _, sz := range [][3]int{{2, 2, 2}, {9, 5, 11}, {17, 4, 17}, {64, 9, 70}} {
+		w, h, stride := sz[0], sz[1], sz[2]
+		l := &Luma{Pix: make([]byte, stride*h), Width: w, Height: h, Stride: stride}
+		for i := range l.Pix {
+			l.Pix[i] = byte(i*i*13 + i*7)
+		}
+		got := l.half()
+		if got.Width != w/2 || got.Height != h/2 {
+			t.Fatalf("%dx%d halved to %dx%d", w, h, got.Width, got.Height)
+		}
+		for y := range got.Height {
+			for x := range got.Width {
+				s := int(l.At(2*x, 2*y)) + int(l.At(2*x+1, 2*y)) + int(l.At(2*x, 2*y+1)) + int(l.At(2*x+1, 2*y+1))
+				if want := byte((s + 2) / 4); got.At(x, y) != want {
+					t.Fatalf("%dx%d: pixel (%d,%d) = %d, want %d", w, h, x, y, got.At(x, y), want)
+				}
+			}
+		}
+	}
+}

@@ -87,22 +87,28 @@ func TestFromImageTransparentIsWhite(t *testing.T) {
 }
 
 func TestRotate(t *testing.T) {
-	l := scanner.FromImage(convert(testImage(), image.NewGray(image.Rect(0, 0, 13, 7))))
-	w, h := l.Width, l.Height
-	r90, r180, r270 := l.Rotate90(), l.Rotate180(), l.Rotate270()
-	if r90.Width != h || r90.Height != w || r270.Width != h || r180.Width != w {
-		t.Fatalf("sizes: 90° %dx%d, 180° %dx%d, 270° %dx%d", r90.Width, r90.Height, r180.Width, r180.Height, r270.Width, r270.Height)
-	}
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			v := l.At(x, y)
-			// Clockwise: the top-left corner goes to the top-right.
-			if r90.At(h-1-y, x) != v || r180.At(w-1-x, h-1-y) != v || r270.At(y, w-1-x) != v {
-				t.Fatalf("pixel (%d,%d) misplaced", x, y)
+	// Smaller than a tile of the copy, and across several.
+	for _, sz := range []image.Point{{13, 7}, {70, 45}} {
+		l := scanner.NewLuma(sz.X, sz.Y)
+		for i := range l.Pix {
+			l.Pix[i] = byte(i*31 + i/7) // no two neighbours alike
+		}
+		w, h := l.Width, l.Height
+		r90, r180, r270 := l.Rotate90(), l.Rotate180(), l.Rotate270()
+		if r90.Width != h || r90.Height != w || r270.Width != h || r180.Width != w {
+			t.Fatalf("sizes: 90° %dx%d, 180° %dx%d, 270° %dx%d", r90.Width, r90.Height, r180.Width, r180.Height, r270.Width, r270.Height)
+		}
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				v := l.At(x, y)
+				// Clockwise: the top-left corner goes to the top-right.
+				if r90.At(h-1-y, x) != v || r180.At(w-1-x, h-1-y) != v || r270.At(y, w-1-x) != v {
+					t.Fatalf("%dx%d: pixel (%d,%d) misplaced", w, h, x, y)
+				}
 			}
 		}
-	}
-	if diff := cmp.Diff(pixels(l), pixels(r90.Rotate90().Rotate180())); diff != "" {
-		t.Errorf("four quarter turns are not the identity (-want +got):\n%s", diff)
+		if diff := cmp.Diff(pixels(l), pixels(r90.Rotate90().Rotate180())); diff != "" {
+			t.Errorf("four quarter turns are not the identity (-want +got):\n%s", diff)
+		}
 	}
 }

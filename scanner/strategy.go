@@ -176,7 +176,7 @@ func read(img *Luma, n int, f float64, rc recipe) (r Result, err error) {
 	}
 	var m *gozxing.BitMatrix
 	if rc.global {
-		m, err = gozxing.NewGlobalHistgramBinarizer(source{img}).GetBlackMatrix()
+		m, err = global(img, false)
 	} else {
 		m, err = hybrid(img, false)
 	}
