@@ -11,29 +11,31 @@ import "encoding/binary"
 // most minRange, its minimum and maximum (otherwise hi-lo > minRange is all
 // that is promised). With negative the pixels are taken as 255-v.
 func blockStatsGo(pix []byte, stride, n int, negative bool, sum []uint16, lo, hi []uint8) {
-	var flip byte
+	var f byte
 	if negative {
-		flip = 0xff
+		f = 0xff
 	}
-	flip64 := uint64(flip) * 0x0101010101010101
+	flip := uint64(f) * 0x0101010101010101
+	const lanes = 0x00ff00ff00ff00ff
+	pix = pix[:7*stride+8*n]
 	for bx := range n {
-		s, mn, mx := uint64(0), uint8(0xff), uint8(0)
+		// Byte pairs summed into four 16-bit lanes (at most 8×510 each),
+		// added up once a block.
+		var s uint64
+		mn, mx := uint8(0xff), uint8(0)
 		for y := range blockSize {
 			b := pix[y*stride+bx*blockSize:][:blockSize:blockSize]
-			q := binary.LittleEndian.Uint64(b) ^ flip64
-			// The eight bytes summed two lanes at a time.
-			p := q&0x00ff00ff00ff00ff + q>>8&0x00ff00ff00ff00ff
-			p = p&0x0000ffff0000ffff + p>>16&0x0000ffff0000ffff
-			s += p&0xffffffff + p>>32
+			q := binary.LittleEndian.Uint64(b) ^ flip
+			s += q&lanes + q>>8&lanes
 			if int(mx)-int(mn) > minRange {
 				continue // contrast enough: only the sum matters now
 			}
-			v0, v1, v2, v3 := b[0]^flip, b[1]^flip, b[2]^flip, b[3]^flip
-			v4, v5, v6, v7 := b[4]^flip, b[5]^flip, b[6]^flip, b[7]^flip
+			v0, v1, v2, v3 := b[0]^f, b[1]^f, b[2]^f, b[3]^f
+			v4, v5, v6, v7 := b[4]^f, b[5]^f, b[6]^f, b[7]^f
 			mn = min(mn, v0, v1, v2, v3, v4, v5, v6, v7)
 			mx = max(mx, v0, v1, v2, v3, v4, v5, v6, v7)
 		}
-		sum[bx], lo[bx], hi[bx] = uint16(s), mn, mx
+		sum[bx], lo[bx], hi[bx] = uint16(s*0x0001000100010001>>48), mn, mx
 	}
 }
 
@@ -59,13 +61,13 @@ func belowGo(pix, thr []byte, negative bool, words []uint32) {
 }
 
 // below8 returns a bit for each of the 8 bytes of q (the first byte in
-// bit 0) that is at most the same byte of t. Each byte is compared in a
-// 16-bit lane as 256+t-x, whose bit 8 survives exactly when x <= t.
+// bit 0) that is at most the same byte of t. The low seven bits compare in
+// d, whose top bit in a byte is set when t's low bits are at least q's
+// (the top bit of t's byte stops any borrow); the top bits decide the
+// rest. The multiply gathers the eight top bits into one byte.
 func below8(q, t uint64) uint8 {
-	const lanes = 0x00ff00ff00ff00ff
-	const ones = 0x0100010001000100
-	even := (ones + t&lanes - q&lanes) >> 8 & 0x0001000100010001
-	odd := (ones + t>>8&lanes - q>>8&lanes) >> 8 & 0x0001000100010001
-	gather := func(v uint64) uint8 { return uint8((v | v>>14 | v>>28 | v>>42) & 0x55) }
-	return gather(even) | gather(odd)<<1
+	const top = 0x8080808080808080
+	d := (t | top) - (q &^ top)
+	le := (^q&t | ^(q^t)&d) & top
+	return uint8((le >> 7) * 0x0102040810204080 >> 56)
 }
