@@ -139,7 +139,7 @@ func readLocal(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map
 	// module size is off by up to a quarter, and the estimate with it.
 	est := d + 7
 	var dims []int
-	for v := 7; v <= 40; v++ {
+	for v := 1; v <= 40; v++ {
 		if dd := 4*v + 17; math.Abs(float64(dd)-est) <= 0.3*est {
 			dims = append(dims, dd)
 		}
@@ -148,10 +148,18 @@ func readLocal(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map
 	var last error = errNoGrid
 	for _, dd := range dims {
 		for _, corner := range cornerCandidates(m, tl, tr, bl, module, dd) {
-			bits, err := sampleLocal(m, tl, tr, bl, corner, module, dd)
+			var bits *gozxing.BitMatrix
+			var err error
+			if dd < 4*7+17 {
+				// Too small for a grid of alignment patterns: one
+				// transform, through the corner.
+				bits, err = detector.Detector_sampleGrid(m, detector.Detector_createTransform(tl, tr, bl, corner, dd), dd)
+			} else {
+				bits, err = sampleLocal(m, tl, tr, bl, corner, module, dd)
+			}
 			if err != nil {
 				last = err
-				break // the size has no alignment grid
+				continue
 			}
 			dr, err := decoder.NewDecoder().Decode(bits, hints)
 			if err == nil {
@@ -165,7 +173,9 @@ func readLocal(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map
 
 // cornerCandidates returns the alignment patterns that may be the one
 // nearest the fourth corner of a symbol of the dimension, most likely
-// first; a nil entry when none is found. gozxing looks 3 modules in from
+// first: the one gozxing would use (nil when it finds none) and those found
+// near the other estimates; when none is found, or the symbol is version 1,
+// which has none, the estimates themselves. gozxing looks 3 modules in from
 // the fourth corner of the parallelogram of the finder patterns, which a
 // tilted screen moves by several modules, to where another alignment
 // pattern of a large symbol may be found instead. So the pattern is also
@@ -198,6 +208,18 @@ func cornerCandidates(m *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, modu
 		}
 		return false
 	}
+	virtual := func() []*detector.AlignmentPattern {
+		for _, e := range []pt{mean, right, bottom} {
+			ex, ey := e.x+inward*(tl.GetX()-e.x), e.y+inward*(tl.GetY()-e.y)
+			if v := detector.NewAlignmentPattern(ex, ey, module); !seen(v) {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	if dimension == 21 {
+		return virtual() // version 1 has no alignment pattern
+	}
 	for i, e := range []pt{para, mean, right, bottom} {
 		ex, ey := e.x+inward*(tl.GetX()-e.x), e.y+inward*(tl.GetY()-e.y)
 		var found *detector.AlignmentPattern
@@ -225,6 +247,11 @@ func cornerCandidates(m *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, modu
 		case found != nil && !seen(found):
 			out = append(out, found)
 		}
+	}
+	// Where no pattern was found (a small or blurred one may not show),
+	// the perspective estimates themselves.
+	if len(out) == 1 && out[0] == nil {
+		return virtual()
 	}
 	return out
 }
