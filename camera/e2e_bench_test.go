@@ -6,8 +6,6 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"syscall"
@@ -57,16 +55,7 @@ func BenchmarkReplayE2E(b *testing.B) {
 // index of the pass it shows (-1 for none).
 func e2eClip(b *testing.B) (string, []int) {
 	lumas, passOf := e2eFrames(b)
-	path := filepath.Join(b.TempDir(), "guests.y4m")
-	fh, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer fh.Close()
-	if err := framegen.WriteY4M(fh, lumas, 30); err != nil {
-		b.Fatal(err)
-	}
-	return path, passOf
+	return writeClip(b, lumas), passOf
 }
 
 // e2eFrames renders the clip's frames.
@@ -134,16 +123,7 @@ type e2eResult struct {
 }
 
 func runE2E(b *testing.B, path string, passOf []int) e2eResult {
-	clip, err := camera.OpenY4M(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer clip.Close()
-	devs := camera.NewDevices(nil)
-	label, err := devs.AddReplay(b.Name(), clip, camera.ReplayOptions{FPS: 30})
-	if err != nil {
-		b.Fatal(err)
-	}
+	cam := replayCamera(b, path)
 	// Every frame in which a code is read is reported (a window of 1 ns),
 	// so each gives a latency.
 	live := scanner.NewLive(scanner.LiveOptions{Window: time.Nanosecond})
@@ -171,7 +151,6 @@ func runE2E(b *testing.B, path string, passOf []int) e2eResult {
 	}()
 
 	cpu0, wall0 := cpuTime(b), time.Now()
-	cam := &camera.Camera{Devices: devs, Config: camera.Config{Device: label}}
 	if err := cam.Run(ctx, func(f *camera.Frame) {
 		mu.Lock()
 		if k := passOf[f.Seq-1]; k >= 0 {

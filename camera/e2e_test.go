@@ -45,26 +45,7 @@ func TestReplayToScanner(t *testing.T) {
 		}
 		lumas = append(lumas, empty.Luma, empty.Luma)
 	}
-	path := filepath.Join(t.TempDir(), "passes.y4m")
-	fh, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := framegen.WriteY4M(fh, lumas, 30); err != nil {
-		t.Fatal(err)
-	}
-	fh.Close()
-
-	clip, err := camera.OpenY4M(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer clip.Close()
-	devs := camera.NewDevices(nil)
-	label, err := devs.AddReplay(t.Name(), clip, camera.ReplayOptions{FPS: 30})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cam := replayCamera(t, writeClip(t, lumas))
 	// A window longer than the clip: a pass is reported once however many
 	// frames show it.
 	live := scanner.NewLive(scanner.LiveOptions{Window: time.Minute})
@@ -81,7 +62,6 @@ func TestReplayToScanner(t *testing.T) {
 			got = append(got, s.Text)
 		})
 	}()
-	cam := &camera.Camera{Devices: devs, Config: camera.Config{Device: label}}
 	frames := 0
 	if err := cam.Run(ctx, func(f *camera.Frame) {
 		frames++
@@ -107,4 +87,38 @@ func TestReplayToScanner(t *testing.T) {
 		t.Errorf("no repeat sightings were folded: %+v", st)
 	}
 	t.Logf("%d frames: %+v", frames, st)
+}
+
+// writeClip writes frames as a Y4M clip at 30 fps in the test's temporary
+// folder and returns its path.
+func writeClip(tb testing.TB, lumas []*scanner.Luma) string {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "clip.y4m")
+	fh, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer fh.Close()
+	if err := framegen.WriteY4M(fh, lumas, 30); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// replayCamera returns a Camera on a replay device playing the Y4M clip at
+// path once at 30 fps, through mediadevices as a webcam would. The clip is
+// closed when the test ends.
+func replayCamera(tb testing.TB, path string) *camera.Camera {
+	tb.Helper()
+	clip, err := camera.OpenY4M(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { clip.Close() })
+	devs := camera.NewDevices(nil)
+	label, err := devs.AddReplay(tb.Name(), clip, camera.ReplayOptions{FPS: 30})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &camera.Camera{Devices: devs, Config: camera.Config{Device: label}}
 }

@@ -75,11 +75,6 @@ func hybrid(l *Luma, negative bool) (*gozxing.BitMatrix, error) {
 	}
 	row := gozxing.NewBitArray(w)
 	words := row.GetBitArray()[:(w+31)/32]
-	whole := w / 32
-	var flip byte
-	if negative {
-		flip = 0xff
-	}
 	for y, key := 0, -1; y < h; y++ {
 		by := min(y>>blockPower, subH-1)
 		overlap := by != subH-1 && y >= h-blockSize
@@ -99,17 +94,7 @@ func hybrid(l *Luma, negative bool) (*gozxing.BitMatrix, error) {
 				expand(t)
 			}
 		}
-		pix := l.row(y)
-		below(pix, rowThr, negative, words[:whole])
-		if whole < len(words) {
-			var word uint32
-			for x := 32 * whole; x < w; x++ {
-				if pix[x]^flip <= rowThr[x] {
-					word |= 1 << (x & 31)
-				}
-			}
-			words[whole] = word
-		}
+		belowRow(l.row(y), rowThr, negative, words)
 		m.SetRow(y, row)
 	}
 	return m, nil
@@ -144,19 +129,8 @@ func global(l *Luma, negative bool) (*gozxing.BitMatrix, error) {
 	thr := bytes.Repeat([]byte{byte(black - 1)}, w)
 	row := gozxing.NewBitArray(w)
 	words := row.GetBitArray()[:(w+31)/32]
-	whole := w / 32
 	for y := range h {
-		pix := l.row(y)
-		below(pix, thr, negative, words[:whole])
-		if whole < len(words) {
-			var word uint32
-			for x := 32 * whole; x < w; x++ {
-				if int(pix[x]^flip) < black {
-					word |= 1 << (x & 31)
-				}
-			}
-			words[whole] = word
-		}
+		belowRow(l.row(y), thr, negative, words)
 		m.SetRow(y, row)
 	}
 	return m, nil

@@ -45,15 +45,12 @@ func loadVectors(t testing.TB) []vector {
 }
 
 // rotations are the turns every test image is decoded at.
-var rotations = []struct {
-	deg  int
-	turn func(*scanner.Luma) *scanner.Luma
-}{
-	{0, func(l *scanner.Luma) *scanner.Luma { return l }},
-	{90, (*scanner.Luma).Rotate90},
-	{180, (*scanner.Luma).Rotate180},
-	{270, (*scanner.Luma).Rotate270},
-}
+var rotations = []rotation{{0}, {90}, {180}, {270}}
+
+// rotation is a turn clockwise, in degrees.
+type rotation struct{ deg int }
+
+func (r rotation) turn(l *scanner.Luma) *scanner.Luma { return l.Turn(r.deg / 90) }
 
 func TestDCCVectors(t *testing.T) {
 	vectors := loadVectors(t)

@@ -60,6 +60,28 @@ func belowGo(pix, thr []byte, negative bool, words []uint32) {
 	}
 }
 
+// belowRow sets in words the bits of the pixels of pix (taken as 255-v
+// with negative) at most their thr: the kernel for whole 32-pixel words,
+// then the rest one at a time. words has a bit for every pixel.
+func belowRow(pix, thr []byte, negative bool, words []uint32) {
+	whole := len(pix) / 32
+	below(pix, thr, negative, words[:whole])
+	if whole == len(words) {
+		return
+	}
+	var flip byte
+	if negative {
+		flip = 0xff
+	}
+	var word uint32
+	for x := 32 * whole; x < len(pix); x++ {
+		if pix[x]^flip <= thr[x] {
+			word |= 1 << (x & 31)
+		}
+	}
+	words[whole] = word
+}
+
 // below8 returns a bit for each of the 8 bytes of q (the first byte in
 // bit 0) that is at most the same byte of t. The low seven bits compare in
 // d, whose top bit in a byte is set when t's low bits are at least q's

@@ -53,6 +53,21 @@ func (l *Luma) sub(x, y, w, h int) *Luma {
 	return &Luma{Pix: l.Pix[off:end], Width: w, Height: h, Stride: l.Stride}
 }
 
+// Turn returns the plane turned quarters quarter turns clockwise (any
+// integer; negative turns counter-clockwise): a copy, or l itself for a
+// whole number of full turns.
+func (l *Luma) Turn(quarters int) *Luma {
+	switch (quarters%4 + 4) % 4 {
+	case 1:
+		return l.Rotate90()
+	case 2:
+		return l.Rotate180()
+	case 3:
+		return l.Rotate270()
+	}
+	return l
+}
+
 // Rotate90 returns a copy of the plane turned 90° clockwise.
 func (l *Luma) Rotate90() *Luma {
 	// Source row y becomes output column Height-1-y: an 8×8 block is the

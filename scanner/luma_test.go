@@ -110,5 +110,8 @@ func TestRotate(t *testing.T) {
 		if diff := cmp.Diff(pixels(l), pixels(r90.Rotate90().Rotate180())); diff != "" {
 			t.Errorf("four quarter turns are not the identity (-want +got):\n%s", diff)
 		}
+		if l.Turn(4) != l || !cmp.Equal(pixels(l.Turn(-1)), pixels(r270)) || !cmp.Equal(pixels(l.Turn(6)), pixels(r180)) {
+			t.Errorf("%dx%d: Turn(4), Turn(-1) or Turn(6) is not l, Rotate270 or Rotate180", w, h)
+		}
 	}
 }

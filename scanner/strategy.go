@@ -159,14 +159,7 @@ func read(img *Luma, n int, f float64, rc recipe) (r Result, err error) {
 		}
 	}()
 	w, h := float64(img.Width), float64(img.Height)
-	switch n {
-	case 1:
-		img = img.Rotate90()
-	case 2:
-		img = img.Rotate180()
-	case 3:
-		img = img.Rotate270()
-	}
+	img = img.Turn(n)
 	hints := map[gozxing.DecodeHintType]any{}
 	if rc.harder {
 		hints[gozxing.DecodeHintType_TRY_HARDER] = true

@@ -40,42 +40,41 @@ func (u *Uplink) pull(ctx context.Context) (string, error) {
 			return msg, err
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(u.o.Hub, "/")+"/v1/bundle", nil)
+	resp, err := u.get(ctx, strings.TrimRight(u.o.Hub, "/")+"/v1/bundle", true)
 	if err != nil {
-		return "", err
-	}
-	if tag, _ := u.etag.Load().(string); tag != "" {
-		req.Header.Set("If-None-Match", tag)
-	}
-	resp, err := u.o.Client.Do(req)
-	if err != nil {
-		err = fmt.Errorf("pull bundle: %w", err)
-		u.failed(err)
-		return "", err
+		return "", u.pullFailed(err)
 	}
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
-		u.succeeded(true)
-		u.mu.Lock()
-		u.state.BundleError = nil
-		u.mu.Unlock()
+		u.notModified()
 		return "unchanged", nil
 	case resp.StatusCode != http.StatusOK:
-		err := statusError(resp)
-		u.failed(fmt.Errorf("pull bundle: %w", err))
-		return "", fmt.Errorf("pull bundle: %w", err)
+		return "", u.pullFailed(statusError(resp))
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBundle+1))
 	if err == nil && len(data) > maxBundle {
 		err = fmt.Errorf("bundle larger than %d bytes", maxBundle)
 	}
 	if err != nil {
-		err = fmt.Errorf("pull bundle: %w", err)
-		u.failed(err)
-		return "", err
+		return "", u.pullFailed(err)
 	}
 	return u.take(data, resp.Header.Get("ETag")), nil
+}
+
+// pullFailed records a pull that failed and returns its error.
+func (u *Uplink) pullFailed(err error) error {
+	err = fmt.Errorf("pull bundle: %w", err)
+	u.failed(err)
+	return err
+}
+
+// notModified records a pull that found the bundle in use current.
+func (u *Uplink) notModified() {
+	u.succeeded(true)
+	u.mu.Lock()
+	u.state.BundleError = nil
+	u.mu.Unlock()
 }
 
 // pullDelta fetches the head of the hub's bundle and only the revocation
@@ -86,22 +85,15 @@ func (u *Uplink) pullDelta(ctx context.Context, raw []byte) (msg string, err err
 	base := strings.TrimRight(u.o.Hub, "/") + "/v1/bundle"
 	resp, err := u.get(ctx, base+"/head", true)
 	if err != nil {
-		err = fmt.Errorf("pull bundle: %w", err)
-		u.failed(err)
-		return "", err, true
+		return "", u.pullFailed(err), true
 	}
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
-		u.succeeded(true)
-		u.mu.Lock()
-		u.state.BundleError = nil
-		u.mu.Unlock()
+		u.notModified()
 		return "unchanged", nil, true
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
-		err := fmt.Errorf("pull bundle: %w", statusError(resp))
-		u.failed(err)
-		return "", err, true
+		return "", u.pullFailed(statusError(resp)), true
 	case resp.StatusCode != http.StatusOK:
 		return "", nil, false
 	}
@@ -113,7 +105,8 @@ func (u *Uplink) pullDelta(ctx context.Context, raw []byte) (msg string, err err
 	if err != nil {
 		return "", nil, false
 	}
-	data, missing, err := verify.AssembleBundle(head, func(sum [32]byte) ([]byte, bool) { s, ok := have[sum]; return s, ok })
+	lookup := func(sum [32]byte) ([]byte, bool) { s, ok := have[sum]; return s, ok }
+	data, missing, err := verify.AssembleBundle(head, lookup)
 	if err != nil && len(missing) == 0 {
 		return "", nil, false
 	}
@@ -127,7 +120,7 @@ func (u *Uplink) pullDelta(ctx context.Context, raw []byte) (msg string, err err
 		have[sum] = seg
 	}
 	if len(missing) > 0 {
-		if data, _, err = verify.AssembleBundle(head, func(sum [32]byte) ([]byte, bool) { s, ok := have[sum]; return s, ok }); err != nil {
+		if data, _, err = verify.AssembleBundle(head, lookup); err != nil {
 			return "", nil, false
 		}
 	}

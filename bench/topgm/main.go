@@ -39,15 +39,9 @@ type image struct {
 	luma            *scanner.Luma
 }
 
-var rotations = []struct {
-	deg  int
-	turn func(*scanner.Luma) *scanner.Luma
-}{
-	{0, func(l *scanner.Luma) *scanner.Luma { return l }},
-	{90, (*scanner.Luma).Rotate90},
-	{180, (*scanner.Luma).Rotate180},
-	{270, (*scanner.Luma).Rotate270},
-}
+// rotations are the turns, in degrees clockwise, of every image of a set
+// that is turned.
+var rotations = []int{0, 90, 180, 270}
 
 func main() {
 	shared := flag.String("shared", "", "the shared folder (holds testdata/)")
@@ -108,18 +102,18 @@ func run(shared, out, frames string) error {
 			return err
 		}
 		n := 0
-		for _, r := range rotations {
-			if r.deg != 0 && !s.turn {
+		for _, deg := range rotations {
+			if deg != 0 && !s.turn {
 				continue
 			}
 			for _, im := range imgs {
-				pgm := filepath.Join(out, s.name, fmt.Sprintf("r%d", r.deg), im.name+".pgm")
-				if err := writePGM(pgm, r.turn(im.luma)); err != nil {
+				pgm := filepath.Join(out, s.name, fmt.Sprintf("r%d", deg), im.name+".pgm")
+				if err := writePGM(pgm, im.luma.Turn(deg/90)); err != nil {
 					list.Close()
 					return err
 				}
 				fmt.Fprintln(list, pgm)
-				if err := enc.Encode(entry{s.name, r.deg, pgm, im.src, im.want}); err != nil {
+				if err := enc.Encode(entry{s.name, deg, pgm, im.src, im.want}); err != nil {
 					list.Close()
 					return err
 				}
