@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// The built-in demo's files, made by internal/demogen (go generate): the
+// The built-in demo's files, made by internal/gen/demogen (go generate): the
 // fixtures' signed trust bundle and its key, one frame per pass shown, an
 // empty frame, and demo.json, the sequence to play.
 //
@@ -31,7 +31,7 @@ func DemoTime() time.Time {
 func DemoBundle() []byte { return mustRead("demo/bundle.bin") }
 
 // DemoBundleKey returns the PEM text of the key that signs DemoBundle, for
-// verify.ParseBundleKey.
+// bundle.ParseKey.
 func DemoBundleKey() string { return string(mustRead("demo/bundle.pub")) }
 
 func mustRead(name string) []byte {

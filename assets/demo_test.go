@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/assets"
-	"github.com/passgate/passgate/verify"
+	"github.com/passgate/passgate/bundle"
 )
 
 func TestDemoSteps(t *testing.T) {
@@ -52,11 +52,11 @@ func TestDemoSteps(t *testing.T) {
 }
 
 func TestDemoBundle(t *testing.T) {
-	key, err := verify.ParseBundleKey(assets.DemoBundleKey())
+	key, err := bundle.ParseKey(assets.DemoBundleKey())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := verify.LoadBundle(assets.DemoBundle(), key, nil, assets.DemoTime()); err != nil {
+	if _, err := bundle.Load(assets.DemoBundle(), key, nil, assets.DemoTime()); err != nil {
 		t.Fatal(err)
 	}
 	want := time.Date(2021, 12, 13, 3, 0, 0, 0, time.UTC)

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/camera"
-	"github.com/passgate/passgate/internal/framegen"
+	"github.com/passgate/passgate/internal/testkit/framegen"
 	"github.com/passgate/passgate/scanner"
 )
 

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/camera"
-	"github.com/passgate/passgate/internal/framegen"
+	"github.com/passgate/passgate/internal/testkit/framegen"
 	"github.com/passgate/passgate/scanner"
 )
 

@@ -17,7 +17,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -31,7 +32,7 @@ type Options struct {
 	Venue, Kiosk string
 	// Trust returns the bundle in use (uplink.Uplink.Trust); nil means none
 	// yet: every pass is refused with "verify by hand".
-	Trust func() *verify.Bundle
+	Trust func() *bundle.Bundle
 	// Policy, when set, replaces the bundle's entry policy.
 	Policy *verify.Policy
 	// Register records entries; nil records nothing (verdicts only).
@@ -242,7 +243,7 @@ func (d *Desk) forget(now time.Time) {
 }
 
 // entryOf makes the register's entry for a scan's outcome.
-func (d *Desk) entryOf(out *Outcome, b *verify.Bundle) entry.Entry {
+func (d *Desk) entryOf(out *Outcome, b *bundle.Bundle) entry.Entry {
 	e := entry.Entry{Time: out.Time.UTC(), Venue: d.o.Venue, Kiosk: d.o.Kiosk, Method: out.Method,
 		Outcome: entry.Refused, Reason: out.Reason, Format: "eu-dcc"}
 	if out.Admitted {

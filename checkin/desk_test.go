@@ -9,9 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/checkin"
-	"github.com/passgate/passgate/internal/entry"
-	"github.com/passgate/passgate/internal/fixtures"
+	"github.com/passgate/passgate/entry"
+	"github.com/passgate/passgate/internal/testkit/fixtures"
 	"github.com/passgate/passgate/internal/pemfile"
 	"github.com/passgate/passgate/store"
 	"github.com/passgate/passgate/verify"
@@ -23,9 +24,9 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-func newDesk(t *testing.T, b *verify.Bundle, reg checkin.Recorder, c *clock) *checkin.Desk {
+func newDesk(t *testing.T, b *bundle.Bundle, reg checkin.Recorder, c *clock) *checkin.Desk {
 	t.Helper()
-	d, err := checkin.New(checkin.Options{Venue: "cafe", Kiosk: "door", Trust: func() *verify.Bundle { return b },
+	d, err := checkin.New(checkin.Options{Venue: "cafe", Kiosk: "door", Trust: func() *bundle.Bundle { return b },
 		Register: reg, Secret: []byte("0123456789abcdef0123"), Now: c.now})
 	if err != nil {
 		t.Fatal(err)
@@ -202,6 +203,6 @@ func TestSetPolicy(t *testing.T) {
 	}
 }
 
-func fixtureBundle(t testing.TB) *verify.Bundle { return fixtures.Bundle(t) }
+func fixtureBundle(t testing.TB) *bundle.Bundle { return fixtures.Bundle(t) }
 
 func pass(t testing.TB, name string) string { return fixtures.Pass(t, name) }

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/camera"
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/scanner"
 )
 

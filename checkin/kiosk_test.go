@@ -8,7 +8,7 @@ import (
 
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/scanner"
 )
 

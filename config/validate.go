@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/passgate/passgate/assets"
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/internal/pin"
 	"github.com/passgate/passgate/verify"
 )
@@ -149,7 +150,7 @@ func (c Config) BundleKey() (ed25519.PublicKey, error) {
 	if s == "" {
 		return nil, fail(ErrNoBundleKey.Error()+" ("+wantFor("trust.bundle_key")+")", ErrNoBundleKey)
 	}
-	if k, err := verify.ParseBundleKey(s); err == nil {
+	if k, err := bundle.ParseKey(s); err == nil {
 		return k, nil
 	}
 	p := s
@@ -160,7 +161,7 @@ func (c Config) BundleKey() (ed25519.PublicKey, error) {
 	if err != nil {
 		return nil, fail(fmt.Sprintf("%q: not a key, and not a readable file (%v): want %s", s, err, wantFor("trust.bundle_key")), err)
 	}
-	k, err := verify.ParseBundleKey(string(b))
+	k, err := bundle.ParseKey(string(b))
 	if err != nil {
 		return nil, fail(fmt.Sprintf("%q: %v: want %s", s, err, wantFor("trust.bundle_key")), err)
 	}

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/checkin"
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/feedback"
-	"github.com/passgate/passgate/internal/entry"
 )
 
 var at = time.Date(2021, 12, 13, 3, 0, 0, 0, time.UTC)

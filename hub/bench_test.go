@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/hub"
-	"github.com/passgate/passgate/internal/entry"
 )
 
 // clients is how many kiosks push or pull at once in the benchmarks.

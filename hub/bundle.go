@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/passgate/passgate/verify"
+	"github.com/passgate/passgate/bundle"
 )
 
 // prepared is the published bundle cut up for serving, made once per
@@ -21,7 +21,7 @@ type prepared struct {
 	etag   string // strong: the SHA-256 of the bundle, quoted
 	seq    string
 	gz     []byte // nil when gzip does not make it smaller
-	info   *verify.BundleInfo
+	info   *bundle.Info
 	// The parts for delta sync; err when the published bundle is not well
 	// formed (a PutBundle that bypassed Publish), and then the full bundle
 	// is still served as it is, for the kiosk to refuse.
@@ -60,12 +60,12 @@ func prepare(b *Bundle) *prepared {
 		seq:    strconv.FormatUint(b.Sequence, 10),
 		gz:     gzipIfSmaller(b.Data),
 	}
-	p.info, p.err = verify.ReadBundleInfo(b.Data)
+	p.info, p.err = bundle.ReadInfo(b.Data)
 	if p.err == nil {
-		p.head, p.err = verify.BundleHead(b.Data)
+		p.head, p.err = bundle.Head(b.Data)
 	}
 	if p.err == nil {
-		p.segs, p.err = verify.BundleSegments(b.Data)
+		p.segs, p.err = bundle.Segments(b.Data)
 	}
 	if p.err == nil {
 		p.headGz = gzipIfSmaller(p.head)

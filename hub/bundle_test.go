@@ -12,8 +12,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/hub"
-	"github.com/passgate/passgate/verify"
 )
 
 func TestBundleGet(t *testing.T) {
@@ -87,7 +87,7 @@ func TestBundleGet(t *testing.T) {
 	if !bytes.Equal(got, data) {
 		t.Error("default client: body differs")
 	}
-	b, err := verify.LoadBundle(got, key, nil, t0)
+	b, err := bundle.Load(got, key, nil, t0)
 	if err != nil || b.Sequence() != 1 {
 		t.Errorf("LoadBundle of the fetched bundle: %v", err)
 	}
@@ -110,11 +110,11 @@ func TestBundleDelta(t *testing.T) {
 	if _, err := hub.Publish(ctx, st, old, pinned, t0); err != nil {
 		t.Fatal(err)
 	}
-	cur, err := verify.LoadBundle(old, pinned, nil, t0)
+	cur, err := bundle.Load(old, pinned, nil, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	have, err := verify.BundleSegments(old)
+	have, err := bundle.Segments(old)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestBundleDelta(t *testing.T) {
 	}
 
 	lookup := func(s [32]byte) ([]byte, bool) { b, ok := have[s]; return b, ok }
-	data, missing, err := verify.AssembleBundle(head, lookup)
+	data, missing, err := bundle.Assemble(head, lookup)
 	if err != nil || data != nil || len(missing) != 1 {
 		t.Fatalf("AssembleBundle: missing %d, %v; want 1 missing", len(missing), err)
 	}
@@ -155,14 +155,14 @@ func TestBundleDelta(t *testing.T) {
 		t.Errorf("segment Cache-Control %q", resp.Header.Get("Cache-Control"))
 	}
 	have[missing[0]] = seg
-	data, missing, err = verify.AssembleBundle(head, lookup)
+	data, missing, err = bundle.Assemble(head, lookup)
 	if err != nil || len(missing) != 0 {
 		t.Fatalf("AssembleBundle: missing %d, %v", len(missing), err)
 	}
 	if !bytes.Equal(data, next) {
 		t.Fatal("reassembled bundle differs from the published one")
 	}
-	if b, err := verify.LoadBundle(data, pinned, cur, t0); err != nil || b.Sequence() != 2 {
+	if b, err := bundle.Load(data, pinned, cur, t0); err != nil || b.Sequence() != 2 {
 		t.Fatalf("LoadBundle of the reassembled bundle: %v", err)
 	}
 
@@ -201,14 +201,14 @@ func TestPublishRefuses(t *testing.T) {
 		data []byte
 		want error
 	}{
-		{"another signing key", signBundleWith(t, stranger, 9), verify.ErrBundleSignature},
-		{"bad signature", flipped, verify.ErrBundleSignature},
-		{"lower sequence", signBundle(t, 4), verify.ErrBundleRollback},
-		{"equal sequence", signBundle(t, 5), verify.ErrBundleRollback},
-		{"truncated", seven[:len(seven)-20], verify.ErrBundleTruncated},
-		{"cut in the header", seven[:8], verify.ErrBundleTruncated},
-		{"damaged segment", damagedSeg, verify.ErrBundleCorrupt},
-		{"not a bundle", []byte("PK\x03\x04 a zip file"), verify.ErrBundleCorrupt},
+		{"another signing key", signBundleWith(t, stranger, 9), bundle.ErrSignature},
+		{"bad signature", flipped, bundle.ErrSignature},
+		{"lower sequence", signBundle(t, 4), bundle.ErrRollback},
+		{"equal sequence", signBundle(t, 5), bundle.ErrRollback},
+		{"truncated", seven[:len(seven)-20], bundle.ErrTruncated},
+		{"cut in the header", seven[:8], bundle.ErrTruncated},
+		{"damaged segment", damagedSeg, bundle.ErrCorrupt},
+		{"not a bundle", []byte("PK\x03\x04 a zip file"), bundle.ErrCorrupt},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := hub.Publish(ctx, st, c.data, pinned, t0)
@@ -224,7 +224,7 @@ func TestPublishRefuses(t *testing.T) {
 	}
 	// The fixture's key does not verify our bundles.
 	_, fixKey := fixture(t)
-	if _, err := hub.Publish(ctx, st, seven, fixKey, t0); !errors.Is(err, verify.ErrBundleSignature) {
+	if _, err := hub.Publish(ctx, st, seven, fixKey, t0); !errors.Is(err, bundle.ErrSignature) {
 		t.Errorf("Publish with another pinned key: %v", err)
 	}
 	if _, err := hub.Publish(ctx, st, seven, pinned, t0); err != nil {

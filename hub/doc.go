@@ -25,7 +25,7 @@
 //	                                 gzip when accepted and smaller; Range;
 //	                                 X-Bundle-Sequence: N. 404 before any publish.
 //	GET  /v1/bundle/head             header + manifest + signature, no segments
-//	                                 (verify.BundleHead); same ETag as the bundle.
+//	                                 (bundle.Head); same ETag as the bundle.
 //	GET  /v1/bundle/segments/{sha}   one revocation segment by its SHA-256 (64 hex
 //	                                 digits), immutable; 404 if not in the
 //	                                 published bundle.
@@ -37,9 +37,9 @@
 //	GET  /metrics                    Prometheus text format
 //
 // A kiosk syncs its bundle with GET /v1/bundle and If-None-Match; to save
-// bytes on a large bundle it gets the head, calls verify.AssembleBundle with
+// bytes on a large bundle it gets the head, calls bundle.Assemble with
 // the segments of the bundle it holds, fetches the missing ones, assembles
-// again and checks the result with verify.LoadBundle.
+// again and checks the result with bundle.Load.
 //
 // In a batch each entry is judged alone: a malformed one, or one whose venue
 // or kiosk is not the token's, is listed in Ack.Rejected with the reason and

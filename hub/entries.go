@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/entry"
 )
 
 // postEntries takes a batch of one kiosk's entries and answers with an

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/hub"
-	"github.com/passgate/passgate/internal/entry"
 	"github.com/prometheus/client_golang/prometheus"
 )
 

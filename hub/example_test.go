@@ -9,8 +9,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/hub"
-	"github.com/passgate/passgate/internal/entry"
 )
 
 // A hub on a free loopback port, a kiosk registered, one entry pushed

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/entry"
 )
 
 // Format is a form of export for the health authority.

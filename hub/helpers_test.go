@@ -18,8 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/hub"
-	"github.com/passgate/passgate/internal/entry"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -86,7 +87,7 @@ func signBundleWith(t testing.TB, key ed25519.PrivateKey, seq uint64, lists ...[
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec := &verify.BundleSpec{
+	spec := &bundle.Spec{
 		Sequence:   seq,
 		IssuedAt:   t0.Add(-time.Hour),
 		ValidUntil: t0.Add(72 * time.Hour),
@@ -94,9 +95,9 @@ func signBundleWith(t testing.TB, key ed25519.PrivateKey, seq uint64, lists ...[
 		Authority:  auth.PublicKey(),
 	}
 	for _, l := range lists {
-		spec.Revocations = append(spec.Revocations, verify.RevocationSegment{Type: verify.HashUCI, Hashes: l})
+		spec.Revocations = append(spec.Revocations, bundle.RevocationSegment{Type: verify.HashUCI, Hashes: l})
 	}
-	data, err := verify.SignBundle(spec, key)
+	data, err := bundle.Sign(spec, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +127,7 @@ func fixture(t testing.TB) ([]byte, ed25519.PublicKey) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := verify.ParseBundleKey(string(pub))
+	key, err := bundle.ParseKey(string(pub))
 	if err != nil {
 		t.Fatal(err)
 	}

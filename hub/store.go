@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/entry"
 )
 
 // Store is where the hub keeps entries, kiosks and the published bundle.

@@ -3,7 +3,7 @@ package scanner_test
 import (
 	"testing"
 
-	"github.com/passgate/passgate/internal/shareddata"
+	"github.com/passgate/passgate/internal/testkit/shareddata"
 	"github.com/passgate/passgate/scanner"
 )
 

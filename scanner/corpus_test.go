@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/passgate/passgate/internal/framegen"
-	"github.com/passgate/passgate/internal/shareddata"
+	"github.com/passgate/passgate/internal/testkit/framegen"
+	"github.com/passgate/passgate/internal/testkit/shareddata"
 	"github.com/passgate/passgate/scanner"
 )
 

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/passgate/passgate/internal/conformance"
-	"github.com/passgate/passgate/internal/shareddata"
+	"github.com/passgate/passgate/internal/testkit/conformance"
+	"github.com/passgate/passgate/internal/testkit/shareddata"
 	"github.com/passgate/passgate/scanner"
 )
 

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/passgate/passgate/internal/shareddata"
+	"github.com/passgate/passgate/internal/testkit/shareddata"
 	"github.com/passgate/passgate/scanner"
 )
 

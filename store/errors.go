@@ -6,7 +6,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/entry"
 )
 
 // ErrLocked is returned by Open when another process (another kiosk, or a

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/store"
 )
 

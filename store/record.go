@@ -7,7 +7,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/entry"
 )
 
 // Record stores an entry and marks it for upload, in one transaction that

@@ -7,8 +7,9 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/passgate/passgate/internal/entry"
-	"github.com/passgate/passgate/internal/fixtures"
+	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/entry"
+	"github.com/passgate/passgate/internal/testkit/fixtures"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -186,4 +187,4 @@ func TestTrustLevels(t *testing.T) {
 	}
 }
 
-func tracingBundle(t *testing.T) *verify.Bundle { return fixtures.TracingBundle(t) }
+func tracingBundle(t *testing.T) *bundle.Bundle { return fixtures.TracingBundle(t) }

@@ -7,11 +7,11 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
-	"github.com/passgate/passgate/internal/fixtures"
+	"github.com/passgate/passgate/internal/testkit/fixtures"
 	"github.com/passgate/passgate/uplink"
-	"github.com/passgate/passgate/verify"
 )
 
 var noon = fixtures.Noon
@@ -37,17 +37,17 @@ type fakes struct {
 var fakesOf = map[*Model]*fakes{}
 
 // newModel is a screen on a desk with the fixture bundle, its clock at at.
-func newModel(t *testing.T, lang string, w, h int, at time.Time, trust *verify.Bundle) *Model {
+func newModel(t *testing.T, lang string, w, h int, at time.Time, trust *bundle.Bundle) *Model {
 	t.Helper()
 	now := func() time.Time { return at }
 	desk, err := checkin.New(checkin.Options{Venue: "cafe", Kiosk: "door", Now: now,
-		Trust: func() *verify.Bundle { return trust }})
+		Trust: func() *bundle.Bundle { return trust }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	fx := &fakes{}
 	m, err := New(Options{Kiosk: &checkin.Kiosk{Desk: desk}, Venue: "Café 서울 Gangnam", Lang: lang, Demo: true,
-		Locked: true, PINs: &fakePINs{}, Now: now, Trust: func() *verify.Bundle { return trust },
+		Locked: true, PINs: &fakePINs{}, Now: now, Trust: func() *bundle.Bundle { return trust },
 		Sync:    func() *uplink.State { return &uplink.State{Waiting: 3, Online: true} },
 		Stats:   func() string { return "entries 12\nadmitted 9 · refused 3" },
 		SyncNow: func() { fx.syncs++ },
@@ -136,6 +136,6 @@ func exec(m *Model, cmd tea.Cmd) {
 	}
 }
 
-func fixtureBundle(t testing.TB) *verify.Bundle { return fixtures.Bundle(t) }
+func fixtureBundle(t testing.TB) *bundle.Bundle { return fixtures.Bundle(t) }
 
 func pass(t testing.TB, name string) string { return fixtures.Pass(t, name) }

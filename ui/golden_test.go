@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/passgate/passgate/checkin"
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/entry"
 )
 
 var update_ = flag.Bool("update", false, "rewrite the golden files in testdata")

@@ -6,11 +6,11 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/uplink"
-	"github.com/passgate/passgate/verify"
 )
 
 // PINChecker checks a staff member's PIN and slows down guessing
@@ -41,7 +41,7 @@ type Options struct {
 	// "staff id / PIN").
 	DemoStaff string
 	// Trust returns the bundle in use, for the header; nil means none.
-	Trust func() *verify.Bundle
+	Trust func() *bundle.Bundle
 	// Sync returns the uplink's state; nil (or a nil result) means no hub.
 	Sync func() *uplink.State
 	// Stats returns the register's figures as text for the admin menu.
@@ -126,7 +126,7 @@ func New(o Options) (*Model, error) {
 		o.Now = time.Now
 	}
 	if o.Trust == nil {
-		o.Trust = func() *verify.Bundle { return nil }
+		o.Trust = func() *bundle.Bundle { return nil }
 	}
 	m := &Model{o: o, keys: DefaultKeyMap(), styles: newStyles(), cats: map[string]*i18n.Catalog{},
 		preview: true, width: 80, height: 24}

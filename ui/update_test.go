@@ -7,7 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/entry"
 )
 
 func TestManualEntryWithPIN(t *testing.T) {

@@ -21,8 +21,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/hub"
-	"github.com/passgate/passgate/internal/entry"
 	"github.com/passgate/passgate/store"
 	"github.com/passgate/passgate/uplink"
 	"github.com/passgate/passgate/verify"
@@ -57,7 +58,7 @@ func newTestHub(t testing.TB, bundleSeq uint64) *testHub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := hub.Publish(context.Background(), st, bundle(t, priv, bundleSeq), pub, t0); err != nil {
+	if _, err := hub.Publish(context.Background(), st, signedBundle(t, priv, bundleSeq), pub, t0); err != nil {
 		t.Fatal(err)
 	}
 	h.store = st
@@ -360,9 +361,9 @@ func TestBadBundleAtHub(t *testing.T) {
 		seq  uint64
 		want error
 	}{
-		{"bad signature", bundle(t, forger, 9), 9, verify.ErrBundleSignature},
-		{"lower sequence", bundle(t, priv, 4), 4, verify.ErrBundleRollback},
-		{"cut short", bundle(t, priv, 9)[:200], 9, verify.ErrBundleTruncated},
+		{"bad signature", signedBundle(t, forger, 9), 9, bundle.ErrSignature},
+		{"lower sequence", signedBundle(t, priv, 4), 4, bundle.ErrRollback},
+		{"cut short", signedBundle(t, priv, 9)[:200], 9, bundle.ErrTruncated},
 	} {
 		if err := h.store.PutBundle(context.Background(), c.data, c.seq); err != nil {
 			t.Fatal(err)
@@ -520,7 +521,7 @@ func TestFleetRestart(t *testing.T) {
 // segments the new one adds, and the bundle it assembles is taken.
 func TestDeltaPull(t *testing.T) {
 	pub, priv := keys(t)
-	seg := func(seed uint64, n int) verify.RevocationSegment {
+	seg := func(seed uint64, n int) bundle.RevocationSegment {
 		r := rand.New(rand.NewPCG(seed, 0))
 		hs := make([][16]byte, n)
 		for i := range hs {
@@ -528,10 +529,10 @@ func TestDeltaPull(t *testing.T) {
 				hs[i][j] = byte(r.Uint32())
 			}
 		}
-		return verify.RevocationSegment{Type: verify.HashUCI, Hashes: hs}
+		return bundle.RevocationSegment{Type: verify.HashUCI, Hashes: hs}
 	}
-	make := func(seq uint64, segs ...verify.RevocationSegment) []byte {
-		b, err := verify.SignBundle(&verify.BundleSpec{Sequence: seq, IssuedAt: t0, ValidUntil: t0.Add(72 * time.Hour),
+	make := func(seq uint64, segs ...bundle.RevocationSegment) []byte {
+		b, err := bundle.Sign(&bundle.Spec{Sequence: seq, IssuedAt: t0, ValidUntil: t0.Add(72 * time.Hour),
 			Revocations: segs, Policy: verify.Presets()[verify.DefaultPreset]}, priv)
 		if err != nil {
 			t.Fatal(err)

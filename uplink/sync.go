@@ -15,9 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/internal/atomicfile"
-	"github.com/passgate/passgate/internal/entry"
-	"github.com/passgate/passgate/verify"
 )
 
 // maxBundle bounds a bundle download (10 million revocations are 160 MB).
@@ -101,12 +101,12 @@ func (u *Uplink) pullDelta(ctx context.Context, raw []byte) (msg string, err err
 	if err != nil {
 		return "", nil, false
 	}
-	have, err := verify.BundleSegments(raw)
+	have, err := bundle.Segments(raw)
 	if err != nil {
 		return "", nil, false
 	}
 	lookup := func(sum [32]byte) ([]byte, bool) { s, ok := have[sum]; return s, ok }
-	data, missing, err := verify.AssembleBundle(head, lookup)
+	data, missing, err := bundle.Assemble(head, lookup)
 	if err != nil && len(missing) == 0 {
 		return "", nil, false
 	}
@@ -120,7 +120,7 @@ func (u *Uplink) pullDelta(ctx context.Context, raw []byte) (msg string, err err
 		have[sum] = seg
 	}
 	if len(missing) > 0 {
-		if data, _, err = verify.AssembleBundle(head, lookup); err != nil {
+		if data, _, err = bundle.Assemble(head, lookup); err != nil {
 			return "", nil, false
 		}
 	}
@@ -167,12 +167,12 @@ func (u *Uplink) take(data []byte, etag string) string {
 		etag = ETag(data)
 	}
 	current := u.trust.Load()
-	b, err := verify.LoadBundle(data, u.o.BundleKey, current, u.o.Now())
+	b, err := bundle.Load(data, u.o.BundleKey, current, u.o.Now())
 	switch {
-	case errors.Is(err, verify.ErrBundleRollback) && current != nil && b == nil && etag == u.etag.Load():
+	case errors.Is(err, bundle.ErrRollback) && current != nil && b == nil && etag == u.etag.Load():
 		u.succeeded(true)
 		return "unchanged"
-	case errors.Is(err, verify.ErrBundleExpired) && b != nil:
+	case errors.Is(err, bundle.ErrExpired) && b != nil:
 		// Stale, but it passed every other check and is newer than ours:
 		// better than what we hold. The screen shows its age.
 	case err != nil:
@@ -200,7 +200,7 @@ func (u *Uplink) take(data []byte, etag string) string {
 	return fmt.Sprintf("updated to sequence %d", b.Sequence())
 }
 
-func seq(b *verify.Bundle) uint64 {
+func seq(b *bundle.Bundle) uint64 {
 	if b == nil {
 		return 0
 	}

@@ -20,8 +20,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/passgate/passgate/internal/entry"
-	"github.com/passgate/passgate/verify"
+	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/entry"
 )
 
 // Register is what uplink needs of the entry register (store.DB has it).
@@ -57,7 +57,7 @@ type Options struct {
 	Now                    func() time.Time
 	Rand                   *rand.Rand // for jitter; nil: seeded from the clock
 	// OnBundle, if set, is called after a new bundle was taken into use.
-	OnBundle func(*verify.Bundle)
+	OnBundle func(*bundle.Bundle)
 }
 
 // State is what the kiosk's screen shows of sync.
@@ -86,7 +86,7 @@ type State struct {
 type Uplink struct {
 	o     Options
 	reg   Register
-	trust atomic.Pointer[verify.Bundle]
+	trust atomic.Pointer[bundle.Bundle]
 	etag  atomic.Value // string: ETag of the bundle in use
 	raw   atomic.Value // []byte: the bundle in use, for delta pulls
 	wake  chan struct{}
@@ -138,8 +138,8 @@ func New(o Options, reg Register) (*Uplink, error) {
 		case err != nil:
 			return nil, fmt.Errorf("uplink: kept bundle: %w", err)
 		default:
-			b, err := verify.LoadBundle(data, o.BundleKey, nil, o.Now())
-			if err != nil && !errors.Is(err, verify.ErrBundleExpired) {
+			b, err := bundle.Load(data, o.BundleKey, nil, o.Now())
+			if err != nil && !errors.Is(err, bundle.ErrExpired) {
 				return nil, fmt.Errorf("uplink: kept bundle %s: %w", o.BundlePath, err)
 			}
 			u.use(b, ETag(data))
@@ -151,7 +151,7 @@ func New(o Options, reg Register) (*Uplink, error) {
 
 // Trust returns the bundle in use, nil before the first one. Safe from
 // any goroutine, never blocks.
-func (u *Uplink) Trust() *verify.Bundle { return u.trust.Load() }
+func (u *Uplink) Trust() *bundle.Bundle { return u.trust.Load() }
 
 // State returns a copy of the sync state.
 func (u *Uplink) State() State {
@@ -168,7 +168,7 @@ func (u *Uplink) Notify() {
 	}
 }
 
-func (u *Uplink) use(b *verify.Bundle, etag string) {
+func (u *Uplink) use(b *bundle.Bundle, etag string) {
 	u.trust.Store(b)
 	u.etag.Store(etag)
 	u.mu.Lock()

@@ -17,7 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/internal/pemfile"
 	"github.com/passgate/passgate/uplink"
 	"github.com/passgate/passgate/verify"
@@ -40,9 +41,9 @@ func keys(t testing.TB) (ed25519.PublicKey, ed25519.PrivateKey) {
 	return priv.Public().(ed25519.PublicKey), priv
 }
 
-func bundle(t testing.TB, priv ed25519.PrivateKey, seq uint64) []byte {
+func signedBundle(t testing.TB, priv ed25519.PrivateKey, seq uint64) []byte {
 	t.Helper()
-	b, err := verify.SignBundle(&verify.BundleSpec{Sequence: seq, IssuedAt: t0, ValidUntil: t0.Add(72 * time.Hour),
+	b, err := bundle.Sign(&bundle.Spec{Sequence: seq, IssuedAt: t0, ValidUntil: t0.Add(72 * time.Hour),
 		Policy: verify.Presets()[verify.DefaultPreset]}, priv)
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +163,7 @@ func newUplink(t *testing.T, hub string, reg uplink.Register, o uplink.Options) 
 
 func TestOnce(t *testing.T) {
 	_, priv := keys(t)
-	hub := &fakeHub{bundle: bundle(t, priv, 5), stored: map[string]int{}}
+	hub := &fakeHub{bundle: signedBundle(t, priv, 5), stored: map[string]int{}}
 	srv := httptest.NewServer(hub)
 	defer srv.Close()
 	reg := &memRegister{pending: entries(t, 2500)}
@@ -201,7 +202,7 @@ func TestOnce(t *testing.T) {
 func TestBadBundles(t *testing.T) {
 	_, priv := keys(t)
 	_, other, _ := ed25519.GenerateKey(nil)
-	good := bundle(t, priv, 5)
+	good := signedBundle(t, priv, 5)
 	hub := &fakeHub{bundle: good, stored: map[string]int{}}
 	srv := httptest.NewServer(hub)
 	defer srv.Close()
@@ -213,9 +214,9 @@ func TestBadBundles(t *testing.T) {
 		data []byte
 		want error
 	}{
-		"forged":    {bundle(t, other, 9), verify.ErrBundleSignature},
-		"rollback":  {bundle(t, priv, 4), verify.ErrBundleRollback},
-		"truncated": {bundle(t, priv, 9)[:100], verify.ErrBundleTruncated},
+		"forged":    {signedBundle(t, other, 9), bundle.ErrSignature},
+		"rollback":  {signedBundle(t, priv, 4), bundle.ErrRollback},
+		"truncated": {signedBundle(t, priv, 9)[:100], bundle.ErrTruncated},
 	} {
 		hub.mu.Lock()
 		hub.bundle = c.data
@@ -235,7 +236,7 @@ func TestBadBundles(t *testing.T) {
 // again before a second has passed; entries then all arrive once.
 func TestRetryAfter(t *testing.T) {
 	_, priv := keys(t)
-	hub := &fakeHub{bundle: bundle(t, priv, 5), stored: map[string]int{}}
+	hub := &fakeHub{bundle: signedBundle(t, priv, 5), stored: map[string]int{}}
 	hub.busy.Store(2)
 	srv := httptest.NewServer(hub)
 	defer srv.Close()
@@ -268,7 +269,7 @@ func TestRetryAfter(t *testing.T) {
 func TestRejected(t *testing.T) {
 	_, priv := keys(t)
 	es := entries(t, 5)
-	hub := &fakeHub{bundle: bundle(t, priv, 5), stored: map[string]int{}, rejectID: es[2].ID}
+	hub := &fakeHub{bundle: signedBundle(t, priv, 5), stored: map[string]int{}, rejectID: es[2].ID}
 	srv := httptest.NewServer(hub)
 	defer srv.Close()
 	reg := &memRegister{pending: slices.Clone(es)}

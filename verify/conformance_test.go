@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/passgate/passgate/internal/conformance"
-	"github.com/passgate/passgate/internal/shareddata"
+	"github.com/passgate/passgate/internal/testkit/conformance"
+	"github.com/passgate/passgate/internal/testkit/shareddata"
 	"github.com/passgate/passgate/scanner"
 	"github.com/passgate/passgate/verify"
 )

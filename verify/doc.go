@@ -3,7 +3,8 @@
 // It is pure: bytes, a trust set and a clock reading go in, a Verdict comes
 // out. It does no file or network I/O and never reads the wall clock; the
 // caller passes the time to judge at. Trust comes only from the TrustSet the
-// caller hands in, normally a signed Bundle (see LoadBundle).
+// caller hands in, normally a signed trust bundle (package bundle builds
+// one; verify imports nothing of it).
 //
 // Decoding an EU DCC ("HC1:") is a pipeline of small steps: unprefix, base45,
 // inflate (capped, so a zip bomb is an error and not an allocation), COSE_Sign1,

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -17,13 +18,13 @@ import (
 var fixtureTime = time.Date(2021, 12, 13, 12, 0, 0, 0, time.FixedZone("KST", 9*3600))
 
 // loadFixtureBundle loads testdata/bundle.bin with its pinned key.
-func loadFixtureBundle(t testing.TB) *verify.Bundle {
+func loadFixtureBundle(t testing.TB) *bundle.Bundle {
 	t.Helper()
 	pubText, err := os.ReadFile("../testdata/keys/bundle.pub")
 	if err != nil {
 		t.Fatalf("fixtures missing (run testdata/generate.sh): %v", err)
 	}
-	pub, err := verify.ParseBundleKey(string(pubText))
+	pub, err := bundle.ParseKey(string(pubText))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func loadFixtureBundle(t testing.TB) *verify.Bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := verify.LoadBundle(data, pub, nil, fixtureTime)
+	b, err := bundle.Load(data, pub, nil, fixtureTime)
 	if err != nil {
 		t.Fatal(err)
 	}

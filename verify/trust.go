@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
@@ -29,7 +30,7 @@ type Key struct {
 	Types PassType
 }
 
-// TrustSet is where verification finds keys and revocations. A Bundle is one;
+// TrustSet is where verification finds keys and revocations. A bundle.Bundle is one;
 // tests and `passgate verify --signer-cert` use a Keys slice.
 type TrustSet interface {
 	// Lookup returns the keys with this kid (more than one on a collision).
@@ -213,4 +214,19 @@ func parseMinimal(der []byte) (*minimalCert, error) {
 		}
 	}
 	return m, nil
+}
+
+// SupportedKey accepts the key types DCC signers use (ECDSA P-256, RSA);
+// the error wraps ErrUnsupportedKey.
+func SupportedKey(pub any) error {
+	switch p := pub.(type) {
+	case *ecdsa.PublicKey:
+		if p.Curve != elliptic.P256() {
+			return fmt.Errorf("%w: ECDSA on %s", ErrUnsupportedKey, p.Curve.Params().Name)
+		}
+	case *rsa.PublicKey:
+	default:
+		return fmt.Errorf("%w: %T", ErrUnsupportedKey, pub)
+	}
+	return nil
 }

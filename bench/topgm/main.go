@@ -19,8 +19,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/passgate/passgate/internal/conformance"
-	"github.com/passgate/passgate/internal/shareddata"
+	"github.com/passgate/passgate/internal/testkit/conformance"
+	"github.com/passgate/passgate/internal/testkit/shareddata"
 	"github.com/passgate/passgate/scanner"
 )
 

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/internal/atomicfile"
 	"github.com/passgate/passgate/verify"
 )
@@ -76,14 +77,14 @@ func runBundleBuild(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	data, err := verify.SignBundle(spec, priv)
+	data, err := bundle.Sign(spec, priv)
 	if err != nil {
 		return err
 	}
 	if err := atomicfile.Write(o.out, data, 0o644); err != nil {
 		return fmt.Errorf("write bundle: %w", err)
 	}
-	info, err := verify.ReadBundleInfo(data)
+	info, err := bundle.ReadInfo(data)
 	if err != nil {
 		return fmt.Errorf("read back %s: %w", o.out, err)
 	}
@@ -100,7 +101,7 @@ type buildOptions struct {
 }
 
 // spec gathers the bundle's contents from the options' files.
-func (o *buildOptions) spec(e *env) (*verify.BundleSpec, ed25519.PrivateKey, error) {
+func (o *buildOptions) spec(e *env) (*bundle.Spec, ed25519.PrivateKey, error) {
 	switch {
 	case o.key == "" || o.out == "" || o.seq == 0:
 		return nil, nil, fmt.Errorf("%w: -key, -out and -seq (at least 1) are required", errUsage)
@@ -113,7 +114,7 @@ func (o *buildOptions) spec(e *env) (*verify.BundleSpec, ed25519.PrivateKey, err
 	if err != nil {
 		return nil, nil, err
 	}
-	spec := &verify.BundleSpec{Sequence: o.seq, IssuedAt: e.now().UTC().Truncate(time.Second)}
+	spec := &bundle.Spec{Sequence: o.seq, IssuedAt: e.now().UTC().Truncate(time.Second)}
 	if o.issuedAt != "" {
 		if spec.IssuedAt, err = time.Parse(time.RFC3339, o.issuedAt); err != nil {
 			return nil, nil, fmt.Errorf("%w: -issued-at: %v", errUsage, err)
@@ -150,7 +151,7 @@ func (o *buildOptions) spec(e *env) (*verify.BundleSpec, ed25519.PrivateKey, err
 // readRevocations reads each list into segments, one per hash type it
 // holds: a list that did not change keeps its segments' SHA-256 from one
 // bundle to the next, so a later delta sync need not send them again.
-func (o *buildOptions) readRevocations() ([]verify.RevocationSegment, error) {
+func (o *buildOptions) readRevocations() ([]bundle.RevocationSegment, error) {
 	var def verify.HashType
 	if o.revType != "" {
 		var err error
@@ -158,13 +159,13 @@ func (o *buildOptions) readRevocations() ([]verify.RevocationSegment, error) {
 			return nil, fmt.Errorf("%w: -revocation-type: %v", errUsage, err)
 		}
 	}
-	var out []verify.RevocationSegment
+	var out []bundle.RevocationSegment
 	for _, f := range o.revocations {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			return nil, fmt.Errorf("read revocations: %w", err)
 		}
-		segs, err := verify.ParseRevocations(b, def)
+		segs, err := bundle.ParseRevocations(b, def)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
@@ -211,19 +212,19 @@ func runBundleInspect(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("inspect bundle: %w", err)
 	}
-	var info *verify.BundleInfo
+	var info *bundle.Info
 	sig := "not checked"
 	if *key != "" {
 		pub, err := readBundleKey(*key)
 		if err != nil {
 			return err
 		}
-		b, err := verify.LoadBundle(data, pub, nil, e.now())
-		if err != nil && !errors.Is(err, verify.ErrBundleExpired) {
+		b, err := bundle.Load(data, pub, nil, e.now())
+		if err != nil && !errors.Is(err, bundle.ErrExpired) {
 			return fmt.Errorf("inspect %s: %w", path, err)
 		}
 		info, sig = b.Info(), "ok"
-	} else if info, err = verify.ReadBundleInfo(data); err != nil {
+	} else if info, err = bundle.ReadInfo(data); err != nil {
 		return fmt.Errorf("inspect %s: %w", path, err)
 	}
 	r := newInspectReport(path, len(data), info, sig, e.now())
@@ -236,7 +237,7 @@ func runBundleInspect(e *env, args []string) error {
 	return nil
 }
 
-func countryCounts(info *verify.BundleInfo) string {
+func countryCounts(info *bundle.Info) string {
 	m := info.KeysPerCountry()
 	cs := make([]string, 0, len(m))
 	for c, n := range m {
@@ -246,7 +247,7 @@ func countryCounts(info *verify.BundleInfo) string {
 	return fmt.Sprintf("%d from %d countries: %s", len(info.Keys), len(m), strings.Join(cs, ", "))
 }
 
-func revocationCounts(info *verify.BundleInfo) string {
+func revocationCounts(info *bundle.Info) string {
 	m := info.Revocations()
 	var parts []string
 	for _, t := range verify.HashTypes {
@@ -279,7 +280,7 @@ type inspectSegment struct {
 	SHA256 string `json:"sha256"`
 }
 
-func newInspectReport(path string, size int, info *verify.BundleInfo, sig string, now time.Time) *inspectReport {
+func newInspectReport(path string, size int, info *bundle.Info, sig string, now time.Time) *inspectReport {
 	r := &inspectReport{File: path, Bytes: size, Version: info.Version, Sequence: info.Sequence,
 		IssuedAt: info.IssuedAt, ValidUntil: info.ValidUntil, Expired: now.After(info.ValidUntil),
 		Signature: sig, Keys: len(info.Keys), Countries: info.KeysPerCountry(),
@@ -297,7 +298,7 @@ func newInspectReport(path string, size int, info *verify.BundleInfo, sig string
 	return r
 }
 
-func (r *inspectReport) print(w io.Writer, info *verify.BundleInfo) {
+func (r *inspectReport) print(w io.Writer, info *bundle.Info) {
 	state := "fresh"
 	if r.Expired {
 		state = "EXPIRED: the kiosk calls its trust stale"

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -26,7 +27,7 @@ func signingKey(t *testing.T, dir string) string {
 	return prefix
 }
 
-func loadFile(t *testing.T, path, pubPath string, now time.Time) *verify.Bundle {
+func loadFile(t *testing.T, path, pubPath string, now time.Time) *bundle.Bundle {
 	t.Helper()
 	pub, err := readBundleKey(pubPath)
 	if err != nil {
@@ -36,7 +37,7 @@ func loadFile(t *testing.T, path, pubPath string, now time.Time) *verify.Bundle 
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := verify.LoadBundle(data, pub, nil, now)
+	b, err := bundle.Load(data, pub, nil, now)
 	if err != nil {
 		t.Fatal(err)
 	}

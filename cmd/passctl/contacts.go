@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/internal/pemfile"
 	"github.com/passgate/passgate/store"
 )

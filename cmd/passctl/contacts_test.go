@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/store"
 )
 

@@ -8,8 +8,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/passgate/passgate/internal/framegen"
-	"github.com/passgate/passgate/internal/shareddata"
+	"github.com/passgate/passgate/internal/testkit/framegen"
+	"github.com/passgate/passgate/internal/testkit/shareddata"
 	"github.com/passgate/passgate/scanner"
 )
 

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/passgate/passgate/internal/shareddata"
+	"github.com/passgate/passgate/internal/testkit/shareddata"
 )
 
 func TestFrames(t *testing.T) {

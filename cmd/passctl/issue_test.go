@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/scanner"
 	"github.com/passgate/passgate/verify"
 )
@@ -39,7 +40,7 @@ func TestCertIssueVerify(t *testing.T) {
 	mustPassctl(t, "bundle", "build", "-key", p("bundle.key"), "-seq", "1", "-cert", p("dsc.crt"), "-out", p("bundle.bin"))
 	pub, _ := readBundleKey(p("bundle.pub"))
 	data, _ := os.ReadFile(p("bundle.bin"))
-	b, err := verify.LoadBundle(data, pub, nil, testNow)
+	b, err := bundle.Load(data, pub, nil, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}

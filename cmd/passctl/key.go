@@ -14,8 +14,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/internal/pemfile"
-	"github.com/passgate/passgate/verify"
 )
 
 func init() {
@@ -117,7 +117,7 @@ func readBundleKey(s string) (ed25519.PublicKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	return verify.ParseBundleKey(text)
+	return bundle.ParseKey(text)
 }
 
 // readAuthorityKey reads an X25519 public key: a PEM PKIX file, or base64 of

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/passgate/passgate/verify"
+	"github.com/passgate/passgate/bundle"
 )
 
 var testNow = time.Date(2021, 12, 13, 3, 0, 0, 0, time.UTC)
@@ -57,12 +57,12 @@ func TestKeygen(t *testing.T) {
 	if _, err := readSigningKey(prefix + ".key"); err != nil {
 		t.Errorf("read back private key: %v", err)
 	}
-	printed, err := verify.ParseBundleKey(lineAfter(t, out, "bundle key:"))
+	printed, err := bundle.ParseKey(lineAfter(t, out, "bundle key:"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	pemText, _ := os.ReadFile(prefix + ".pub")
-	fromFile, err := verify.ParseBundleKey(string(pemText))
+	fromFile, err := bundle.ParseKey(string(pemText))
 	if err != nil || !fromFile.Equal(printed) {
 		t.Errorf("the .pub file (%v) and the printed key differ", err)
 	}

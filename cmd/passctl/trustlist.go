@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/internal/pemfile"
 	"github.com/passgate/passgate/verify"
 )
@@ -140,7 +141,7 @@ func readTrustListKey(path string) (*ecdsa.PublicKey, error) {
 }
 
 // readCertFiles reads certificate files (PEM, DER or base64; see
-// verify.ParseCertificates) and every regular file in the directories.
+// bundle.ParseCertificates) and every regular file in the directories.
 func readCertFiles(files []string, dirs []string) ([]*verify.Key, error) {
 	files = slices.Clone(files)
 	for _, d := range dirs {
@@ -160,7 +161,7 @@ func readCertFiles(files []string, dirs []string) ([]*verify.Key, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read certificate: %w", err)
 		}
-		ks, err := verify.ParseCertificates(b)
+		ks, err := bundle.ParseCertificates(b)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}

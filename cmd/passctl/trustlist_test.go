@@ -15,7 +15,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/passgate/passgate/internal/shareddata"
+	"github.com/passgate/passgate/internal/testkit/shareddata"
 )
 
 // TestTrustListImport imports the real German DSC list (829 certificates

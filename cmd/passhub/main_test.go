@@ -23,8 +23,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/hub"
-	"github.com/passgate/passgate/internal/entry"
 )
 
 // t0 is lunchtime on 13 December 2021 in Seoul.

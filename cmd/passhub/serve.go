@@ -14,8 +14,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/hub"
-	"github.com/passgate/passgate/verify"
 )
 
 // Main is a running hub: the store and the server on it, built from the
@@ -145,9 +145,9 @@ func (m *Main) checkBundle(ctx context.Context, log *slog.Logger, pinned ed25519
 		log.Info("serving trust bundle", "sequence", b.Sequence, "bytes", len(b.Data))
 		return
 	}
-	vb, err := verify.LoadBundle(b.Data, pinned, nil, m.Now())
+	vb, err := bundle.Load(b.Data, pinned, nil, m.Now())
 	switch {
-	case errors.Is(err, verify.ErrBundleExpired):
+	case errors.Is(err, bundle.ErrExpired):
 		log.Warn("serving an EXPIRED trust bundle: kiosks show their trust as stale; publish a new one", "sequence", b.Sequence, "valid_until", vb.ValidUntil())
 	case err != nil:
 		log.Error("the published trust bundle does not load with --bundle-key: kiosks will refuse it", "sequence", b.Sequence, "err", err)
@@ -197,13 +197,13 @@ func readBundleKey(s string) (ed25519.PublicKey, error) {
 	b, err := os.ReadFile(s)
 	switch {
 	case err == nil:
-		k, err := verify.ParseBundleKey(string(b))
+		k, err := bundle.ParseKey(string(b))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s, err)
 		}
 		return k, nil
 	case errors.Is(err, os.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.ENAMETOOLONG):
-		k, perr := verify.ParseBundleKey(s)
+		k, perr := bundle.ParseKey(s)
 		if perr != nil {
 			return nil, fmt.Errorf("%q is neither a key file (%v) nor a base64 key", s, err)
 		}

@@ -5,13 +5,13 @@ import (
 	"os"
 	"time"
 
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/internal/i18n"
-	"github.com/passgate/passgate/verify"
 )
 
 // loadBundleFile reads and checks a signed trust bundle against the pinned
 // key given with --bundle-key (base64 text or a PEM file).
-func loadBundleFile(e *Env, c *i18n.Catalog, o *verifyOptions, at time.Time) (*verify.Bundle, string) {
+func loadBundleFile(e *Env, c *i18n.Catalog, o *verifyOptions, at time.Time) (*bundle.Bundle, string) {
 	if o.bundleKey == "" {
 		return nil, c.T("cli.bundle_key_missing")
 	}
@@ -21,7 +21,7 @@ func loadBundleFile(e *Env, c *i18n.Catalog, o *verifyOptions, at time.Time) (*v
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, c.T("cli.bundle_key", err)
 	}
-	pub, err := verify.ParseBundleKey(keyText)
+	pub, err := bundle.ParseKey(keyText)
 	if err != nil {
 		return nil, c.T("cli.bundle_key", err)
 	}
@@ -29,8 +29,8 @@ func loadBundleFile(e *Env, c *i18n.Catalog, o *verifyOptions, at time.Time) (*v
 	if err != nil {
 		return nil, c.T("cli.bundle", o.bundle, err)
 	}
-	b, err := verify.LoadBundle(data, pub, nil, at)
-	if err != nil && !errors.Is(err, verify.ErrBundleExpired) {
+	b, err := bundle.Load(data, pub, nil, at)
+	if err != nil && !errors.Is(err, bundle.ErrExpired) {
 		return nil, c.T("cli.bundle", o.bundle, err)
 	}
 	if err != nil { // expired: still the best trust there is; say so

@@ -8,7 +8,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/passgate/passgate/config"
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/pin"
 	"github.com/passgate/passgate/store"

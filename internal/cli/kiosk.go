@@ -8,12 +8,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/internal/demo"
 	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/store"
-	"github.com/passgate/passgate/verify"
 )
 
 // kioskOptions say what a kiosk runs on; the demo when no bundle, camera
@@ -33,7 +33,7 @@ type kioskOptions struct {
 type kiosk struct {
 	Kiosk *checkin.Kiosk
 	DB    *store.DB
-	Trust func() *verify.Bundle
+	Trust func() *bundle.Bundle
 	Now   func() time.Time
 	Demo  bool
 	// TempRegister is the path of the temporary register, when no register
@@ -64,7 +64,7 @@ func openKiosk(e *Env, c *i18n.Catalog, o kioskOptions) (_ *kiosk, err error) {
 	}()
 	devs := camera.NewDevices(k.Now)
 	cfg := camera.Config{Device: o.camera, Width: o.width, Height: o.height, FPS: o.fps}
-	var trust *verify.Bundle
+	var trust *bundle.Bundle
 	switch {
 	case o.demo || (o.bundle == "" && o.camera == "" && o.replay == ""):
 		k.Demo = true
@@ -105,7 +105,7 @@ func openKiosk(e *Env, c *i18n.Catalog, o kioskOptions) (_ *kiosk, err error) {
 			cfg.Width, cfg.Height = clip.Size()
 		}
 	}
-	k.Trust = func() *verify.Bundle { return trust }
+	k.Trust = func() *bundle.Bundle { return trust }
 
 	path := o.db
 	if path == "" {

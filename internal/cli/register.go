@@ -10,7 +10,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/passgate/passgate/internal/entry"
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/store"
 )

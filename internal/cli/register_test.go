@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/internal/cli"
-	"github.com/passgate/passgate/internal/entry"
 	"github.com/passgate/passgate/store"
 )
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/config"
@@ -130,11 +131,11 @@ func openConfigured(e *Env, c *i18n.Catalog, cfg config.Config) (_ *configured, 
 		if err != nil {
 			return nil, errors.New(c.T("cli.bundle", cfg.Trust.BundleFile, err))
 		}
-		b, err := verify.LoadBundle(data, key, nil, k.Now())
-		if err != nil && !errors.Is(err, verify.ErrBundleExpired) {
+		b, err := bundle.Load(data, key, nil, k.Now())
+		if err != nil && !errors.Is(err, bundle.ErrExpired) {
 			return nil, errors.New(c.T("cli.bundle", cfg.Trust.BundleFile, err))
 		}
-		k.Trust = func() *verify.Bundle { return b }
+		k.Trust = func() *bundle.Bundle { return b }
 	}
 	var policy *verify.Policy
 	if cfg.Trust.PolicyPreset != "" {

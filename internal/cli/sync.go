@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/store"
 	"github.com/passgate/passgate/uplink"
-	"github.com/passgate/passgate/verify"
 )
 
 type syncOptions struct {
@@ -59,7 +59,7 @@ func Sync(e *Env, args []string) int {
 	if b, err := os.ReadFile(o.bundleKey); err == nil {
 		keyText = string(b)
 	}
-	key, err := verify.ParseBundleKey(keyText)
+	key, err := bundle.ParseKey(keyText)
 	if err != nil {
 		return fail(ExitUsage, c.T("cli.bundle_key", err))
 	}

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/internal/cli"
-	"github.com/passgate/passgate/internal/conformance"
-	"github.com/passgate/passgate/internal/shareddata"
+	"github.com/passgate/passgate/internal/testkit/conformance"
+	"github.com/passgate/passgate/internal/testkit/shareddata"
 	"github.com/passgate/passgate/verify"
 )
 

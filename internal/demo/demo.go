@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/assets"
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/camera"
-	"github.com/passgate/passgate/verify"
 )
 
 // DeviceName is the name Replay registers the demo clip under: its device
@@ -85,17 +85,17 @@ func still(img image.Image) camera.Still {
 // Bundle loads the demo's trust bundle, checked with its embedded key, as
 // at now: pass a reading of Clock (or assets.DemoTime()); the zero time
 // means DemoTime. At the real date the bundle has long expired: as with
-// verify.LoadBundle, the error then wraps verify.ErrBundleExpired and the
+// bundle.Load, the error then wraps bundle.ErrExpired and the
 // bundle is returned too.
-func Bundle(now time.Time) (*verify.Bundle, error) {
+func Bundle(now time.Time) (*bundle.Bundle, error) {
 	if now.IsZero() {
 		now = assets.DemoTime()
 	}
-	key, err := verify.ParseBundleKey(assets.DemoBundleKey())
+	key, err := bundle.ParseKey(assets.DemoBundleKey())
 	if err != nil {
 		return nil, fmt.Errorf("demo: bundle key: %w", err)
 	}
-	b, err := verify.LoadBundle(assets.DemoBundle(), key, nil, now)
+	b, err := bundle.Load(assets.DemoBundle(), key, nil, now)
 	if err != nil {
 		return b, fmt.Errorf("demo: bundle: %w", err)
 	}

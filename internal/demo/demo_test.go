@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/assets"
+	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/internal/demo"
 	"github.com/passgate/passgate/scanner"
@@ -203,7 +204,7 @@ func TestBundleAndClock(t *testing.T) {
 		t.Errorf("demo bundle expires at %s, within 3 days of the demo time", b.ValidUntil())
 	}
 	b, err = demo.Bundle(time.Now())
-	if !errors.Is(err, verify.ErrBundleExpired) || b == nil {
+	if !errors.Is(err, bundle.ErrExpired) || b == nil {
 		t.Errorf("at the real time: %v, bundle %v; want it expired", err, b != nil)
 	}
 }

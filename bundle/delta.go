@@ -1,0 +1,117 @@
+package bundle
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"math"
+)
+
+// Delta sync of bundles. A bundle's manifest names each revocation segment
+// by its SHA-256, and a segment that did not change from one bundle to the
+// next keeps its name. So a hub can serve a bundle in two parts, its head
+// (header, manifest and signature: small) and its segments by name, and a
+// kiosk fetches the head, takes the segments it already holds from its
+// current bundle, fetches the others, and puts the bundle back together
+// byte for byte. Nothing here checks a signature: the assembled bundle goes
+// through Load like any other.
+
+// Head returns the head of a bundle: its header, manifest and
+// signature, without the segments. It checks that the bundle is well formed
+// (lengths, manifest, segment sizes) but not its signature. The result is a
+// copy.
+func Head(data []byte) ([]byte, error) {
+	c, err := splitBundle(data)
+	if err != nil {
+		return nil, fmt.Errorf("bundle head: %w", err)
+	}
+	if _, _, err := decodeManifest(c); err != nil {
+		return nil, fmt.Errorf("bundle head: %w", err)
+	}
+	n := len(c.signed) + sigLen
+	return append([]byte(nil), data[:n]...), nil
+}
+
+// Segments returns the segments of a bundle by their SHA-256. It
+// checks each segment against the name the manifest gives it, so a damaged
+// bundle is never served in parts under names it does not have; it does not
+// check the signature. The segments are slices of data, not copies.
+func Segments(data []byte) (map[[32]byte][]byte, error) {
+	c, err := splitBundle(data)
+	if err != nil {
+		return nil, fmt.Errorf("bundle segments: %w", err)
+	}
+	info, segs, err := decodeManifest(c)
+	if err != nil {
+		return nil, fmt.Errorf("bundle segments: %w", err)
+	}
+	m := make(map[[32]byte][]byte, len(segs))
+	for i, s := range segs {
+		meta := info.Segments[i]
+		if sha256.Sum256(s) != meta.SHA256 {
+			return nil, fmt.Errorf("bundle segments: %w: segment %d (%s, %d entries): SHA-256 differs from the manifest", ErrCorrupt, i, meta.Type, meta.Count)
+		}
+		m[meta.SHA256] = s
+	}
+	return m, nil
+}
+
+// Assemble puts a bundle back together from its head (see Head)
+// and its segments, which segment returns by SHA-256 (false when the caller
+// does not have it).
+//
+// When every segment is there, it returns the bundle, byte for byte the one
+// the head was cut from. Otherwise data is nil and missing lists the
+// segments to fetch, each once, in manifest order; err is nil. A segment
+// whose bytes do not match its name is an error wrapping ErrCorrupt,
+// a head that is cut short one wrapping ErrTruncated. The signature is
+// not checked: pass the result to Load.
+func Assemble(head []byte, segment func(sum [32]byte) ([]byte, bool)) (data []byte, missing [][32]byte, err error) {
+	c, err := splitBundle(head)
+	if err != nil {
+		return nil, nil, fmt.Errorf("assemble bundle: %w", err)
+	}
+	if len(c.segments) != 0 {
+		return nil, nil, fmt.Errorf("assemble bundle: %w: %d bytes after the head's signature", ErrCorrupt, len(c.segments))
+	}
+	var m manifest
+	if err := manifestDec.Unmarshal(c.manifest, &m); err != nil {
+		return nil, nil, fmt.Errorf("assemble bundle: %w: manifest: %w", ErrCorrupt, err)
+	}
+	parts := make([][]byte, len(m.Segments))
+	seen := make(map[[32]byte]bool, len(m.Segments))
+	size := uint64(len(head))
+	for i, ws := range m.Segments {
+		if len(ws.SHA256) != sha256.Size {
+			return nil, nil, fmt.Errorf("assemble bundle: %w: segment %d: digest of %d bytes", ErrCorrupt, i, len(ws.SHA256))
+		}
+		if ws.Count > math.MaxInt/16 {
+			return nil, nil, fmt.Errorf("assemble bundle: %w: segment %d: %d entries", ErrCorrupt, i, ws.Count)
+		}
+		sum := [32]byte(ws.SHA256)
+		s, ok := segment(sum)
+		if !ok {
+			if !seen[sum] {
+				missing = append(missing, sum)
+			}
+			seen[sum] = true
+			continue
+		}
+		if uint64(len(s)) != ws.Count*16 || sha256.Sum256(s) != sum {
+			return nil, nil, fmt.Errorf("assemble bundle: %w: segment %d (sha256 %x): the bytes given do not match the manifest", ErrCorrupt, i, sum[:8])
+		}
+		parts[i] = s
+		size += uint64(len(s))
+	}
+	if len(missing) > 0 {
+		return nil, missing, nil
+	}
+	if size > math.MaxInt {
+		return nil, nil, fmt.Errorf("assemble bundle: %w: %d bytes", ErrCorrupt, size)
+	}
+	data = make([]byte, 0, int(size))
+	data = append(data, head...)
+	for _, p := range parts {
+		data = append(data, p...)
+	}
+	return data, nil, nil
+}

@@ -1,0 +1,95 @@
+package bundle
+
+import (
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/passgate/passgate/verify"
+)
+
+// craft signs a hand-made manifest and appends raw segment bytes, to make
+// bundles Sign refuses to make.
+func craft(t *testing.T, priv ed25519.PrivateKey, m *manifest, segs []byte) []byte {
+	t.Helper()
+	if m.Policy == nil {
+		m.Policy, _ = json.Marshal(verify.Presets()[verify.DefaultPreset])
+	}
+	mb, err := manifestEnc.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := append([]byte(bundleMagic), 0, bundleVersion)
+	out = binary.BigEndian.AppendUint32(out, uint32(len(mb)))
+	out = append(out, mb...)
+	out = append(out, ed25519.Sign(priv, out)...)
+	return append(out, segs...)
+}
+
+func TestLoadBundleCrafted(t *testing.T) {
+	priv := ed25519.NewKeyFromSeed(make([]byte, 32))
+	pub := priv.Public().(ed25519.PublicKey)
+	at := time.Unix(1000, 0)
+	seg := func(entries ...byte) ([]byte, wireSegment) {
+		var b []byte
+		for _, e := range entries {
+			b = append(b, e, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+		}
+		sum := sha256.Sum256(b)
+		return b, wireSegment{Type: verify.HashUCI, Count: uint64(len(entries)), SHA256: sum[:]}
+	}
+	unsorted, unsortedSeg := seg(3, 1, 2)
+	dup, dupSeg := seg(1, 2, 2)
+	good, goodSeg := seg(1, 2, 3)
+	badType := goodSeg
+	badType.Type = 7
+	huge := goodSeg
+	huge.Count = 1 << 60
+	for _, c := range []struct {
+		name string
+		m    manifest
+		segs []byte
+		want error
+	}{
+		{"unsorted", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{unsortedSeg}}, unsorted, ErrCorrupt},
+		{"duplicate", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{dupSeg}}, dup, ErrCorrupt},
+		{"unknown hash type", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{badType}}, good, ErrCorrupt},
+		{"count of 2^60", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{huge}}, good, ErrTruncated},
+		{"bad policy", manifest{Sequence: 1, ValidUntil: 2000, Policy: []byte(`{"name":"x","nope":1}`)}, nil, ErrCorrupt},
+		{"bad authority", manifest{Sequence: 1, ValidUntil: 2000, Authority: []byte{1, 2, 3}}, nil, ErrCorrupt},
+		{"key of nothing", manifest{Sequence: 1, ValidUntil: 2000, Keys: []wireKey{{KID: []byte("12345678")}}}, nil, ErrCorrupt},
+		{"key of garbage", manifest{Sequence: 1, ValidUntil: 2000, Keys: []wireKey{{KID: []byte("12345678"), Cert: []byte{0x30, 1, 2}}}}, nil, ErrCorrupt},
+		{"good", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{goodSeg}}, good, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(craft(t, priv, &c.m, c.segs), pub, nil, at)
+			if !errors.Is(err, c.want) || (c.want == nil) != (err == nil) {
+				t.Fatalf("err = %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+// TestLoadBundleHugeLength checks that a length field is believed only once
+// the data holds that many bytes: a 4 GiB claim is an error, not an
+// allocation.
+func TestLoadBundleHugeLength(t *testing.T) {
+	data := append([]byte(bundleMagic), 0, bundleVersion, 0xff, 0xff, 0xff, 0xff)
+	data = append(data, make([]byte, 200)...)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := Load(data, make(ed25519.PublicKey, 32), nil, time.Unix(0, 0))
+	_, err2 := ReadInfo(data)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrTruncated) || !errors.Is(err2, ErrTruncated) {
+		t.Fatalf("errors %v, %v; want ErrTruncated", err, err2)
+	}
+	if d := after.TotalAlloc - before.TotalAlloc; d > 1<<16 {
+		t.Errorf("allocated %d bytes for a %d-byte input", d, len(data))
+	}
+}

@@ -1,0 +1,92 @@
+package entry_test
+
+import (
+	"bytes"
+	"crypto/ecdh"
+	crand "crypto/rand"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/passgate/passgate/entry"
+)
+
+func TestIDsOrdered(t *testing.T) {
+	ids := entry.NewIDs(rand.NewChaCha8([32]byte{1}))
+	t0 := time.Date(2021, 12, 13, 3, 0, 0, 0, time.UTC)
+	prev := ""
+	for i := range 1000 {
+		id, err := ids.New(t0.Add(time.Duration(i/10) * time.Millisecond)) // ten a millisecond
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id <= prev {
+			t.Fatalf("id %d %s not after %s", i, id, prev)
+		}
+		prev = id
+	}
+	at, err := entry.IDTime(prev)
+	if err != nil || !at.Equal(t0.Add(99*time.Millisecond)) {
+		t.Fatalf("IDTime = %v, %v", at, err)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	id, _ := entry.NewIDs(rand.NewChaCha8([32]byte{2})).New(time.Now())
+	good := entry.Entry{ID: id, Time: time.Now().UTC(), Venue: "v1", Kiosk: "k1", Method: entry.Camera, Outcome: entry.Admitted}
+	if err := good.Check(); err != nil {
+		t.Fatal(err)
+	}
+	for name, mod := range map[string]func(*entry.Entry){
+		"id":      func(e *entry.Entry) { e.ID = "nope" },
+		"time":    func(e *entry.Entry) { e.Time = time.Time{} },
+		"venue":   func(e *entry.Entry) { e.Venue = "" },
+		"method":  func(e *entry.Entry) { e.Method = "telepathy" },
+		"outcome": func(e *entry.Entry) { e.Outcome = "maybe" },
+		"manual":  func(e *entry.Entry) { e.Method = entry.Manual },
+		"long":    func(e *entry.Entry) { e.Country = strings.Repeat("x", 200) },
+		"note":    func(e *entry.Entry) { e.Note = strings.Repeat("x", 600) },
+	} {
+		e := good
+		mod(&e)
+		if err := e.Check(); !errors.Is(err, entry.ErrInvalid) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestSealOpen(t *testing.T) {
+	priv, err := ecdh.X25519().GenerateKey(crand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := entry.Contact{Name: "홍 길동", DateOfBirth: "1990-03-01", UVCI: "URN:UVCI:01:KR:X"}
+	sealed, err := entry.Seal(crand.Reader, priv.PublicKey(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sealed, []byte("1990")) {
+		t.Fatal("sealed box shows the date of birth")
+	}
+	got, err := entry.Open(sealed, priv)
+	if err != nil || got != c {
+		t.Fatalf("Open = %+v, %v", got, err)
+	}
+	other, _ := ecdh.X25519().GenerateKey(crand.Reader)
+	if _, err := entry.Open(sealed, other); !errors.Is(err, entry.ErrSeal) {
+		t.Errorf("opened with another key: %v", err)
+	}
+	sealed[len(sealed)-1] ^= 1
+	if _, err := entry.Open(sealed, priv); !errors.Is(err, entry.ErrSeal) {
+		t.Errorf("opened a damaged box: %v", err)
+	}
+}
+
+func TestPseudonym(t *testing.T) {
+	a := entry.Pseudonym([]byte("venue-a"), "URN:UVCI:1")
+	if a != entry.Pseudonym([]byte("venue-a"), "URN:UVCI:1") || a == entry.Pseudonym([]byte("venue-b"), "URN:UVCI:1") || len(a) != 64 {
+		t.Fatalf("pseudonym %s", a)
+	}
+}
