@@ -1,23 +1,40 @@
-// Package assets holds the files passgate embeds in its binary: the Korean
-// and English message catalogs (and, in later issues, the demo bundle, demo
-// frames and sounds). It only exposes bytes; it must not interpret them.
+// Package assets holds the files passgate embeds in its binaries: the Korean
+// and English message catalogs, the demo (bundle, frames) and the sounds. It only exposes bytes; it must not interpret them.
 package assets
 
 import (
 	"embed"
 	"fmt"
+	"io/fs"
+	"path"
+	"strings"
 )
 
 //go:embed i18n/*.toml
 var files embed.FS
 
-// Catalog returns the message catalog for a language ("en" or "ko").
-func Catalog(lang string) ([]byte, error) {
-	b, err := files.ReadFile("i18n/" + lang + ".toml")
+// Catalogs returns the message catalogs of a language ("en" or "ko"), by
+// file name: i18n/LANG.toml (the kiosk's) and i18n/NAME.LANG.toml (one per
+// tool, e.g. passhub.en.toml), which the i18n package merges.
+func Catalogs(lang string) (map[string][]byte, error) {
+	names, err := fs.Glob(files, "i18n/*.toml")
 	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, n := range names {
+		base := path.Base(n)
+		if base != lang+".toml" && !strings.HasSuffix(base, "."+lang+".toml") {
+			continue
+		}
+		if out[base], err = files.ReadFile(n); err != nil {
+			return nil, err
+		}
+	}
+	if len(out) == 0 {
 		return nil, fmt.Errorf("no message catalog for language %q", lang)
 	}
-	return b, nil
+	return out, nil
 }
 
 // Languages lists the languages with a catalog.

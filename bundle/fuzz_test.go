@@ -34,7 +34,7 @@ func FuzzLoadBundle(f *testing.F) {
 			t.Fatalf("a bundle with error %v", err)
 		}
 		if b != nil {
-			for _, ht := range verify.HashTypes {
+			for _, ht := range verify.HashTypes() {
 				b.Revoked(ht, [16]byte{})
 			}
 		}

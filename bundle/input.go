@@ -75,7 +75,7 @@ func ParseRevocations(data []byte, defaultType verify.HashType) ([]RevocationSeg
 		return nil, err
 	}
 	var segs []RevocationSegment
-	for _, t := range verify.HashTypes {
+	for _, t := range verify.HashTypes() {
 		if hs := byType[t]; len(hs) > 0 {
 			segs = append(segs, RevocationSegment{Type: t, Hashes: hs})
 		}

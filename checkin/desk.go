@@ -68,8 +68,11 @@ const (
 	ReasonOther     = "other"             // with a note
 )
 
-// ManualReasons lists the reasons of the manual form, in its order.
-var ManualReasons = []string{ReasonPaper, ReasonExemption, ReasonOutage, ReasonOther}
+// ManualReasons lists the reasons of the manual form, in its order (a new
+// slice each call: callers may not change the desk's list).
+func ManualReasons() []string {
+	return []string{ReasonPaper, ReasonExemption, ReasonOutage, ReasonOther}
+}
 
 // Manual is an entry recorded by staff, after the UI checked their PIN.
 type Manual struct {
@@ -292,8 +295,8 @@ func (d *Desk) Manual(m Manual) (Outcome, error) {
 	switch {
 	case m.Staff == "":
 		return Outcome{}, fmt.Errorf("%w: no staff id", ErrManual)
-	case !slices.Contains(ManualReasons, m.Reason):
-		return Outcome{}, fmt.Errorf("%w: reason %q (want one of %s)", ErrManual, m.Reason, strings.Join(ManualReasons, ", "))
+	case !slices.Contains(ManualReasons(), m.Reason):
+		return Outcome{}, fmt.Errorf("%w: reason %q (want one of %s)", ErrManual, m.Reason, strings.Join(ManualReasons(), ", "))
 	case m.Reason == ReasonOther && strings.TrimSpace(m.Note) == "":
 		return Outcome{}, fmt.Errorf("%w: reason %q needs a note", ErrManual, ReasonOther)
 	}

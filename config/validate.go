@@ -16,6 +16,7 @@ import (
 
 	"github.com/passgate/passgate/assets"
 	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/internal/pemfile"
 	"github.com/passgate/passgate/internal/pin"
 	"github.com/passgate/passgate/verify"
 )
@@ -150,20 +151,13 @@ func (c Config) BundleKey() (ed25519.PublicKey, error) {
 	if s == "" {
 		return nil, fail(ErrNoBundleKey.Error()+" ("+wantFor("trust.bundle_key")+")", ErrNoBundleKey)
 	}
-	if k, err := bundle.ParseKey(s); err == nil {
-		return k, nil
+	dir := ""
+	if c.File != "" {
+		dir = filepath.Dir(c.File)
 	}
-	p := s
-	if !filepath.IsAbs(p) && c.File != "" {
-		p = filepath.Join(filepath.Dir(c.File), p)
-	}
-	b, err := os.ReadFile(p)
+	k, err := pemfile.ReadKey(s, dir, bundle.ParseKey)
 	if err != nil {
-		return nil, fail(fmt.Sprintf("%q: not a key, and not a readable file (%v): want %s", s, err, wantFor("trust.bundle_key")), err)
-	}
-	k, err := bundle.ParseKey(string(b))
-	if err != nil {
-		return nil, fail(fmt.Sprintf("%q: %v: want %s", s, err, wantFor("trust.bundle_key")), err)
+		return nil, fail(fmt.Sprintf("%v: want %s", err, wantFor("trust.bundle_key")), err)
 	}
 	return k, nil
 }

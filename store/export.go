@@ -13,8 +13,8 @@ import (
 	"github.com/passgate/passgate/entry"
 )
 
-// ExportFormats are the formats Export writes.
-var ExportFormats = []string{"csv", "jsonl"}
+// ExportFormats are the formats Export writes (a new slice each call).
+func ExportFormats() []string { return []string{"csv", "jsonl"} }
 
 // csvHeader is the first line of a CSV export: the JSON names of the
 // entry's fields. contact is base64 of the sealed box.

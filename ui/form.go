@@ -60,7 +60,7 @@ func newForm(p purpose) form {
 }
 
 // reasonCode is the chosen manual reason.
-func (f *form) reasonCode() string { return checkin.ManualReasons[f.reason] }
+func (f *form) reasonCode() string { return checkin.ManualReasons()[f.reason] }
 
 // text is the text field with the focus, nil for the reason list.
 func (f *form) text() *string {
@@ -97,7 +97,7 @@ func (f *form) erase() {
 // move changes the reason in the list.
 func (f *form) move(d int) {
 	if f.field == fieldReason {
-		n := len(checkin.ManualReasons)
+		n := len(checkin.ManualReasons())
 		f.reason = (f.reason + d + n) % n
 	}
 }

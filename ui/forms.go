@@ -25,7 +25,7 @@ func (m *Model) formBody(w, h int) string {
 	}
 	if f.purpose == forManual {
 		lines = append(lines, "  "+s.prompt.Render(c.T("ui.form.reason")))
-		for i, r := range checkin.ManualReasons {
+		for i, r := range checkin.ManualReasons() {
 			item := "    " + c.T("ui.manual_reason."+r)
 			if i == f.reason {
 				item = "  " + s.selected.Render("› "+c.T("ui.manual_reason."+r)+" ")

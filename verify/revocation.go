@@ -19,8 +19,9 @@ const (
 	HashSignature
 )
 
-// HashTypes lists the hash types in order.
-var HashTypes = []HashType{HashUCI, HashCountryUCI, HashSignature}
+// HashTypes lists the hash types in order (a fixed array: nobody can change
+// the list).
+func HashTypes() [3]HashType { return [3]HashType{HashUCI, HashCountryUCI, HashSignature} }
 
 // String gives the names the EU gateway uses.
 func (h HashType) String() string {
@@ -37,7 +38,7 @@ func (h HashType) String() string {
 
 // ParseHashType reads a gateway hash type name.
 func ParseHashType(s string) (HashType, error) {
-	for _, h := range HashTypes {
+	for _, h := range HashTypes() {
 		if h.String() == s {
 			return h, nil
 		}

@@ -213,7 +213,7 @@ func expiryReasons(err error) []Reason {
 }
 
 func (v *Verifier) checkRevocation(u *Unverified) (bool, HashType) {
-	for _, t := range HashTypes {
+	for _, t := range HashTypes() {
 		if h, ok := u.RevocationHash(t); ok && v.Trust.Revoked(t, h) {
 			return true, t
 		}

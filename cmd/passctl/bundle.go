@@ -250,7 +250,7 @@ func countryCounts(info *bundle.Info) string {
 func revocationCounts(info *bundle.Info) string {
 	m := info.Revocations()
 	var parts []string
-	for _, t := range verify.HashTypes {
+	for _, t := range verify.HashTypes() {
 		parts = append(parts, fmt.Sprintf("%s %d", t, m[t]))
 	}
 	return fmt.Sprintf("%s (%d segments)", strings.Join(parts, ", "), len(info.Segments))

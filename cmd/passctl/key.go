@@ -8,11 +8,8 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
-	"errors"
 	"fmt"
-	"os"
 	"strings"
-	"syscall"
 
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/internal/pemfile"
@@ -113,43 +110,39 @@ func readSigningKey(path string) (ed25519.PrivateKey, error) {
 // readBundleKey reads a bundle-signing public key from a file (PEM or
 // base64) or from the argument itself (base64).
 func readBundleKey(s string) (ed25519.PublicKey, error) {
-	text, err := fileOrText(s)
-	if err != nil {
-		return nil, err
-	}
-	return bundle.ParseKey(text)
+	return pemfile.ReadKey(s, "", bundle.ParseKey)
 }
 
 // readAuthorityKey reads an X25519 public key: a PEM PKIX file, or base64 of
 // the raw 32 bytes in a file or as the argument.
 func readAuthorityKey(s string) (*ecdh.PublicKey, error) {
-	text, err := fileOrText(s)
-	if err != nil {
-		return nil, err
-	}
+	return pemfile.ReadKey(s, "", parseAuthorityKey)
+}
+
+func parseAuthorityKey(text string) (*ecdh.PublicKey, error) {
 	text = strings.TrimSpace(text)
 	if strings.HasPrefix(text, "-----BEGIN") {
 		blk, _ := pem.Decode([]byte(text))
 		if blk == nil || blk.Type != "PUBLIC KEY" {
-			return nil, fmt.Errorf("authority key %s: want a PEM PUBLIC KEY block", s)
+			return nil, fmt.Errorf("authority key: want a PEM PUBLIC KEY block")
 		}
 		k, err := x509.ParsePKIXPublicKey(blk.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("authority key %s: %w", s, err)
+			return nil, fmt.Errorf("authority key: %w", err)
 		}
 		pub, ok := k.(*ecdh.PublicKey)
 		if !ok || pub.Curve() != ecdh.X25519() {
-			return nil, fmt.Errorf("authority key %s: %T, want X25519 (made by passctl keygen-authority)", s, k)
+			return nil, fmt.Errorf("authority key: %T, want X25519 (made by passctl keygen-authority)", k)
 		}
 		return pub, nil
 	}
 	raw, err := base64.StdEncoding.DecodeString(text)
 	if err != nil {
-		return nil, fmt.Errorf("authority key %s: neither PEM nor base64: %w", s, err)
+		return nil, fmt.Errorf("authority key: neither PEM nor base64: %w", err)
 	}
 	pub, err := ecdh.X25519().NewPublicKey(raw)
 	if err != nil {
-		return nil, fmt.Errorf("authority key %s: %w", s, err)
+		return nil, fmt.Errorf("authority key: %w", err)
 	}
 	return pub, nil
 }
@@ -159,16 +152,4 @@ func readAuthorityKey(s string) (*ecdh.PublicKey, error) {
 func authorityFingerprint(k *ecdh.PublicKey) string {
 	sum := sha256.Sum256(k.Bytes())
 	return fmt.Sprintf("sha256:%x", sum[:8])
-}
-
-// fileOrText returns the file's contents when s names a file, else s.
-func fileOrText(s string) (string, error) {
-	b, err := os.ReadFile(s)
-	switch {
-	case err == nil:
-		return string(b), nil
-	case errors.Is(err, os.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.ENAMETOOLONG):
-		return s, nil // base64 text, not a path
-	}
-	return "", fmt.Errorf("read key %s: %w", s, err)
 }

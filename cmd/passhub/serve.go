@@ -10,12 +10,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
-	"syscall"
 	"time"
 
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/hub"
+	"github.com/passgate/passgate/internal/pemfile"
 )
 
 // Main is a running hub: the store and the server on it, built from the
@@ -194,20 +193,5 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // readBundleKey reads a bundle-signing public key from a file (PEM or
 // base64) or from the argument itself (base64).
 func readBundleKey(s string) (ed25519.PublicKey, error) {
-	b, err := os.ReadFile(s)
-	switch {
-	case err == nil:
-		k, err := bundle.ParseKey(string(b))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s, err)
-		}
-		return k, nil
-	case errors.Is(err, os.ErrNotExist), errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.ENAMETOOLONG):
-		k, perr := bundle.ParseKey(s)
-		if perr != nil {
-			return nil, fmt.Errorf("%q is neither a key file (%v) nor a base64 key", s, err)
-		}
-		return k, nil
-	}
-	return nil, err
+	return pemfile.ReadKey(s, "", bundle.ParseKey)
 }

@@ -1,11 +1,13 @@
 // Package i18n renders user-visible text from the embedded Korean and
-// English catalogs (assets/i18n). Keys are stable dotted names; a key missing
+// English catalogs (assets/i18n: LANG.toml for the kiosk, NAME.LANG.toml
+// for each tool, merged). Keys are stable dotted names; a key missing
 // from a catalog falls back to English, then to the key itself, so a gap
 // shows up as a visible key rather than an empty screen.
 package i18n
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -39,17 +41,29 @@ func New(lang string) (*Catalog, error) {
 	return &Catalog{Lang: lang, msgs: msgs, fallback: en}, nil
 }
 
+// load merges the language's catalog files; a key in two files is an
+// error, so one tool's catalog cannot silently change another's words.
 func load(lang string) (map[string]string, error) {
-	b, err := assets.Catalog(lang)
+	files, err := assets.Catalogs(lang)
 	if err != nil {
 		return nil, err
 	}
-	var tree map[string]any
-	if err := toml.Unmarshal(b, &tree); err != nil {
-		return nil, fmt.Errorf("catalog %s: %w", lang, err)
-	}
 	out := map[string]string{}
-	flatten("", tree, out)
+	from := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		var tree map[string]any
+		if err := toml.Unmarshal(files[name], &tree); err != nil {
+			return nil, fmt.Errorf("catalog %s: %w", name, err)
+		}
+		one := map[string]string{}
+		flatten("", tree, one)
+		for k, v := range one {
+			if f, dup := from[k]; dup {
+				return nil, fmt.Errorf("catalog %s: key %s is also in %s", name, k, f)
+			}
+			out[k], from[k] = v, name
+		}
+	}
 	return out, nil
 }
 
