@@ -12,8 +12,8 @@ import (
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/entry"
-	"github.com/passgate/passgate/internal/testkit/fixtures"
 	"github.com/passgate/passgate/internal/pemfile"
+	"github.com/passgate/passgate/internal/testkit/fixtures"
 	"github.com/passgate/passgate/store"
 	"github.com/passgate/passgate/verify"
 )

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/passgate/passgate/internal/testkit/framegen"
 	"github.com/passgate/passgate/internal/issue"
+	"github.com/passgate/passgate/internal/testkit/framegen"
 	"github.com/passgate/passgate/scanner"
 )
 

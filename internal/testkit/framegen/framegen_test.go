@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/passgate/passgate/internal/testkit/framegen"
 	"github.com/passgate/passgate/internal/issue"
+	"github.com/passgate/passgate/internal/testkit/framegen"
 	"github.com/passgate/passgate/scanner"
 )
 

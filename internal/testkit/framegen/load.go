@@ -8,8 +8,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/passgate/passgate/internal/testkit/conformance"
 	"github.com/passgate/passgate/internal/issue"
+	"github.com/passgate/passgate/internal/testkit/conformance"
 	"github.com/passgate/passgate/scanner"
 )
 
