@@ -2,9 +2,11 @@ package ui
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/passgate/passgate/bundle"
@@ -188,3 +190,66 @@ func TestTrustLevels(t *testing.T) {
 }
 
 func tracingBundle(t *testing.T) *bundle.Bundle { return fixtures.TracingBundle(t) }
+
+// TestAdminNoIOInUpdate: the register's stats, the device list and the
+// camera switch are asked for in Cmds, so a slow answer does not freeze
+// the screen; keys pressed meanwhile do nothing.
+func TestAdminNoIOInUpdate(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		item adminItem
+		// block makes the call blocking on release; before is pressed
+		// before the blocking Enter.
+		block  func(m *Model, release <-chan struct{})
+		before []string
+		want   string
+	}{
+		{"stats", itemStats, func(m *Model, release <-chan struct{}) {
+			m.o.Stats = func() string { <-release; return "entries 12" }
+		}, nil, "entries 12"},
+		{"cameras", itemCamera, func(m *Model, release <-chan struct{}) {
+			m.o.Cameras = func() []string { <-release; return []string{"video4"} }
+		}, nil, "video4"},
+		{"set camera", itemCamera, func(m *Model, release <-chan struct{}) {
+			m.o.SetCamera = func(dev string) error { <-release; fakesOf[m].camera = dev; return nil }
+		}, []string{"enter"}, "now reading video0;video0"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := newModel(t, "en", 120, 40, noon, fixtureBundle(t))
+			openAdmin(t, m, c.item)
+			press(m, c.before...)
+			release := make(chan struct{})
+			var once sync.Once
+			free := func() { once.Do(func() { close(release) }) }
+			t.Cleanup(free)
+			c.block(m, release)
+			done := make(chan tea.Cmd, 1)
+			go func() { done <- update(m, tea.KeyPressMsg{Code: tea.KeyEnter}) }()
+			var cmd tea.Cmd
+			select {
+			case cmd = <-done:
+			case <-time.After(2 * time.Second):
+				free()
+				<-done
+				t.Fatal("Update waited for the kiosk's answer")
+			}
+			if cmd == nil || !m.adminMenu.busy {
+				t.Fatalf("no Cmd (%v) or not busy (%v)", cmd != nil, m.adminMenu.busy)
+			}
+			cursor, picking := m.adminMenu.cursor, m.adminMenu.picking
+			for _, k := range []string{"down", "enter", "esc"} {
+				if got := update(m, keyMsg(k)); got != nil || m.state != admin ||
+					m.adminMenu.cursor != cursor || m.adminMenu.picking != picking {
+					t.Fatalf("%s while busy: cmd %v, state %v, cursor %d, picking %v", k, got != nil, m.state, m.adminMenu.cursor, m.adminMenu.picking)
+				}
+			}
+			answer := make(chan tea.Msg, 1)
+			go func() { answer <- cmd() }()
+			free()
+			exec(m, update(m, <-answer))
+			if m.adminMenu.busy || !strings.Contains(screenText(m), c.want) {
+				t.Fatalf("busy %v\n%s", m.adminMenu.busy, screenText(m))
+			}
+		})
+	}
+}

@@ -8,10 +8,17 @@ import (
 	"github.com/passgate/passgate/checkin"
 )
 
-// waitFor delivers the next message of the kiosk's stream; the handler of
-// that message issues waitFor again, so the stream is fed in one at a time.
+// waitFor delivers the next message of the kiosk's stream, as a
+// streamMsg: its handler issues waitFor again, so the stream is fed in one
+// at a time with exactly one waiter. A closed stream delivers nothing.
 func waitFor(ch <-chan tea.Msg) tea.Cmd {
-	return func() tea.Msg { return <-ch }
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return streamMsg{msg: msg}
+	}
 }
 
 // tick fires once after d.
@@ -40,7 +47,7 @@ func typeLine(k *checkin.Kiosk, line string) tea.Cmd {
 func checkPIN(g PINChecker, p purpose, staff, pin string, now time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ok, retry, err := g.Check(staff, pin, now)
-		return pinMsg{purpose: p, ok: ok, retry: retry, err: err}
+		return pinMsg{purpose: p, staff: staff, ok: ok, retry: retry, err: err}
 	}
 }
 
@@ -48,7 +55,7 @@ func checkPIN(g PINChecker, p purpose, staff, pin string, now time.Time) tea.Cmd
 func submitManual(d *checkin.Desk, m checkin.Manual) tea.Cmd {
 	return func() tea.Msg {
 		out, err := d.Manual(m)
-		return manualMsg{out: out, err: err}
+		return manualMsg{entry: m, out: out, err: err}
 	}
 }
 
@@ -58,4 +65,20 @@ func purge(f func() (int, int, error)) tea.Cmd {
 		purged, kept, err := f()
 		return purgeMsg{purged: purged, kept: kept, err: err}
 	}
+}
+
+// stats asks the register for its figures (a read of the whole register).
+func stats(f func() string) tea.Cmd {
+	return func() tea.Msg { return statsMsg{text: f()} }
+}
+
+// listCameras asks for the video devices to choose from (it probes the
+// devices).
+func listCameras(f func() []string) tea.Cmd {
+	return func() tea.Msg { return camerasMsg{devices: f()} }
+}
+
+// setCamera switches the kiosk to device.
+func setCamera(f func(string) error, device string) tea.Cmd {
+	return func() tea.Msg { return cameraSetMsg{device: device, err: f(device)} }
 }

@@ -5,5 +5,7 @@
 // It only shows and asks: every decision is the desk's (package checkin),
 // and everything slow (PIN hashing, the register, verifying a typed pass)
 // runs in a tea.Cmd that gets its inputs as arguments. Every string on the
-// screen comes from the translation catalogs (internal/i18n).
+// screen comes from the translation catalogs (internal/i18n). Staff
+// actions and refused PINs go to Options.Log; a PIN, a holder's name, date
+// of birth, UVCI or pass text never does.
 package ui

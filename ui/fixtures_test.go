@@ -11,7 +11,6 @@ import (
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/internal/testkit/fixtures"
-	"github.com/passgate/passgate/uplink"
 )
 
 var noon = fixtures.Noon
@@ -46,9 +45,9 @@ func newModel(t *testing.T, lang string, w, h int, at time.Time, trust *bundle.B
 		t.Fatal(err)
 	}
 	fx := &fakes{}
-	m, err := New(Options{Kiosk: &checkin.Kiosk{Desk: desk}, Venue: "Café 서울 Gangnam", Lang: lang, Demo: true,
+	m, err := New(Options{Kiosk: &checkin.Kiosk{Desk: desk, PreviewFPS: 10}, Venue: "Café 서울 Gangnam", Lang: lang, Demo: true,
 		Locked: true, PINs: &fakePINs{}, Now: now, Trust: func() *bundle.Bundle { return trust },
-		Sync:    func() *uplink.State { return &uplink.State{Waiting: 3, Online: true} },
+		Sync:    func() *SyncState { return &SyncState{Waiting: 3, Online: true} },
 		Stats:   func() string { return "entries 12\nadmitted 9 · refused 3" },
 		SyncNow: func() { fx.syncs++ },
 		Purge:   func() (int, int, error) { fx.purges++; return 7, 2, nil },
@@ -84,29 +83,28 @@ func gradient() *thumb {
 // press sends keys: names ("enter", "esc", "ctrl+r") or text.
 func press(m *Model, keys ...string) {
 	for _, k := range keys {
-		var msg tea.KeyPressMsg
-		switch k {
-		case "enter":
-			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
-		case "esc":
-			msg = tea.KeyPressMsg{Code: tea.KeyEsc}
-		case "down":
-			msg = tea.KeyPressMsg{Code: tea.KeyDown}
-		case "backspace":
-			msg = tea.KeyPressMsg{Code: tea.KeyBackspace}
-		case "ctrl+r":
-			msg = tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl}
-		case "ctrl+c":
-			msg = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
-		default:
-			for _, r := range k {
-				exec(m, update(m, tea.KeyPressMsg{Code: r, Text: string(r)}))
-			}
+		if msg, ok := namedKeys[k]; ok {
+			exec(m, update(m, msg))
 			continue
 		}
-		exec(m, update(m, msg))
+		for _, r := range k {
+			exec(m, update(m, tea.KeyPressMsg{Code: r, Text: string(r)}))
+		}
 	}
 }
+
+// namedKeys are the keys press takes by name.
+var namedKeys = map[string]tea.KeyPressMsg{
+	"enter":     {Code: tea.KeyEnter},
+	"esc":       {Code: tea.KeyEsc},
+	"down":      {Code: tea.KeyDown},
+	"backspace": {Code: tea.KeyBackspace},
+	"ctrl+r":    {Code: 'r', Mod: tea.ModCtrl},
+	"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
+}
+
+// keyMsg is the key named k.
+func keyMsg(k string) tea.KeyPressMsg { return namedKeys[k] }
 
 func update(m *Model, msg tea.Msg) tea.Cmd {
 	_, cmd := m.Update(msg)

@@ -18,6 +18,19 @@ const (
 	forQuit                  // quit in kiosk mode
 )
 
+// String names the purpose in the log.
+func (p purpose) String() string {
+	switch p {
+	case forManual:
+		return "manual"
+	case forAdmin:
+		return "admin"
+	case forQuit:
+		return "quit"
+	}
+	return "unknown"
+}
+
 // field is the form's field with the focus.
 type field int
 
@@ -204,6 +217,7 @@ func (m *Model) adminItems() []adminItem {
 
 // adminMenu is the admin menu's state.
 type adminMenu struct {
+	staff  string // who opened it, for the log
 	cursor int
 	// info is shown under the menu: the stats, or what the last action
 	// did; infoErr marks it as a failure.
@@ -213,7 +227,9 @@ type adminMenu struct {
 	picking   bool
 	cams      []string
 	camCursor int
-	busy      bool // waiting for the purge
+	// busy: waiting for the kiosk (purge, stats, devices, camera
+	// switch); keys do nothing meanwhile.
+	busy bool
 }
 
 // policyChoices are the policy presets staff cycle through: "" is the

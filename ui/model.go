@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -10,7 +11,6 @@ import (
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/internal/i18n"
-	"github.com/passgate/passgate/uplink"
 )
 
 // PINChecker checks a staff member's PIN and slows down guessing
@@ -20,10 +20,20 @@ type PINChecker interface {
 	Check(staff, pin string, now time.Time) (ok bool, retryAfter time.Duration, err error)
 }
 
+// SyncState is what the header shows of the link to the hub.
+type SyncState struct {
+	// Waiting is how many entries the hub has not acknowledged yet.
+	Waiting int
+	// Online: the last request reached the hub.
+	Online bool
+}
+
 // Options configure the screen. Kiosk (with its Desk) is required.
 type Options struct {
 	// Kiosk is the desk with its camera; Run runs it, the screen sends it
-	// keyboard-wedge lines and manual entries.
+	// keyboard-wedge lines and manual entries. It comes configured for the
+	// screen: its PreviewFPS is the preview's rate (0 or less for none)
+	// and it has no Wedge (Run refuses one).
 	Kiosk *checkin.Kiosk
 	// Venue is the name in the header.
 	Venue string
@@ -42,9 +52,13 @@ type Options struct {
 	DemoStaff string
 	// Trust returns the bundle in use, for the header; nil means none.
 	Trust func() *bundle.Bundle
-	// Sync returns the uplink's state; nil (or a nil result) means no hub.
-	Sync func() *uplink.State
+	// Sync returns the state of the link to the hub; nil (or a nil
+	// result) means no hub.
+	Sync func() *SyncState
 	// Stats returns the register's figures as text for the admin menu.
+	// Like Purge, Cameras and SetCamera, it is called in a Cmd (off the
+	// screen's goroutine, one call at a time) and may take a while: the
+	// menu waits for it.
 	Stats func() string
 	// SyncNow asks the uplink to push and pull at once ("sync now" in the
 	// admin menu); nil hides the item (no hub). It must return at once.
@@ -59,8 +73,9 @@ type Options struct {
 	SetCamera func(device string) error
 	// ClearAfter is how long a verdict stays; 0 means 5 s.
 	ClearAfter time.Duration
-	// PreviewFPS is the preview's rate in Run; 0 means 10.
-	PreviewFPS float64
+	// Log gets the staff's actions (admin, manual entries, quitting) and
+	// refused PINs, never a PIN or a holder's data; nil means no log.
+	Log *slog.Logger
 	// Now is the clock of the header and PIN checks; nil means time.Now.
 	Now func() time.Time
 	// Keys replaces DefaultKeyMap when set.
@@ -93,12 +108,12 @@ type Model struct {
 	state         state
 	now           time.Time
 
-	preview   bool
+	preview   bool // shown ("p" toggles); off at first when the kiosk sends none
 	thumb     *thumb
 	camera    *camera.Status
 	kioskErr  error
 	counts    checkin.Counts
-	sync      *uplink.State
+	sync      *SyncState
 	line      string // keyboard-wedge input
 	outcome   *checkin.Outcome
 	seq       int // of the banner shown
@@ -119,17 +134,17 @@ func New(o Options) (*Model, error) {
 	if o.ClearAfter <= 0 {
 		o.ClearAfter = 5 * time.Second
 	}
-	if o.PreviewFPS <= 0 {
-		o.PreviewFPS = 10
-	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
 	}
 	if o.Trust == nil {
 		o.Trust = func() *bundle.Bundle { return nil }
 	}
 	m := &Model{o: o, keys: DefaultKeyMap(), styles: newStyles(), cats: map[string]*i18n.Catalog{},
-		preview: true, width: 80, height: 24}
+		preview: o.Kiosk.PreviewFPS > 0, width: 80, height: 24}
 	if o.Keys != nil {
 		m.keys = *o.Keys
 	}

@@ -11,11 +11,22 @@ import (
 )
 
 // Run shows the screen on the terminal until staff quit or ctx ends. It
-// runs the kiosk in the background and feeds its events to the screen.
-func Run(ctx context.Context, o Options) error {
+// runs the kiosk in the background, as given, and feeds its events to the
+// screen: the caller sets the kiosk's PreviewFPS (0 for no preview) and
+// leaves its Wedge nil, since the screen reads the keyboard itself; a
+// kiosk with a Wedge is an error.
+func Run(ctx context.Context, o Options) error { return run(ctx, o) }
+
+// run is Run with options for the program (tests run it without a
+// terminal).
+func run(ctx context.Context, o Options, popts ...tea.ProgramOption) error {
 	m, err := New(o)
 	if err != nil {
 		return err
+	}
+	k := o.Kiosk // not a copy: the admin menu switches its camera
+	if k.Wedge != nil {
+		return errors.New("ui: the kiosk has a Wedge, but the screen reads the keyboard itself: run it without one")
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -27,9 +38,6 @@ func Run(ctx context.Context, o Options) error {
 		case <-ctx.Done():
 		}
 	}
-	k := o.Kiosk // not a copy: the admin menu switches its camera
-	k.PreviewFPS = m.o.PreviewFPS
-	k.Wedge = nil // the screen reads the keyboard
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -50,7 +58,7 @@ func Run(ctx context.Context, o Options) error {
 		})
 		send(kioskDoneMsg{err: err})
 	}()
-	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
+	_, err = tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx)}, popts...)...).Run()
 	cancel()
 	<-done
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {

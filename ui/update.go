@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
-	"github.com/passgate/passgate/verify"
 )
 
 // Update handles one message.
@@ -22,15 +20,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tickMsg:
 		return m, m.onTick()
+	case streamMsg:
+		return m, m.onStream(msg)
 	case outcomeMsg:
-		return m, tea.Batch(m.onOutcome(msg.out), m.next())
+		return m, m.onOutcome(msg.out)
 	case previewMsg:
 		m.thumb = msg.t
-		return m, m.next()
+		return m, nil
 	case cameraMsg:
 		st := camera.Status(msg)
 		m.camera = &st
-		return m, m.next()
+		return m, nil
 	case kioskDoneMsg:
 		m.kioskErr = msg.err
 		return m, nil
@@ -46,6 +46,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case purgeMsg:
 		m.onPurge(msg)
 		return m, nil
+	case statsMsg:
+		m.adminMenu.busy, m.adminMenu.info = false, msg.text
+		return m, nil
+	case camerasMsg:
+		m.onCameras(msg)
+		return m, nil
+	case cameraSetMsg:
+		m.onCameraSet(msg)
+		return m, nil
 	case tea.PasteMsg:
 		if m.state == scanning || m.state == result {
 			m.line += strings.ReplaceAll(msg.Content, "\n", "")
@@ -57,8 +66,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// next re-issues the wait for the kiosk's stream, from the handlers of its
-// messages only (the stream is fed in one at a time).
+// onStream handles a message of the kiosk's stream and waits for the next
+// one, unless the kiosk has ended (it sends nothing more).
+func (m *Model) onStream(s streamMsg) tea.Cmd {
+	_, cmd := m.Update(s.msg)
+	if _, ended := s.msg.(kioskDoneMsg); ended {
+		return cmd
+	}
+	return tea.Batch(cmd, m.next())
+}
+
+// next re-issues the wait for the kiosk's stream, from onStream only (the
+// stream is fed in one at a time).
 func (m *Model) next() tea.Cmd {
 	if m.events == nil {
 		return nil
@@ -148,6 +167,7 @@ func (m *Model) quit() tea.Cmd {
 	if m.o.Locked && m.o.PINs != nil {
 		return m.openForm(forQuit)
 	}
+	m.o.Log.Info("quitting")
 	m.quitting = true
 	return tea.Quit
 }
@@ -214,6 +234,14 @@ func (m *Model) onFormKey(k tea.KeyPressMsg) tea.Cmd {
 func (m *Model) onPIN(msg pinMsg) tea.Cmd {
 	f := &m.form
 	f.busy, f.pin = false, ""
+	if !msg.ok {
+		// The staff id and the wait, never the PIN.
+		args := []any{"staff", msg.staff, "for", msg.purpose}
+		if msg.retry > 0 {
+			args = append(args, "wait", msg.retry)
+		}
+		m.o.Log.Warn("staff PIN refused", args...)
+	}
 	if m.state != manual || msg.purpose != f.purpose {
 		return nil
 	}
@@ -232,17 +260,23 @@ func (m *Model) onPIN(msg pinMsg) tea.Cmd {
 		f.busy = true
 		return submitManual(m.o.Kiosk.Desk, f.manual())
 	case forAdmin:
-		m.state, m.adminMenu = admin, adminMenu{}
+		m.o.Log.Info("admin menu opened", "staff", msg.staff)
+		m.state, m.adminMenu = admin, adminMenu{staff: msg.staff}
 	case forQuit:
+		m.o.Log.Info("quitting", "staff", msg.staff)
 		m.quitting = true
 		return tea.Quit
 	}
 	return nil
 }
 
+// onManual shows the desk's answer to a manual entry. The log gets who
+// and why, never the holder's name, date of birth or the note.
 func (m *Model) onManual(msg manualMsg) tea.Cmd {
 	m.form.busy = false
+	e := msg.entry
 	if msg.err != nil {
+		m.o.Log.Error("manual entry failed", "staff", e.Staff, "reason", e.Reason, "err", msg.err)
 		m.form.msg, m.form.args = "ui.form.failed", []any{errors.Unwrap(msg.err)}
 		if errors.Unwrap(msg.err) == nil {
 			m.form.args = []any{msg.err}
@@ -250,120 +284,12 @@ func (m *Model) onManual(msg manualMsg) tea.Cmd {
 		m.form.field = fieldReason
 		return nil
 	}
+	args := []any{"staff", e.Staff, "reason", e.Reason, "admitted", msg.out.Admitted, "recorded", msg.out.Recorded}
+	if msg.out.RecordErr != nil {
+		m.o.Log.Error("manual entry", append(args, "err", msg.out.RecordErr)...)
+	} else {
+		m.o.Log.Info("manual entry", args...)
+	}
 	m.state = scanning
 	return m.onOutcome(msg.out)
-}
-
-func (m *Model) onAdminKey(k tea.KeyPressMsg) tea.Cmd {
-	a := &m.adminMenu
-	if a.busy {
-		return nil
-	}
-	if a.picking {
-		m.onCameraKey(k)
-		return nil
-	}
-	items := m.adminItems()
-	switch {
-	case key.Matches(k, m.keys.Back):
-		m.state = scanning
-	case key.Matches(k, m.keys.Up):
-		a.cursor = (a.cursor + len(items) - 1) % len(items)
-	case key.Matches(k, m.keys.Down):
-		a.cursor = (a.cursor + 1) % len(items)
-	case key.Matches(k, m.keys.Enter):
-		a.info, a.infoErr = "", false
-		switch items[a.cursor] {
-		case itemLang:
-			m.switchLang()
-		case itemCamera:
-			a.cams = m.o.Cameras()
-			if len(a.cams) == 0 {
-				a.info = m.cat.T("ui.admin.no_cameras")
-				break
-			}
-			a.picking, a.camCursor = true, 0
-		case itemPolicy:
-			m.nextPolicy()
-		case itemSync:
-			m.o.SyncNow()
-			a.info = m.cat.T("ui.admin.sync_requested")
-		case itemPurge:
-			a.busy, a.info = true, m.cat.T("ui.admin.purging")
-			return purge(m.o.Purge)
-		case itemStats:
-			a.info = m.cat.T("ui.admin.no_stats")
-			if m.o.Stats != nil {
-				a.info = m.o.Stats()
-			}
-		case itemQuit:
-			m.quitting = true
-			return tea.Quit
-		case itemBack:
-			m.state = scanning
-		}
-	}
-	return nil
-}
-
-// onCameraKey: the device list of "camera"; Enter takes the device, Esc
-// goes back to the menu.
-func (m *Model) onCameraKey(k tea.KeyPressMsg) {
-	a := &m.adminMenu
-	n := len(a.cams)
-	switch {
-	case key.Matches(k, m.keys.Back):
-		a.picking = false
-	case key.Matches(k, m.keys.Up):
-		a.camCursor = (a.camCursor + n - 1) % n
-	case key.Matches(k, m.keys.Down):
-		a.camCursor = (a.camCursor + 1) % n
-	case key.Matches(k, m.keys.Enter):
-		dev := a.cams[a.camCursor]
-		a.picking = false
-		if err := m.o.SetCamera(dev); err != nil {
-			a.info, a.infoErr = m.cat.T("ui.admin.camera_failed", dev, err), true
-			return
-		}
-		a.info = m.cat.T("ui.admin.camera_set", dev)
-	}
-}
-
-// nextPolicy moves the desk to the next preset: the bundle's policy, then
-// each built-in preset in turn.
-func (m *Model) nextPolicy() {
-	choices := policyChoices()
-	i := slices.Index(choices, m.policy) // -1 for a policy not among them
-	name := choices[(i+1)%len(choices)]
-	if name == "" {
-		m.o.Kiosk.Desk.SetPolicy(nil)
-	} else {
-		p, err := verify.Preset(name)
-		if err != nil {
-			m.adminMenu.info, m.adminMenu.infoErr = err.Error(), true
-			return
-		}
-		m.o.Kiosk.Desk.SetPolicy(&p)
-	}
-	m.policy = name
-	m.adminMenu.info = m.cat.T("ui.admin.policy_set", m.policyName())
-}
-
-// policyName is the policy in use, for people.
-func (m *Model) policyName() string {
-	if m.policy == "" {
-		return m.cat.T("ui.admin.policy_bundle")
-	}
-	return m.policy
-}
-
-// onPurge shows what the purge did.
-func (m *Model) onPurge(msg purgeMsg) {
-	a := &m.adminMenu
-	a.busy = false
-	if msg.err != nil {
-		a.info, a.infoErr = m.cat.T("ui.admin.purge_failed", msg.err), true
-		return
-	}
-	a.info = m.cat.T("ui.admin.purged", msg.purged, msg.kept)
 }
