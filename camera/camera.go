@@ -56,7 +56,8 @@ type Camera struct {
 // Run delivers frames until ctx ends (it then returns nil), a replay that
 // does not loop ends (nil), or the build has no camera support
 // (ErrNoSupport). deliver owns each frame and must return quickly: the
-// next frame waits for it.
+// next frame waits for it. The frame may outlive the call; whoever is done
+// with it last calls Frame.Release, so a later frame reuses its buffer.
 func (c *Camera) Run(ctx context.Context, deliver func(*Frame)) error {
 	retry := c.Retry
 	if retry <= 0 {

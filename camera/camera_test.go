@@ -130,10 +130,54 @@ func TestReplayThroughMediadevices(t *testing.T) {
 		if f.Seq != uint64(i+1) || f.Width != 64 || f.Height != 48 || f.Y[0] != byte(i+1) || f.Y[len(f.Y)-1] != byte(i+1) {
 			t.Fatalf("frame %d: seq %d %dx%d y %d", i, f.Seq, f.Width, f.Height, f.Y[0])
 		}
-		s.Release(f)
+		f.Release()
 	}
 	if _, err := s.Read(); err != io.EOF {
 		t.Fatalf("after the clip: %v, want io.EOF", err)
+	}
+}
+
+// TestFrameRelease: a released frame's buffer takes a later frame; a frame
+// still held keeps its own.
+func TestFrameRelease(t *testing.T) {
+	devs := camera.NewDevices(nil)
+	clip, err := camera.OpenY4M(writeY4M(t, 64, 48, 4, "420jpeg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	label, err := devs.AddReplay(t.Name(), clip, camera.ReplayOptions{FPS: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := devs.Open(camera.Config{Device: label})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	read := func() *camera.Frame {
+		t.Helper()
+		f, err := s.Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Y[0] != byte(f.Seq) {
+			t.Fatalf("frame %d shows frame %d", f.Seq, f.Y[0])
+		}
+		return f
+	}
+	first := read()
+	buf := &first.Y[0]
+	first.Release()
+	first.Release() // a second time does nothing
+	if first.Y != nil {
+		t.Error("a released frame still shows its buffer")
+	}
+	second := read()
+	if &second.Y[0] != buf {
+		t.Error("frame 2 not read into the buffer of frame 1, released")
+	}
+	if third := read(); &third.Y[0] == buf {
+		t.Error("frame 3 read into the buffer of frame 2, still held")
 	}
 }
 

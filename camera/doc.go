@@ -5,7 +5,10 @@
 //
 // A Frame exposes its luma (Y) plane as the source gives it: planar YUV and
 // MJPEG frames decode to YCbCr, so no colour conversion happens between the
-// sensor and the QR decoder. The package does not decode QR codes.
+// sensor and the QR decoder. A stream reads each frame into the buffer of
+// one released earlier (Frame.Release), so a camera at full rate does not
+// allocate a picture's worth of memory a frame. The package does not
+// decode QR codes.
 //
 // The webcam driver needs cgo (linux/videodev2.h); builds without cgo, or
 // for other systems, have only the replay source and say so (ErrNoSupport).

@@ -15,6 +15,25 @@ type Frame struct {
 	Width, Height int
 	Stride        int
 	Y             []byte
+
+	free chan<- []byte // the stream's spare buffers
+}
+
+// Release gives the frame's buffer back to its stream, which reads a later
+// frame into it: neither the frame nor anything sharing Y may be used
+// after it. Whoever holds the frame last releases it, once; a frame not
+// released is simply collected.
+func (f *Frame) Release() {
+	if f == nil || f.Y == nil {
+		return
+	}
+	if f.free != nil {
+		select {
+		case f.free <- f.Y:
+		default: // enough spares already
+		}
+	}
+	f.Y = nil
 }
 
 // lumaInto copies the luma of img into buf (grown when too small) and

@@ -18,15 +18,22 @@ type Stream struct {
 	mode   Mode
 	now    func() time.Time
 	seq    uint64
-	pool   sync.Pool // of []byte luma buffers
+	free   chan []byte // luma buffers of released frames
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
 func newStream(track *mediadevices.VideoTrack, label string, m Mode, now func() time.Time) *Stream {
-	return &Stream{track: track, reader: track.NewReader(false), label: label, mode: m, now: now}
+	return &Stream{track: track, reader: track.NewReader(false), label: label, mode: m, now: now,
+		free: make(chan []byte, spare)}
 }
+
+// spare is how many released buffers a stream keeps: enough for the frames
+// a scanner.Live holds at once (one waiting and one per worker, two
+// workers by default) and the one being delivered. A buffer released when
+// there are already this many is collected.
+const spare = 4
 
 // Label is the device's label.
 func (s *Stream) Label() string { return s.label }
@@ -35,32 +42,32 @@ func (s *Stream) Label() string { return s.label }
 func (s *Stream) Mode() Mode { return s.mode }
 
 // Read waits for the next frame and returns its luma, copied out of the
-// driver's buffer, which the driver reuses. io.EOF means the stream was
-// closed or a replay ended; another error, that the device failed (it
-// was unplugged, say).
+// driver's buffer, which the driver reuses, into the buffer of a released
+// frame when there is one. io.EOF means the stream was closed or a replay
+// ended; another error, that the device failed (it was unplugged, say).
 func (s *Stream) Read() (*Frame, error) {
 	img, release, err := s.reader.Read()
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	buf, _ := s.pool.Get().([]byte)
+	var buf []byte
+	select {
+	case buf = <-s.free:
+	default:
+	}
 	y, w, h, err := lumaInto(buf, img)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.label, err)
 	}
 	s.seq++
-	return &Frame{Seq: s.seq, Time: s.now(), Width: w, Height: h, Stride: w, Y: y}, nil
+	return &Frame{Seq: s.seq, Time: s.now(), Width: w, Height: h, Stride: w, Y: y, free: s.free}, nil
 }
 
-// Release gives a frame's buffer back for reuse; the frame must not be
-// used after it. Frames not released are simply collected.
-func (s *Stream) Release(f *Frame) {
-	if f != nil && f.Y != nil {
-		s.pool.Put(f.Y[:0:cap(f.Y)])
-		f.Y = nil
-	}
-}
+// Release is f.Release.
+//
+// Deprecated: use Frame.Release, which needs no stream.
+func (s *Stream) Release(f *Frame) { f.Release() }
 
 // Close stops the device.
 func (s *Stream) Close() error {

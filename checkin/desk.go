@@ -3,16 +3,19 @@
 // staff's manual form. It verifies with the trust bundle in use, folds a
 // pass shown again within the duplicate window into the first outcome,
 // records the entry in the register, and returns one Outcome per guest for
-// the screen. It has no UI code and is tested without a terminal.
+// the screen. Kiosk wires the camera, the scanner and a keyboard-wedge
+// scanner to the desk. What goes wrong behind a guest's back (an entry not
+// recorded, a contact not sealed) goes to the log it is given, never with
+// a holder's name, date of birth, UVCI or pass text. It has no UI code and
+// is tested without a terminal.
 package checkin
 
 import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
-	"fmt"
 	"io"
-	"slices"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -50,6 +53,11 @@ type Options struct {
 	// Recorded, if set, is called after an entry was recorded (to wake
 	// uplink's push).
 	Recorded func()
+	// Log gets what the desk handles without telling a guest: entries not
+	// recorded, contacts not sealed, policy changes, a kiosk without a
+	// trust bundle. Never a holder's name, date of birth, UVCI, pass text
+	// or a manual entry's note. Nil logs nothing.
+	Log *slog.Logger
 }
 
 // Scan is a pass that reached the desk.
@@ -58,30 +66,6 @@ type Scan struct {
 	Method  entry.Method // entry.Camera or entry.ScannerDevice
 	// At is when it was read; zero means now.
 	At time.Time
-}
-
-// Manual reasons staff choose from.
-const (
-	ReasonPaper     = "paper-certificate" // a paper certificate, checked by eye
-	ReasonExemption = "exemption"         // medical exemption
-	ReasonOutage    = "outage"            // the system could not verify
-	ReasonOther     = "other"             // with a note
-)
-
-// ManualReasons lists the reasons of the manual form, in its order (a new
-// slice each call: callers may not change the desk's list).
-func ManualReasons() []string {
-	return []string{ReasonPaper, ReasonExemption, ReasonOutage, ReasonOther}
-}
-
-// Manual is an entry recorded by staff, after the UI checked their PIN.
-type Manual struct {
-	Staff  string
-	Reason string // one of ManualReasons
-	Note   string // required for ReasonOther
-	// Name and DateOfBirth, when the policy asks for contact tracing.
-	Name, DateOfBirth string
-	Refused           bool // staff refused entry (default: admitted)
 }
 
 // Outcome is what the desk did for one guest.
@@ -118,17 +102,24 @@ const ReasonNoTrust = "no-trust"
 
 // Desk is the check-in desk. Safe for concurrent use.
 type Desk struct {
-	o Options
+	o   Options
+	log *slog.Logger
 
-	mu     sync.Mutex
-	policy *verify.Policy // replaces the bundle's policy when set
-	ids    *entry.IDs
-	seen   map[[32]byte]seenPass
-	counts Counts
+	mu      sync.Mutex
+	policy  *verify.Policy // replaces the bundle's policy when set
+	ids     *entry.IDs
+	seen    map[[32]byte]*seenPass
+	counts  Counts
+	noTrust bool // "no trust bundle" is logged until one arrives
 }
 
+// seenPass is a pass shown lately. While the first showing is verified
+// and recorded, done is open and later showings wait on it: the same
+// pass read at once by the camera and the wedge is still one guest.
 type seenPass struct {
-	at      time.Time
+	at      time.Time     // of the last showing
+	done    chan struct{} // closed when outcome is set, or when its Scan failed
+	ready   bool          // outcome is set; d.mu guards it and outcome
 	outcome Outcome
 }
 
@@ -146,11 +137,17 @@ func New(o Options) (*Desk, error) {
 	if o.Rand == nil {
 		o.Rand = rand.Reader
 	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
 	if o.Register != nil && len(o.Secret) < 16 {
 		return nil, errors.New("checkin: a register needs the venue secret (16 bytes or more)")
 	}
-	d := &Desk{o: o, ids: entry.NewIDs(o.Rand), seen: map[[32]byte]seenPass{}}
-	d.SetPolicy(o.Policy)
+	d := &Desk{o: o, log: o.Log, ids: entry.NewIDs(o.Rand), seen: map[[32]byte]*seenPass{}}
+	if o.Policy != nil {
+		p := *o.Policy
+		d.policy = &p
+	}
 	return d, nil
 }
 
@@ -165,6 +162,11 @@ func (d *Desk) SetPolicy(p *verify.Policy) {
 	d.mu.Lock()
 	d.policy = p
 	d.mu.Unlock()
+	if p != nil {
+		d.log.Info("entry policy set", "preset", p.Name)
+	} else {
+		d.log.Info("entry policy back to the trust bundle's")
+	}
 }
 
 // Policy returns the policy set with SetPolicy (or Options.Policy), nil
@@ -177,6 +179,19 @@ func (d *Desk) Policy() *verify.Policy {
 	}
 	c := *d.policy
 	return &c
+}
+
+// trust returns the bundle in use, and says once when there is none.
+func (d *Desk) trust() *bundle.Bundle {
+	b := d.o.Trust()
+	d.mu.Lock()
+	warn := b == nil && !d.noTrust
+	d.noTrust = b == nil
+	d.mu.Unlock()
+	if warn {
+		d.log.Warn("no trust bundle: every pass is refused, to be verified by hand")
+	}
+	return b
 }
 
 // IsPayload tells whether a line typed into the kiosk is a scanned pass:
@@ -194,18 +209,48 @@ func (d *Desk) Scan(s Scan) Outcome {
 	payload := strings.TrimSpace(s.Payload)
 	key := sha256.Sum256([]byte(payload))
 	d.mu.Lock()
-	if p, ok := d.seen[key]; ok && now.Sub(p.at) < d.o.Window {
-		d.seen[key] = seenPass{at: now, outcome: p.outcome}
-		d.mu.Unlock()
+	for {
+		p, ok := d.seen[key]
+		if !ok || p.ready && now.Sub(p.at) >= d.o.Window {
+			break
+		}
+		if !p.ready { // being verified: its outcome is this one's
+			d.mu.Unlock()
+			<-p.done
+			d.mu.Lock()
+			continue
+		}
+		p.at = now
 		out := p.outcome
+		d.mu.Unlock()
 		out.Duplicate, out.Time, out.Method = true, now, s.Method
 		return out
 	}
 	d.forget(now)
+	p := &seenPass{at: now, done: make(chan struct{})}
+	d.seen[key] = p
 	d.mu.Unlock()
+	defer func() {
+		d.mu.Lock()
+		if !p.ready && d.seen[key] == p { // verifying or recording panicked
+			delete(d.seen, key)
+		}
+		d.mu.Unlock()
+		close(p.done)
+	}()
 
-	out := Outcome{Time: now, Method: s.Method}
-	b := d.o.Trust()
+	out := d.judge(payload, now, s.Method)
+	d.mu.Lock()
+	p.outcome, p.ready = out, true
+	d.mu.Unlock()
+	return out
+}
+
+// judge verifies a pass shown for the first time within the window and
+// records the guest.
+func (d *Desk) judge(payload string, now time.Time, method entry.Method) Outcome {
+	out := Outcome{Time: now, Method: method}
+	b := d.trust()
 	if b == nil {
 		out.Verdict = &verify.Verdict{Status: verify.NotValid, Reasons: []verify.Reason{ReasonNoTrust},
 			Detail: "no trust bundle on this kiosk"}
@@ -223,101 +268,24 @@ func (d *Desk) Scan(s Scan) Outcome {
 		}
 	}
 	if d.o.Register != nil {
-		out.Entry, out.RecordErr = d.record(d.entryOf(&out, b))
-		out.Recorded = out.RecordErr == nil
+		e, sealErr := d.entryOf(&out, b)
+		d.keep(&out, e, sealErr)
 	}
 	d.count(&out)
-	d.mu.Lock()
-	d.seen[key] = seenPass{at: now, outcome: out}
-	d.mu.Unlock()
 	return out
 }
 
-// forget drops passes older than the window; d.mu is held.
+// forget drops passes older than the window, not those being verified;
+// d.mu is held.
 func (d *Desk) forget(now time.Time) {
 	if len(d.seen) < 256 {
 		return
 	}
 	for k, p := range d.seen {
-		if now.Sub(p.at) >= d.o.Window {
+		if p.ready && now.Sub(p.at) >= d.o.Window {
 			delete(d.seen, k)
 		}
 	}
-}
-
-// entryOf makes the register's entry for a scan's outcome.
-func (d *Desk) entryOf(out *Outcome, b *bundle.Bundle) entry.Entry {
-	e := entry.Entry{Time: out.Time.UTC(), Venue: d.o.Venue, Kiosk: d.o.Kiosk, Method: out.Method,
-		Outcome: entry.Refused, Reason: out.Reason, Format: "eu-dcc"}
-	if out.Admitted {
-		e.Outcome = entry.Admitted
-	}
-	v := out.Verdict
-	e.Country = v.Country
-	if p := v.Pass; p != nil {
-		e.Type = p.Type
-		if p.UVCI != "" {
-			e.Holder = entry.Pseudonym(d.o.Secret, p.UVCI)
-		}
-		if b != nil && b.Policy().ContactTracing && b.Authority() != nil {
-			name := strings.TrimSpace(p.FamilyName + " " + p.GivenName)
-			if sealed, err := entry.Seal(d.o.Rand, b.Authority(), entry.Contact{Name: name, DateOfBirth: p.DateOfBirth, UVCI: p.UVCI}); err == nil {
-				e.Contact = sealed
-			}
-		}
-	}
-	return e
-}
-
-// record gives the entry an id and keeps it.
-func (d *Desk) record(e entry.Entry) (entry.Entry, error) {
-	d.mu.Lock()
-	id, err := d.ids.New(e.Time)
-	d.mu.Unlock()
-	if err != nil {
-		return e, err
-	}
-	e.ID = id
-	if err := d.o.Register.Record(e); err != nil {
-		return e, fmt.Errorf("record entry: %w", err)
-	}
-	if d.o.Recorded != nil {
-		d.o.Recorded()
-	}
-	return e, nil
-}
-
-// ErrManual wraps what is wrong with a manual entry.
-var ErrManual = errors.New("manual entry")
-
-// Manual records an entry made by staff. The caller has checked the PIN.
-func (d *Desk) Manual(m Manual) (Outcome, error) {
-	switch {
-	case m.Staff == "":
-		return Outcome{}, fmt.Errorf("%w: no staff id", ErrManual)
-	case !slices.Contains(ManualReasons(), m.Reason):
-		return Outcome{}, fmt.Errorf("%w: reason %q (want one of %s)", ErrManual, m.Reason, strings.Join(ManualReasons(), ", "))
-	case m.Reason == ReasonOther && strings.TrimSpace(m.Note) == "":
-		return Outcome{}, fmt.Errorf("%w: reason %q needs a note", ErrManual, ReasonOther)
-	}
-	now := d.o.Now()
-	out := Outcome{Time: now, Method: entry.Manual, Manual: &m, Admitted: !m.Refused, Reason: m.Reason}
-	if d.o.Register != nil {
-		e := entry.Entry{Time: now.UTC(), Venue: d.o.Venue, Kiosk: d.o.Kiosk, Method: entry.Manual,
-			Outcome: entry.Admitted, Reason: m.Reason, Staff: m.Staff, Note: m.Note}
-		if m.Refused {
-			e.Outcome = entry.Refused
-		}
-		if b := d.o.Trust(); b != nil && b.Policy().ContactTracing && b.Authority() != nil && m.Name != "" {
-			if sealed, err := entry.Seal(d.o.Rand, b.Authority(), entry.Contact{Name: m.Name, DateOfBirth: m.DateOfBirth}); err == nil {
-				e.Contact = sealed
-			}
-		}
-		out.Entry, out.RecordErr = d.record(e)
-		out.Recorded = out.RecordErr == nil
-	}
-	d.count(&out)
-	return out, nil
 }
 
 func (d *Desk) count(out *Outcome) {

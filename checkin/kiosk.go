@@ -6,7 +6,9 @@ import (
 	"errors"
 	"image"
 	"io"
+	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/passgate/passgate/camera"
@@ -26,7 +28,9 @@ type Event struct {
 	Preview *Preview
 }
 
-// Preview is a frame for the screen's preview.
+// Preview is a frame for the screen's preview. The frame is the camera's
+// until emit returns: its buffer is then read over by a later frame, so a
+// screen that keeps the picture copies it (ui shrinks it at once).
 type Preview struct {
 	Frame  *camera.Frame
 	Region image.Rectangle
@@ -34,6 +38,8 @@ type Preview struct {
 
 // Syncer is the kiosk's sync with its hub (uplink.Uplink).
 type Syncer interface {
+	// Run syncs until ctx ends (it then returns nil) or it cannot go on
+	// (the error, which the kiosk logs; the desk goes on without a hub).
 	Run(ctx context.Context) error
 }
 
@@ -55,9 +61,20 @@ type Kiosk struct {
 	// kiosk's life: bundles down, entries up, never in the way of a
 	// verdict.
 	Sync Syncer
+	// Log gets the kiosk's changes of state (camera lost, streaming again,
+	// switched) and a sync that stopped. Nil logs nothing. The desk logs
+	// with its own Options.Log.
+	Log *slog.Logger
 
 	swOnce sync.Once
 	sw     chan string
+}
+
+func (k *Kiosk) log() *slog.Logger {
+	if k.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return k.Log
 }
 
 func (k *Kiosk) switches() chan string {
@@ -92,6 +109,7 @@ func (k *Kiosk) Run(ctx context.Context, emit func(Event)) error {
 		defer mu.Unlock()
 		emit(ev)
 	}
+	log := k.log()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -106,7 +124,11 @@ func (k *Kiosk) Run(ctx context.Context, emit func(Event)) error {
 		inputs.Add(1)
 	}
 	if k.Sync != nil {
-		wg.Go(func() { k.Sync.Run(ctx) })
+		wg.Go(func() {
+			if err := k.Sync.Run(ctx); err != nil {
+				log.Error("hub sync stopped: entries stay queued, the trust bundle is not updated", "err", err)
+			}
+		})
 	}
 	if k.Camera != nil {
 		live := scanner.NewLive(k.Scanner)
@@ -118,7 +140,18 @@ func (k *Kiosk) Run(ctx context.Context, emit func(Event)) error {
 		})
 		cam := *k.Camera
 		user := cam.OnStatus
+		// lost: the camera was lost and not streaming since, so its retries
+		// are not logged again.
+		lost := false
 		cam.OnStatus = func(st camera.Status) {
+			switch {
+			case st.State == camera.Lost && !lost:
+				lost = true
+				log.Warn("camera lost: retrying", "device", cam.Config.Device, "err", st.Err)
+			case st.State == camera.Streaming:
+				lost = false
+				log.Info("camera streaming", "device", st.Device, "mode", st.Mode.String())
+			}
 			if user != nil {
 				user(st)
 			}
@@ -130,11 +163,22 @@ func (k *Kiosk) Run(ctx context.Context, emit func(Event)) error {
 			every = time.Duration(float64(time.Second) / k.PreviewFPS)
 		}
 		deliver := func(f *camera.Frame) {
-			live.Offer(&scanner.Luma{Pix: f.Y, Width: f.Width, Height: f.Height, Stride: f.Stride}, f.Seq, f.Time, nil)
+			// Two hold the frame: the scanner until it has decoded or
+			// dropped it, and this function until the preview was shown.
+			// The last gives its buffer back to the camera.
+			var holders atomic.Int32
+			holders.Store(2)
+			done := func() {
+				if holders.Add(-1) == 0 {
+					f.Release()
+				}
+			}
+			live.Offer(&scanner.Luma{Pix: f.Y, Width: f.Width, Height: f.Height, Stride: f.Stride}, f.Seq, f.Time, done)
 			if every > 0 && f.Time.Sub(last) >= every {
 				last = f.Time
 				send(Event{Preview: &Preview{Frame: f, Region: live.Region(f.Time)}})
 			}
+			done()
 		}
 		wg.Go(func() {
 			defer inputs.Done()
@@ -150,9 +194,10 @@ func (k *Kiosk) Run(ctx context.Context, emit func(Event)) error {
 					}
 					return
 				case dev := <-k.switches():
+					log.Info("camera switch", "device", dev, "from", cam.Config.Device)
 					stop()
 					<-ended
-					cam.Config.Device = dev
+					cam.Config.Device, lost = dev, false
 				}
 			}
 		})

@@ -148,3 +148,48 @@ func TestKioskRunsSync(t *testing.T) {
 		t.Fatal("Run returned before the sync stopped")
 	}
 }
+
+// TestKioskReusesFrames: the kiosk gives each frame back to the camera
+// once the scanner and the preview are done with it, so a camera at
+// full rate reads into a few buffers, not a new one a frame.
+func TestKioskReusesFrames(t *testing.T) {
+	l, err := scanner.LoadFile("../testdata/passes/vaccination-valid.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clip, err := camera.NewStills([]camera.Still{{Pix: l.Pix, Width: l.Width, Height: l.Height, Stride: l.Stride}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs := camera.NewDevices(nil)
+	label, err := devs.AddReplay(t.Name(), clip, camera.ReplayOptions{FPS: 200, Loop: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers = 2
+	k := &checkin.Kiosk{Desk: newDesk(t, fixtureBundle(t), nil, &clock{noon}),
+		Camera:  &camera.Camera{Devices: devs, Config: camera.Config{Device: label}},
+		Scanner: scanner.LiveOptions{Workers: workers}, PreviewFPS: 10000}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	const frames = 60
+	buffers := map[*byte]int{}
+	previews := 0
+	k.Run(ctx, func(ev checkin.Event) {
+		if ev.Preview == nil {
+			return
+		}
+		buffers[&ev.Preview.Frame.Y[0]]++
+		if previews++; previews == frames {
+			cancel()
+		}
+	})
+	if previews < frames {
+		t.Fatalf("%d previews, want %d", previews, frames)
+	}
+	// When the camera reads a frame, the scanner holds at most one waiting
+	// and one per worker; the others are free for it.
+	if most := 1 + workers + 1; len(buffers) > most {
+		t.Fatalf("%d frames in %d buffers, want at most %d", frames, len(buffers), most)
+	}
+}
