@@ -14,29 +14,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/internal/atomicfile"
+	"github.com/passgate/passgate/internal/command"
+	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/verify"
 )
-
-func init() {
-	commands["bundle"] = command{"build or inspect a signed trust bundle (bundle build|inspect -h)", runBundle}
-}
-
-func runBundle(e *env, args []string) error {
-	if len(args) > 0 {
-		switch args[0] {
-		case "build":
-			return runBundleBuild(e, args[1:])
-		case "inspect":
-			return runBundleInspect(e, args[1:])
-		case "-h", "-help", "--help", "help":
-			fmt.Fprintln(e.stderr, "Usage: passctl bundle build|inspect [flags]   (passctl bundle build -h for its flags)")
-			return flag.ErrHelp
-		}
-	}
-	return fmt.Errorf("%w: passctl bundle build|inspect [flags]", errUsage)
-}
 
 // stringList is a repeatable string flag.
 type stringList []string
@@ -44,36 +29,13 @@ type stringList []string
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
 
-const revocationsHelp = `revocation list (repeatable): an EU gateway batch (JSON with hashType and
-entries[].hash in base64), or text lines "TYPE HASH" (TYPE: UCI, COUNTRYCODEUCI,
-SIGNATURE; what passctl hash prints) or bare "HASH" with -revocation-type;
-HASH is hex (32 or 64 digits) or base64; longer than 16 bytes is truncated; # comments.
-Each file becomes one segment per hash type in it`
-
-func runBundleBuild(e *env, args []string) error {
-	fs := newFlags(e, "bundle build", "-key SIGNING.key -seq N -out FILE [flags]")
+func (c *cli) bundleBuild(fs *flag.FlagSet, args []string) error {
 	var o buildOptions
-	fs.StringVar(&o.key, "key", "", "bundle-signing private key (from passctl keygen)")
-	fs.Uint64Var(&o.seq, "seq", 0, "sequence number, above every earlier bundle's")
-	fs.StringVar(&o.validFor, "valid-for", "72h", "how long the bundle stays fresh (e.g. 72h, 7d)")
-	fs.StringVar(&o.issuedAt, "issued-at", "", "issue time, RFC 3339 (default: now); for reproducible fixtures")
-	fs.Var(&o.certs, "cert", "DSC certificate file: PEM (several blocks allowed), DER or base64 (repeatable)")
-	fs.Var(&o.certDirs, "certs-dir", "directory whose every file is a -cert (repeatable)")
-	fs.Var(&o.trustlists, "trustlist", "signed DSC list in the German format (repeatable; needs -trustlist-key)")
-	fs.StringVar(&o.trustlistKey, "trustlist-key", "", "PEM ECDSA P-256 public key that signs the -trustlist files")
-	fs.Var(&o.revocations, "revocations", revocationsHelp)
-	fs.StringVar(&o.revType, "revocation-type", "", "hash type of bare hashes in text revocation lists")
-	fs.StringVar(&o.policy, "policy", "", "entry policy JSON file")
-	fs.StringVar(&o.preset, "preset", "", "built-in entry policy: "+strings.Join(verify.PresetNames(), ", ")+" (default "+verify.DefaultPreset+")")
-	fs.StringVar(&o.authority, "authority-pub", "", "health authority X25519 public key (from passctl keygen-authority): PEM file or base64")
-	fs.StringVar(&o.out, "out", "", "write the bundle here")
-	if err := parseFlags(fs, args); err != nil {
+	o.register(c.cat, fs)
+	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	spec, priv, err := o.spec(e)
+	spec, priv, err := o.spec(c)
 	if err != nil {
 		return err
 	}
@@ -82,15 +44,17 @@ func runBundleBuild(e *env, args []string) error {
 		return err
 	}
 	if err := atomicfile.Write(o.out, data, 0o644); err != nil {
-		return fmt.Errorf("write bundle: %w", err)
+		return errorf(c.cat, "passctl.bundle.write", err)
 	}
 	info, err := bundle.ReadInfo(data)
 	if err != nil {
-		return fmt.Errorf("read back %s: %w", o.out, err)
+		return errorf(c.cat, "passctl.bundle.read_back", o.out, err)
 	}
-	fmt.Fprintf(e.stdout, "wrote %s (%d bytes): sequence %d, valid %s to %s\n  keys: %s\n  revocations: %s\n  policy: %s\n",
-		o.out, len(data), info.Sequence, info.IssuedAt.Format(time.RFC3339), info.ValidUntil.Format(time.RFC3339),
-		countryCounts(info), revocationCounts(info), info.Policy.Name)
+	fmt.Fprintln(c.stdout, c.cat.T("passctl.bundle.wrote", o.out, len(data), info.Sequence,
+		info.IssuedAt.Format(time.RFC3339), info.ValidUntil.Format(time.RFC3339)))
+	fmt.Fprintln(c.stdout, c.cat.T("passctl.bundle.wrote_keys", countryCounts(c.cat, info)))
+	fmt.Fprintln(c.stdout, c.cat.T("passctl.bundle.wrote_revocations", revocationCounts(c.cat, info)))
+	fmt.Fprintln(c.stdout, c.cat.T("passctl.bundle.wrote_policy", info.Policy.Name))
 	return nil
 }
 
@@ -100,48 +64,66 @@ type buildOptions struct {
 	certs, certDirs, trustlists, revocations                                       stringList
 }
 
+func (o *buildOptions) register(cat *i18n.Catalog, fs *flag.FlagSet) {
+	u := func(name string, args ...any) string { return cat.T("passctl.flag.bundle_build."+name, args...) }
+	fs.StringVar(&o.key, "key", "", u("key"))
+	fs.Uint64Var(&o.seq, "seq", 0, u("seq"))
+	fs.StringVar(&o.validFor, "valid-for", "72h", u("valid_for"))
+	fs.StringVar(&o.issuedAt, "issued-at", "", u("issued_at"))
+	fs.Var(&o.certs, "cert", u("cert"))
+	fs.Var(&o.certDirs, "certs-dir", u("certs_dir"))
+	fs.Var(&o.trustlists, "trustlist", u("trustlist"))
+	fs.StringVar(&o.trustlistKey, "trustlist-key", "", u("trustlist_key"))
+	fs.Var(&o.revocations, "revocations", u("revocations"))
+	fs.StringVar(&o.revType, "revocation-type", "", u("revocation_type"))
+	fs.StringVar(&o.policy, "policy", "", u("policy"))
+	fs.StringVar(&o.preset, "preset", "", u("preset", strings.Join(verify.PresetNames(), ", "), verify.DefaultPreset))
+	fs.StringVar(&o.authority, "authority-pub", "", u("authority_pub"))
+	fs.StringVar(&o.out, "out", "", u("out"))
+}
+
 // spec gathers the bundle's contents from the options' files.
-func (o *buildOptions) spec(e *env) (*bundle.Spec, ed25519.PrivateKey, error) {
+func (o *buildOptions) spec(c *cli) (*bundle.Spec, ed25519.PrivateKey, error) {
 	switch {
 	case o.key == "" || o.out == "" || o.seq == 0:
-		return nil, nil, fmt.Errorf("%w: -key, -out and -seq (at least 1) are required", errUsage)
+		return nil, nil, usagef(c.cat, "passctl.bundle.required")
 	case o.policy != "" && o.preset != "":
-		return nil, nil, fmt.Errorf("%w: give -policy or -preset, not both", errUsage)
+		return nil, nil, usagef(c.cat, "passctl.bundle.policy_twice")
 	case len(o.trustlists) > 0 && o.trustlistKey == "":
-		return nil, nil, fmt.Errorf("%w: -trustlist needs -trustlist-key", errUsage)
+		return nil, nil, usagef(c.cat, "passctl.bundle.trustlist_key")
 	}
-	priv, err := readSigningKey(o.key)
+	priv, err := readSigningKey(c.cat, o.key)
 	if err != nil {
 		return nil, nil, err
 	}
-	spec := &bundle.Spec{Sequence: o.seq, IssuedAt: e.now().UTC().Truncate(time.Second)}
+	spec := &bundle.Spec{Sequence: o.seq, IssuedAt: c.now().UTC().Truncate(time.Second)}
 	if o.issuedAt != "" {
 		if spec.IssuedAt, err = time.Parse(time.RFC3339, o.issuedAt); err != nil {
-			return nil, nil, fmt.Errorf("%w: -issued-at: %v", errUsage, err)
+			return nil, nil, command.Usagef("-issued-at: %v", err)
 		}
 	}
 	d, err := verify.ParseDuration(o.validFor)
 	if err != nil || d <= 0 {
-		return nil, nil, fmt.Errorf("%w: -valid-for %q: want a positive duration such as 72h or 7d", errUsage, o.validFor)
+		return nil, nil, usagef(c.cat, "passctl.bad_duration", "-valid-for", o.validFor)
 	}
 	spec.ValidUntil = spec.IssuedAt.Add(time.Duration(d))
-	if spec.Keys, err = readCertFiles(o.certs, o.certDirs); err != nil {
+	if spec.Keys, err = readCertFiles(c.cat, o.certs, o.certDirs); err != nil {
 		return nil, nil, err
 	}
-	tl, err := readTrustLists(o.trustlists, o.trustlistKey, e.stderr)
+	tl, err := readTrustLists(c.cat, o.trustlists, o.trustlistKey, c.stderr)
 	if err != nil {
 		return nil, nil, err
 	}
 	spec.Keys = append(spec.Keys, tl...)
 	spec.Keys = dedupeKeys(spec.Keys)
-	if spec.Revocations, err = o.readRevocations(); err != nil {
+	if spec.Revocations, err = o.readRevocations(c.cat); err != nil {
 		return nil, nil, err
 	}
-	if spec.Policy, err = o.readPolicy(); err != nil {
+	if spec.Policy, err = o.readPolicy(c.cat); err != nil {
 		return nil, nil, err
 	}
 	if o.authority != "" {
-		if spec.Authority, err = readAuthorityKey(o.authority); err != nil {
+		if spec.Authority, err = readAuthorityKey(c.cat, o.authority); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -151,19 +133,19 @@ func (o *buildOptions) spec(e *env) (*bundle.Spec, ed25519.PrivateKey, error) {
 // readRevocations reads each list into segments, one per hash type it
 // holds: a list that did not change keeps its segments' SHA-256 from one
 // bundle to the next, so a later delta sync need not send them again.
-func (o *buildOptions) readRevocations() ([]bundle.RevocationSegment, error) {
+func (o *buildOptions) readRevocations(cat *i18n.Catalog) ([]bundle.RevocationSegment, error) {
 	var def verify.HashType
 	if o.revType != "" {
 		var err error
 		if def, err = verify.ParseHashType(strings.ToUpper(o.revType)); err != nil {
-			return nil, fmt.Errorf("%w: -revocation-type: %v", errUsage, err)
+			return nil, command.Usagef("-revocation-type: %v", err)
 		}
 	}
 	var out []bundle.RevocationSegment
 	for _, f := range o.revocations {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			return nil, fmt.Errorf("read revocations: %w", err)
+			return nil, errorf(cat, "passctl.bundle.read_revocations", err)
 		}
 		segs, err := bundle.ParseRevocations(b, def)
 		if err != nil {
@@ -174,7 +156,7 @@ func (o *buildOptions) readRevocations() ([]bundle.RevocationSegment, error) {
 	return out, nil
 }
 
-func (o *buildOptions) readPolicy() (verify.Policy, error) {
+func (o *buildOptions) readPolicy(cat *i18n.Catalog) (verify.Policy, error) {
 	if o.policy == "" {
 		name := o.preset
 		if name == "" {
@@ -182,13 +164,13 @@ func (o *buildOptions) readPolicy() (verify.Policy, error) {
 		}
 		p, err := verify.Preset(name)
 		if err != nil {
-			return p, fmt.Errorf("%w: -preset: %v", errUsage, err)
+			return p, command.Usagef("-preset: %v", err)
 		}
 		return p, nil
 	}
 	b, err := os.ReadFile(o.policy)
 	if err != nil {
-		return verify.Policy{}, fmt.Errorf("read policy: %w", err)
+		return verify.Policy{}, errorf(cat, "passctl.bundle.read_policy", err)
 	}
 	p, err := verify.ParsePolicy(b)
 	if err != nil {
@@ -197,64 +179,69 @@ func (o *buildOptions) readPolicy() (verify.Policy, error) {
 	return p, nil
 }
 
-func runBundleInspect(e *env, args []string) error {
-	fs := newFlags(e, "bundle inspect", "[-key PUB] [-json] FILE")
-	key := fs.String("key", "", "bundle-signing public key (PEM file or base64) to check the signature and segments with")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseFlags(fs, args); err != nil {
+func (c *cli) bundleInspect(fs *flag.FlagSet, args []string) error {
+	key := fs.String("key", "", c.cat.T("passctl.flag.bundle_inspect.key"))
+	asJSON := fs.Bool("json", false, c.cat.T("passctl.flag.bundle_inspect.json"))
+	if err := command.Parse(c.cat, fs, args, 1); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: give one bundle file", errUsage)
+		return usagef(c.cat, "passctl.bundle.no_file")
 	}
 	path := fs.Arg(0)
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("inspect bundle: %w", err)
+		return errorf(c.cat, "passctl.bundle.read", err)
 	}
 	var info *bundle.Info
-	sig := "not checked"
+	sig := sigUnchecked
 	if *key != "" {
 		pub, err := readBundleKey(*key)
 		if err != nil {
-			return err
+			return fmt.Errorf("-key: %w", err)
 		}
-		b, err := bundle.Load(data, pub, nil, e.now())
+		b, err := bundle.Load(data, pub, nil, c.now())
 		if err != nil && !errors.Is(err, bundle.ErrExpired) {
-			return fmt.Errorf("inspect %s: %w", path, err)
+			return errorf(c.cat, "passctl.bundle.inspect", path, err)
 		}
-		info, sig = b.Info(), "ok"
+		info, sig = b.Info(), sigOK
 	} else if info, err = bundle.ReadInfo(data); err != nil {
-		return fmt.Errorf("inspect %s: %w", path, err)
+		return errorf(c.cat, "passctl.bundle.inspect", path, err)
 	}
-	r := newInspectReport(path, len(data), info, sig, e.now())
+	r := newInspectReport(path, len(data), info, sig, c.now())
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
+		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	r.print(e.stdout, info)
+	r.print(c.cat, c.stdout, info)
 	return nil
 }
 
-func countryCounts(info *bundle.Info) string {
+func countryCounts(cat *i18n.Catalog, info *bundle.Info) string {
 	m := info.KeysPerCountry()
 	cs := make([]string, 0, len(m))
 	for c, n := range m {
 		cs = append(cs, fmt.Sprintf("%s %d", c, n))
 	}
 	sort.Strings(cs)
-	return fmt.Sprintf("%d from %d countries: %s", len(info.Keys), len(m), strings.Join(cs, ", "))
+	return cat.T("passctl.bundle.keys", len(info.Keys), len(m), strings.Join(cs, ", "))
 }
 
-func revocationCounts(info *bundle.Info) string {
+func revocationCounts(cat *i18n.Catalog, info *bundle.Info) string {
 	m := info.Revocations()
 	var parts []string
 	for _, t := range verify.HashTypes() {
 		parts = append(parts, fmt.Sprintf("%s %d", t, m[t]))
 	}
-	return fmt.Sprintf("%s (%d segments)", strings.Join(parts, ", "), len(info.Segments))
+	return cat.T("passctl.bundle.revocations", strings.Join(parts, ", "), len(info.Segments))
 }
+
+// The signature states of a report, as JSON gives them.
+const (
+	sigOK        = "ok"
+	sigUnchecked = "not checked"
+)
 
 // inspectReport is what bundle inspect prints, as text or JSON.
 type inspectReport struct {
@@ -298,26 +285,54 @@ func newInspectReport(path string, size int, info *bundle.Info, sig string, now 
 	return r
 }
 
-func (r *inspectReport) print(w io.Writer, info *bundle.Info) {
-	state := "fresh"
+// print writes the report as text: a column of labels in the catalog's
+// language, the values aligned after them.
+func (r *inspectReport) print(cat *i18n.Catalog, w io.Writer, info *bundle.Info) {
+	state := cat.T("passctl.inspect.fresh")
 	if r.Expired {
-		state = "EXPIRED: the kiosk calls its trust stale"
+		state = cat.T("passctl.inspect.expired")
 	}
-	sig := r.Signature
-	if sig != "ok" {
-		sig += " (give -key to check it and the segments)"
+	sig := cat.T("passctl.inspect.sig_ok")
+	if r.Signature != sigOK {
+		sig = cat.T("passctl.inspect.sig_unchecked")
 	}
-	auth := "none"
+	auth := cat.T("passctl.inspect.no_authority")
 	if r.Authority != nil {
 		auth = "X25519 " + r.Authority["fingerprint"] + " (" + r.Authority["x25519"] + ")"
 	}
 	pj, _ := json.Marshal(r.Policy)
-	fmt.Fprintf(w, "%s: passgate trust bundle, format version %d, %d bytes\n", r.File, r.Version, r.Bytes)
-	fmt.Fprintf(w, "  sequence     %d\n  issued       %s\n  valid until  %s (%s)\n  signature    %s\n",
-		r.Sequence, r.IssuedAt.Format(time.RFC3339), r.ValidUntil.Format(time.RFC3339), state, sig)
-	fmt.Fprintf(w, "  keys         %s\n  revocations  %s\n", countryCounts(info), revocationCounts(info))
-	for _, s := range r.Segments {
-		fmt.Fprintf(w, "    segment    %-15s %9d  sha256:%s\n", s.Type, s.Count, s.SHA256)
+	label := func(name string) string { return cat.T("passctl.inspect." + name) }
+	rows := [][2]string{
+		{label("sequence"), fmt.Sprint(r.Sequence)},
+		{label("issued"), r.IssuedAt.Format(time.RFC3339)},
+		{label("valid_until"), r.ValidUntil.Format(time.RFC3339) + " (" + state + ")"},
+		{label("signature"), sig},
+		{label("keys"), countryCounts(cat, info)},
+		{label("revocations"), revocationCounts(cat, info)},
 	}
-	fmt.Fprintf(w, "  policy       %s %s\n  authority    %s\n", r.Policy.Name, pj, auth)
+	tail := [][2]string{
+		{label("policy"), r.Policy.Name + " " + string(pj)},
+		{label("authority"), auth},
+	}
+	segment := label("segment")
+	width := ansi.StringWidth(segment) + 2 // segments are indented two more
+	for _, row := range append(rows, tail...) {
+		width = max(width, ansi.StringWidth(row[0]))
+	}
+	fmt.Fprintln(w, cat.T("passctl.inspect.head", r.File, r.Version, r.Bytes))
+	for _, row := range rows {
+		fmt.Fprintf(w, "  %s  %s\n", pad(row[0], width), row[1])
+	}
+	for _, s := range r.Segments {
+		fmt.Fprintf(w, "    %s  %-15s %9d  sha256:%s\n", pad(segment, width-2), s.Type, s.Count, s.SHA256)
+	}
+	for _, row := range tail {
+		fmt.Fprintf(w, "  %s  %s\n", pad(row[0], width), row[1])
+	}
+}
+
+// pad fills s with spaces to width columns of a terminal, where a Hangul
+// syllable takes two.
+func pad(s string, width int) string {
+	return s + strings.Repeat(" ", max(0, width-ansi.StringWidth(s)))
 }

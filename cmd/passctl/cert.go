@@ -7,25 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/passgate/passgate/internal/command"
+	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/issue"
 	"github.com/passgate/passgate/verify"
 )
-
-func init() {
-	commands["cert"] = command{"make a test CSCA or a DSC with chosen key usage (cert csca|dsc -h)", runCert}
-}
-
-func runCert(e *env, args []string) error {
-	if len(args) > 0 {
-		switch args[0] {
-		case "csca":
-			return runCertCSCA(e, args[1:])
-		case "dsc":
-			return runCertDSC(e, args[1:])
-		}
-	}
-	return fmt.Errorf("%w: passctl cert csca|dsc [flags]   (passctl cert dsc -h for its flags)", errUsage)
-}
 
 // certFlags are the subject and validity flags both kinds share.
 type certFlags struct {
@@ -33,111 +19,109 @@ type certFlags struct {
 	force                                 bool
 }
 
-func (c *certFlags) register(fs *flag.FlagSet, defaultLife string) {
-	fs.StringVar(&c.out, "out", "", "write PREFIX.crt (PEM) and PREFIX.key (PEM PKCS#8, mode 0600)")
-	fs.StringVar(&c.country, "country", "KR", "country of the subject (ISO 3166 alpha-2)")
-	fs.StringVar(&c.cn, "cn", "", "common name (default names the country)")
-	fs.StringVar(&c.notBefore, "not-before", "", "start of validity, date or RFC 3339 (default: now)")
-	fs.StringVar(&c.notAfter, "not-after", "", "end of validity, date or RFC 3339 (default: not-before + "+defaultLife+")")
-	fs.BoolVar(&c.force, "force", false, "overwrite existing files")
+// register adds the flags; a certificate lives years years by default.
+func (f *certFlags) register(cat *i18n.Catalog, fs *flag.FlagSet, years int) {
+	fs.StringVar(&f.out, "out", "", cat.T("passctl.flag.cert.out"))
+	fs.StringVar(&f.country, "country", "KR", cat.T("passctl.flag.cert.country"))
+	fs.StringVar(&f.cn, "cn", "", cat.T("passctl.flag.cert.cn"))
+	fs.StringVar(&f.notBefore, "not-before", "", cat.T("passctl.flag.cert.not_before"))
+	fs.StringVar(&f.notAfter, "not-after", "", cat.T("passctl.flag.cert.not_after", years))
+	fs.BoolVar(&f.force, "force", false, cat.T("passctl.flag.force"))
 }
 
-func (c *certFlags) options(e *env, life time.Duration) (issue.CertOptions, error) {
-	o := issue.CertOptions{Country: strings.ToUpper(c.country), CommonName: c.cn}
-	if c.out == "" {
-		return o, fmt.Errorf("%w: -out PREFIX is required", errUsage)
+func (f *certFlags) options(c *cli, life time.Duration) (issue.CertOptions, error) {
+	o := issue.CertOptions{Country: strings.ToUpper(f.country), CommonName: f.cn}
+	if f.out == "" {
+		return o, usagef(c.cat, "passctl.required", "-out PREFIX")
 	}
 	var err error
-	if o.NotBefore, err = parseWhen("not-before", c.notBefore, e.now().UTC().Truncate(time.Second)); err != nil {
+	if o.NotBefore, err = parseWhen(c.cat, "not-before", f.notBefore, c.now().UTC().Truncate(time.Second)); err != nil {
 		return o, err
 	}
-	if o.NotAfter, err = parseWhen("not-after", c.notAfter, o.NotBefore.Add(life)); err != nil {
+	if o.NotAfter, err = parseWhen(c.cat, "not-after", f.notAfter, o.NotBefore.Add(life)); err != nil {
 		return o, err
 	}
 	return o, nil
 }
 
-func runCertCSCA(e *env, args []string) error {
-	fs := newFlags(e, "cert csca", "-out PREFIX [-country KR] [-not-before T] [-not-after T]")
-	var c certFlags
-	c.register(fs, "10 years")
-	if err := parseFlags(fs, args); err != nil {
+func (c *cli) certCSCA(fs *flag.FlagSet, args []string) error {
+	var f certFlags
+	f.register(c.cat, fs, 10)
+	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	o, err := c.options(e, 10*365*24*time.Hour)
+	o, err := f.options(c, 10*365*24*time.Hour)
 	if err != nil {
 		return err
 	}
 	id, err := issue.NewCSCA(o)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return command.Usagef("%v", err)
 	}
-	if err := id.Save(c.out, c.force); err != nil {
-		return fmt.Errorf("write CSCA (use -force to overwrite): %w", err)
+	if err := id.Save(f.out, f.force); err != nil {
+		return errorf(c.cat, "passctl.cert.write_csca", err)
 	}
-	fmt.Fprintf(e.stdout, "wrote %s.crt and %s.key: CSCA %s, valid %s to %s\n", c.out, c.out,
-		id.Cert.Subject, o.NotBefore.Format(time.DateOnly), o.NotAfter.Format(time.DateOnly))
+	fmt.Fprintln(c.stdout, c.cat.T("passctl.cert.wrote_csca", f.out, f.out, id.Cert.Subject,
+		o.NotBefore.Format(time.DateOnly), o.NotAfter.Format(time.DateOnly)))
 	return nil
 }
 
-func runCertDSC(e *env, args []string) error {
-	fs := newFlags(e, "cert dsc", "-ca PREFIX -out PREFIX [-alg ES256|PS256] [-types v,t,r] [flags]")
-	var c certFlags
-	c.register(fs, "2 years")
-	ca := fs.String("ca", "", "the CSCA that certifies it (PREFIX of passctl cert csca)")
-	alg := fs.String("alg", "ES256", "signature algorithm: ES256 (ECDSA P-256) or PS256 (RSA-PSS 2048)")
-	types := fs.String("types", "", "pass types named in the extended key usage: any of v, t, r, comma-separated; empty names none, which allows every type")
-	if err := parseFlags(fs, args); err != nil {
+func (c *cli) certDSC(fs *flag.FlagSet, args []string) error {
+	var f certFlags
+	f.register(c.cat, fs, 2)
+	ca := fs.String("ca", "", c.cat.T("passctl.flag.cert.ca"))
+	alg := fs.String("alg", "ES256", c.cat.T("passctl.flag.cert.alg"))
+	types := fs.String("types", "", c.cat.T("passctl.flag.cert.types"))
+	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
 	if *ca == "" {
-		return fmt.Errorf("%w: -ca PREFIX is required", errUsage)
+		return usagef(c.cat, "passctl.required", "-ca PREFIX")
 	}
-	o, err := c.options(e, 2*365*24*time.Hour)
+	o, err := f.options(c, 2*365*24*time.Hour)
 	if err != nil {
 		return err
 	}
 	d := issue.DSCOptions{CertOptions: o}
 	if d.Algorithm, err = issue.ParseAlgorithm(*alg); err != nil {
-		return fmt.Errorf("%w: -alg: %v", errUsage, err)
+		return command.Usagef("-alg: %v", err)
 	}
-	if d.Types, err = parseTypes(*types); err != nil {
-		return fmt.Errorf("%w: -types: %v", errUsage, err)
+	if d.Types, err = parseTypes(c.cat, *types); err != nil {
+		return command.Usagef("-types: %v", err)
 	}
 	csca, err := issue.Load(*ca)
 	if err != nil {
-		return fmt.Errorf("read CSCA: %w", err)
+		return errorf(c.cat, "passctl.cert.read_csca", err)
 	}
 	id, err := csca.NewDSC(d)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return command.Usagef("%v", err)
 	}
-	if err := id.Save(c.out, c.force); err != nil {
-		return fmt.Errorf("write DSC (use -force to overwrite): %w", err)
+	if err := id.Save(f.out, f.force); err != nil {
+		return errorf(c.cat, "passctl.cert.write_dsc", err)
 	}
-	usage := "every pass type (no DCC key usage)"
+	signs := c.cat.T("passctl.cert.signs_all")
 	if d.Types != 0 {
-		usage = "only " + typeNames(d.Types)
+		signs = c.cat.T("passctl.cert.signs_only", typeNames(c.cat, d.Types))
 	}
-	fmt.Fprintf(e.stdout, "wrote %s.crt and %s.key: DSC %s, %s, kid %s, signs %s, valid %s to %s\n",
-		c.out, c.out, id.Cert.Subject, d.Algorithm, base64.StdEncoding.EncodeToString(id.KID()), usage,
-		o.NotBefore.Format(time.DateOnly), o.NotAfter.Format(time.DateOnly))
+	fmt.Fprintln(c.stdout, c.cat.T("passctl.cert.wrote_dsc", f.out, f.out, id.Cert.Subject, d.Algorithm,
+		base64.StdEncoding.EncodeToString(id.KID()), signs, o.NotBefore.Format(time.DateOnly), o.NotAfter.Format(time.DateOnly)))
 	return nil
 }
 
-var typeLetters = []struct {
+// passType is a pass type as -types takes it: a letter or the English name,
+// which also names its catalog key (passctl.type.NAME).
+type passType struct {
 	letter string
 	t      verify.PassType
 	name   string
-}{{"v", verify.Vaccinated, "vaccination"}, {"t", verify.Tested, "test"}, {"r", verify.Recovered, "recovery"}}
+}
 
-func parseTypes(s string) (verify.PassType, error) {
+func passTypes() [3]passType {
+	return [3]passType{{"v", verify.Vaccinated, "vaccination"}, {"t", verify.Tested, "test"}, {"r", verify.Recovered, "recovery"}}
+}
+
+func parseTypes(cat *i18n.Catalog, s string) (verify.PassType, error) {
 	var t verify.PassType
 	for f := range strings.SplitSeq(s, ",") {
 		f = strings.TrimSpace(f)
@@ -145,31 +129,32 @@ func parseTypes(s string) (verify.PassType, error) {
 			continue
 		}
 		found := false
-		for _, l := range typeLetters {
+		for _, l := range passTypes() {
 			if f == l.letter || f == l.name {
 				t |= l.t
 				found = true
 			}
 		}
 		if !found {
-			return 0, fmt.Errorf("unknown pass type %q (known: v, t, r)", f)
+			return 0, errorf(cat, "passctl.cert.unknown_type", f)
 		}
 	}
 	return t, nil
 }
 
-func typeNames(t verify.PassType) string {
+// typeNames names the pass types of t in the catalog's language.
+func typeNames(cat *i18n.Catalog, t verify.PassType) string {
 	var names []string
-	for _, l := range typeLetters {
+	for _, l := range passTypes() {
 		if t&l.t != 0 {
-			names = append(names, l.name)
+			names = append(names, cat.T("passctl.type."+l.name))
 		}
 	}
 	return strings.Join(names, ", ")
 }
 
 // parseWhen reads a date (midnight UTC) or an RFC 3339 time; empty gives def.
-func parseWhen(name, s string, def time.Time) (time.Time, error) {
+func parseWhen(cat *i18n.Catalog, name, s string, def time.Time) (time.Time, error) {
 	if s == "" {
 		return def, nil
 	}
@@ -178,7 +163,7 @@ func parseWhen(name, s string, def time.Time) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return t, fmt.Errorf("%w: -%s %q: want a date (2021-12-13) or an RFC 3339 time (2021-12-13T12:00:00+09:00)", errUsage, name, s)
+		return t, usagef(cat, "passctl.bad_time", name, s)
 	}
 	return t, nil
 }

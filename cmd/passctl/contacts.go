@@ -15,26 +15,11 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/entry"
+	"github.com/passgate/passgate/internal/command"
+	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/pemfile"
 	"github.com/passgate/passgate/store"
 )
-
-func init() {
-	commands["contacts"] = command{"open the contact details sealed in entries, with the health authority's key (contacts open -h)", runContacts}
-}
-
-func runContacts(e *env, args []string) error {
-	if len(args) > 0 {
-		switch args[0] {
-		case "open":
-			return runContactsOpen(e, args[1:])
-		case "-h", "-help", "--help", "help":
-			fmt.Fprintln(e.stderr, "Usage: passctl contacts open -key AUTHORITY.key (-db REGISTER | -in EXPORT.jsonl)")
-			return flag.ErrHelp
-		}
-	}
-	return fmt.Errorf("%w: passctl contacts open -key AUTHORITY.key (-db REGISTER | -in EXPORT.jsonl)", errUsage)
-}
 
 // openedContact is one line of the output: the entry and who it was.
 type openedContact struct {
@@ -46,24 +31,23 @@ type openedContact struct {
 	UVCI        string    `json:"uvci"`
 }
 
-// runContactsOpen prints one JSON line per entry whose sealed contact
+// contactsOpen prints one JSON line per entry whose sealed contact
 // opens with the key, says on stderr which entries did not open, and fails
 // if any did not.
-func runContactsOpen(e *env, args []string) error {
-	fs := newFlags(e, "contacts open", "-key AUTHORITY.key (-db REGISTER | -in EXPORT.jsonl)")
-	keyPath := fs.String("key", "", "the health authority's X25519 private key (from passctl keygen-authority)")
-	dbPath := fs.String("db", "", "read the entries of a kiosk's register (the kiosk must be stopped)")
-	in := fs.String("in", "", "read entries from a JSON lines export (passgate register export --format jsonl)")
-	if err := parseFlags(fs, args); err != nil {
+func (c *cli) contactsOpen(fs *flag.FlagSet, args []string) error {
+	keyPath := fs.String("key", "", c.cat.T("passctl.flag.contacts_open.key"))
+	dbPath := fs.String("db", "", c.cat.T("passctl.flag.contacts_open.db"))
+	in := fs.String("in", "", c.cat.T("passctl.flag.contacts_open.in"))
+	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
 	switch {
-	case *keyPath == "" || fs.NArg() != 0:
-		return fmt.Errorf("%w: give -key AUTHORITY.key and -db or -in", errUsage)
+	case *keyPath == "":
+		return usagef(c.cat, "passctl.required", "-key AUTHORITY.key")
 	case (*dbPath == "") == (*in == ""):
-		return fmt.Errorf("%w: give one of -db REGISTER and -in EXPORT.jsonl", errUsage)
+		return usagef(c.cat, "passctl.contacts.source")
 	}
-	key, err := readAuthorityPrivate(*keyPath)
+	key, err := readAuthorityPrivate(c.cat, *keyPath)
 	if err != nil {
 		return err
 	}
@@ -72,12 +56,12 @@ func runContactsOpen(e *env, args []string) error {
 	if *in != "" {
 		f, err := os.Open(*in)
 		if err != nil {
-			return err
+			return errorf(c.cat, "passctl.contacts.read", err)
 		}
 		defer f.Close()
 		src = f
 	} else {
-		r, err := exportRegister(*dbPath)
+		r, err := exportRegister(c.cat, *dbPath)
 		if err != nil {
 			return err
 		}
@@ -85,7 +69,7 @@ func runContactsOpen(e *env, args []string) error {
 		src = r
 	}
 
-	enc := json.NewEncoder(e.stdout)
+	enc := json.NewEncoder(c.stdout)
 	var opened, without int
 	var failed []string
 	sc := bufio.NewScanner(src)
@@ -96,62 +80,62 @@ func runContactsOpen(e *env, args []string) error {
 		}
 		var en entry.Entry
 		if err := json.Unmarshal(sc.Bytes(), &en); err != nil {
-			return fmt.Errorf("line %d: not an entry: %w", line, err)
+			return errorf(c.cat, "passctl.contacts.not_entry", line, err)
 		}
 		if len(en.Contact) == 0 {
 			without++
 			continue
 		}
-		c, err := entry.Open(en.Contact, key)
+		who, err := entry.Open(en.Contact, key)
 		if err != nil {
 			failed = append(failed, en.ID)
 			continue
 		}
-		if err := enc.Encode(openedContact{en.ID, en.Time, en.Venue, c.Name, c.DateOfBirth, c.UVCI}); err != nil {
+		if err := enc.Encode(openedContact{en.ID, en.Time, en.Venue, who.Name, who.DateOfBirth, who.UVCI}); err != nil {
 			return err
 		}
 		opened++
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read entries: %w", err)
+		return errorf(c.cat, "passctl.contacts.read", err)
 	}
-	fmt.Fprintf(e.stderr, "opened %d contacts; %d entries carry none\n", opened, without)
+	fmt.Fprintln(c.stderr, c.cat.T("passctl.contacts.opened", opened, without))
 	if len(failed) > 0 {
 		for _, id := range failed {
-			fmt.Fprintf(e.stderr, "did not open: %s\n", id)
+			fmt.Fprintln(c.stderr, c.cat.T("passctl.contacts.not_opened", id))
 		}
-		return fmt.Errorf("%d sealed contacts did not open with this key (another authority's key, or damaged)", len(failed))
+		return errorf(c.cat, "passctl.contacts.failed", len(failed))
 	}
 	return nil
 }
 
 // readAuthorityPrivate reads the X25519 private key written by
 // keygen-authority.
-func readAuthorityPrivate(path string) (*ecdh.PrivateKey, error) {
+func readAuthorityPrivate(cat *i18n.Catalog, path string) (*ecdh.PrivateKey, error) {
 	der, err := pemfile.Read(path, "PRIVATE KEY")
 	if err != nil {
-		return nil, fmt.Errorf("authority key: %w", err)
+		return nil, errorf(cat, "passctl.key.authority", err)
 	}
 	k, err := x509.ParsePKCS8PrivateKey(der)
 	if err != nil {
-		return nil, fmt.Errorf("authority key %s: %w", path, err)
+		return nil, errorf(cat, "passctl.key.authority_file", path, err)
 	}
 	priv, ok := k.(*ecdh.PrivateKey)
 	if !ok || priv.Curve() != ecdh.X25519() {
-		return nil, fmt.Errorf("authority key %s: %T, want X25519 (made by passctl keygen-authority)", path, k)
+		return nil, errorf(cat, "passctl.key.authority_file_not_x25519", path)
 	}
 	return priv, nil
 }
 
 // exportRegister streams a register's entries as JSON lines. It does not
 // make a register where there is none.
-func exportRegister(path string) (io.ReadCloser, error) {
+func exportRegister(cat *i18n.Catalog, path string) (io.ReadCloser, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("no register at %s", path)
+		return nil, errorf(cat, "passctl.contacts.no_register", path)
 	}
 	db, err := store.Open(store.Options{Path: path})
 	if err != nil {
-		return nil, err
+		return nil, errorf(cat, "passctl.contacts.open_register", path, err)
 	}
 	pr, pw := io.Pipe()
 	done := make(chan struct{})

@@ -19,11 +19,11 @@ func TestContactsOpen(t *testing.T) {
 	auth, other := filepath.Join(dir, "auth"), filepath.Join(dir, "other")
 	mustPassctl(t, "keygen-authority", "-out", auth)
 	mustPassctl(t, "keygen-authority", "-out", other)
-	authPub, err := readAuthorityKey(auth + ".pub")
+	authPub, err := readAuthorityKey(english(t), auth+".pub")
 	if err != nil {
 		t.Fatal(err)
 	}
-	otherPub, err := readAuthorityKey(other + ".pub")
+	otherPub, err := readAuthorityKey(english(t), other+".pub")
 	if err != nil {
 		t.Fatal(err)
 	}

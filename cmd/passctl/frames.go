@@ -2,20 +2,19 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
 
+	"github.com/passgate/passgate/internal/command"
+	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/testkit/framegen"
 	"github.com/passgate/passgate/internal/testkit/shareddata"
 	"github.com/passgate/passgate/scanner"
 )
-
-func init() {
-	commands["frames"] = command{"render a corpus of webcam-like frames of QR codes (PNG + expected.json, Y4M clip)", runFrames}
-}
 
 // expectedFrame is one entry of expected.json.
 type expectedFrame struct {
@@ -26,32 +25,30 @@ type expectedFrame struct {
 	Params  framegen.Params   `json:"params"`
 }
 
-func runFrames(e *env, args []string) error {
-	fs := newFlags(e, "frames", "-out DIR [-seed N] [-count N] [-passes DIR] [-shared DIR] [-y4m FILE [-y4m-size WxH] [-fps N]]")
-	out := fs.String("out", "", "write DIR/NNNN.png and DIR/expected.json here (required)")
-	seed := fs.Uint64("seed", 1, "the seed: the same seed gives the same frames")
-	count := fs.Int("count", framegen.DefaultCount, "number of frames")
-	passes := fs.String("passes", filepath.Join("testdata", "passes"), "show the HC1 passes (*.txt) in this folder; empty for none")
-	shared := fs.String("shared", shareddata.Root(), "the shared folder: show the DCC test images of its testdata/dgc-testdata; empty for none")
-	y4m := fs.String("y4m", "", "also write the frames of one size as a YUV4MPEG2 clip to this file")
-	y4mSize := fs.String("y4m-size", "640x480", "the frame size of the -y4m clip: 640x480 or 1280x720")
-	fps := fs.Int("fps", 10, "frame rate of the -y4m clip")
-	if err := parseFlags(fs, args); err != nil {
+func (c *cli) frames(fs *flag.FlagSet, args []string) error {
+	u := func(name string) string { return c.cat.T("passctl.flag.frames." + name) }
+	out := fs.String("out", "", u("out"))
+	seed := fs.Uint64("seed", 1, u("seed"))
+	count := fs.Int("count", framegen.DefaultCount, u("count"))
+	passes := fs.String("passes", filepath.Join("testdata", "passes"), u("passes"))
+	shared := fs.String("shared", shareddata.Root(), u("shared"))
+	y4m := fs.String("y4m", "", u("y4m"))
+	y4mSize := fs.String("y4m-size", "640x480", u("y4m_size"))
+	fps := fs.Int("fps", 10, u("fps"))
+	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
 	switch {
-	case fs.NArg() != 0:
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	case *out == "":
-		return fmt.Errorf("%w: -out is required", errUsage)
+		return usagef(c.cat, "passctl.required", "-out DIR")
 	case *count < 1:
-		return fmt.Errorf("%w: -count %d, want at least 1", errUsage, *count)
+		return usagef(c.cat, "passctl.at_least_1", "-count", *count)
 	case *fps < 1:
-		return fmt.Errorf("%w: -fps %d, want at least 1", errUsage, *fps)
+		return usagef(c.cat, "passctl.at_least_1", "-fps", *fps)
 	}
 	var clipSize image.Point
 	if _, err := fmt.Sscanf(*y4mSize, "%dx%d", &clipSize.X, &clipSize.Y); err != nil || !isDefaultSize(clipSize) {
-		return fmt.Errorf("%w: -y4m-size %q, want 640x480 or 1280x720", errUsage, *y4mSize)
+		return usagef(c.cat, "passctl.frames.bad_size", *y4mSize)
 	}
 
 	var srcs []framegen.Source
@@ -70,31 +67,31 @@ func runFrames(e *env, args []string) error {
 		srcs = append(srcs, s...)
 	}
 	if len(srcs) == 0 {
-		return fmt.Errorf("%w: no codes to show: give -passes or -shared", errUsage)
+		return usagef(c.cat, "passctl.frames.no_codes")
 	}
-	fmt.Fprintf(e.stderr, "frames: %d codes; rendering %d frames\n", len(srcs), *count)
+	fmt.Fprintln(c.stderr, c.cat.T("passctl.frames.rendering", len(srcs), *count))
 	frames, err := framegen.Corpus(framegen.Options{
 		Seed: *seed, Count: *count, Sources: srcs,
 		Progress: func(done, total int) {
 			if done%50 == 0 || done == total {
-				fmt.Fprintf(e.stderr, "frames: %d/%d rendered\n", done, total)
+				fmt.Fprintln(c.stderr, c.cat.T("passctl.frames.rendered", done, total))
 			}
 		},
 	})
 	if err != nil {
 		return err
 	}
-	if err := writeFrames(e, *out, frames); err != nil {
+	if err := writeFrames(c, *out, frames); err != nil {
 		return err
 	}
 	if *y4m != "" {
-		n, err := writeClip(*y4m, frames, clipSize, *fps)
+		n, err := writeClip(c.cat, *y4m, frames, clipSize, *fps)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stderr, "frames: %s: %d frames of %dx%d at %d fps\n", *y4m, n, clipSize.X, clipSize.Y, *fps)
+		fmt.Fprintln(c.stderr, c.cat.T("passctl.frames.clip", *y4m, n, clipSize.X, clipSize.Y, *fps))
 	}
-	fmt.Fprintf(e.stdout, "wrote %d frames to %s\n", len(frames), *out)
+	fmt.Fprintln(c.stdout, c.cat.T("passctl.frames.wrote", len(frames), *out))
 	return nil
 }
 
@@ -109,7 +106,7 @@ func isDefaultSize(p image.Point) bool {
 
 // writeFrames writes each frame as a grey PNG, NNNN.png from 0001, and
 // expected.json, what each shows.
-func writeFrames(e *env, dir string, frames []framegen.Frame) error {
+func writeFrames(c *cli, dir string, frames []framegen.Frame) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -117,7 +114,7 @@ func writeFrames(e *env, dir string, frames []framegen.Frame) error {
 	expected := make(map[string]expectedFrame, len(frames))
 	for i, f := range frames {
 		name := fmt.Sprintf("%04d.png", i+1)
-		if err := writePNG(filepath.Join(dir, name), &enc, f.Luma); err != nil {
+		if err := writePNG(c.cat, filepath.Join(dir, name), &enc, f.Luma); err != nil {
 			return err
 		}
 		expected[name] = expectedFrame{
@@ -125,7 +122,7 @@ func writeFrames(e *env, dir string, frames []framegen.Frame) error {
 			Size: fmt.Sprintf("%dx%d", f.Params.Width, f.Params.Height),
 		}
 		if n := i + 1; n%50 == 0 || n == len(frames) {
-			fmt.Fprintf(e.stderr, "frames: %d/%d written\n", n, len(frames))
+			fmt.Fprintln(c.stderr, c.cat.T("passctl.frames.written", n, len(frames)))
 		}
 	}
 	b, err := json.MarshalIndent(expected, "", "  ")
@@ -135,21 +132,21 @@ func writeFrames(e *env, dir string, frames []framegen.Frame) error {
 	return os.WriteFile(filepath.Join(dir, "expected.json"), append(b, '\n'), 0o644)
 }
 
-func writePNG(path string, enc *png.Encoder, l *scanner.Luma) error {
+func writePNG(cat *i18n.Catalog, path string, enc *png.Encoder, l *scanner.Luma) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	if err := enc.Encode(f, l.Image()); err != nil {
 		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return errorf(cat, "passctl.frames.write", path, err)
 	}
 	return f.Close()
 }
 
 // writeClip writes the frames of one size as a Y4M clip and returns how
 // many it wrote.
-func writeClip(path string, frames []framegen.Frame, size image.Point, fps int) (int, error) {
+func writeClip(cat *i18n.Catalog, path string, frames []framegen.Frame, size image.Point, fps int) (int, error) {
 	var lumas []*scanner.Luma
 	for _, f := range frames {
 		if f.Luma.Width == size.X && f.Luma.Height == size.Y {
@@ -157,7 +154,7 @@ func writeClip(path string, frames []framegen.Frame, size image.Point, fps int) 
 		}
 	}
 	if len(lumas) == 0 {
-		return 0, fmt.Errorf("-y4m: no frames of %dx%d", size.X, size.Y)
+		return 0, errorf(cat, "passctl.frames.no_clip_frames", size.X, size.Y)
 	}
 	out, err := os.Create(path)
 	if err != nil {

@@ -2,18 +2,17 @@ package main
 
 import (
 	"encoding/base64"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/passgate/passgate/internal/command"
+	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/issue"
 	"github.com/passgate/passgate/verify"
 )
-
-func init() {
-	commands["issue"] = command{"issue a signed test pass (vaccination, test, recovery) as HC1 text and QR PNG", runIssue}
-}
 
 type issueFlags struct {
 	dsc, kind                           string
@@ -33,49 +32,13 @@ type issueFlags struct {
 	zipBomb                             int
 }
 
-func runIssue(e *env, args []string) error {
-	fs := newFlags(e, "issue", "-dsc PREFIX -type vaccination|test|recovery [flags]")
+func (c *cli) issue(fs *flag.FlagSet, args []string) error {
 	var f issueFlags
-	fs.StringVar(&f.dsc, "dsc", "", "the document signer (PREFIX of passctl cert dsc)")
-	fs.StringVar(&f.kind, "type", "vaccination", "pass type: vaccination (v), test (t) or recovery (r)")
-	fs.StringVar(&f.family, "family", "", "family name as printed, Hangul or Latin")
-	fs.StringVar(&f.given, "given", "", "given name as printed")
-	fs.StringVar(&f.familyStd, "family-std", "", "standardised family name, A-Z and < (default: derived from -family)")
-	fs.StringVar(&f.givenStd, "given-std", "", "standardised given name (default: derived from -given)")
-	fs.StringVar(&f.dob, "dob", "", "date of birth: YYYY-MM-DD, YYYY-MM or YYYY")
-	fs.StringVar(&f.country, "country", "KR", "country of the entry and of the issuer (ISO 3166 alpha-2)")
-	fs.StringVar(&f.issuer, "issuer", "Korea Disease Control and Prevention Agency", "issuing body")
-	fs.StringVar(&f.uvci, "uvci", "", "certificate identifier (default: derived from the contents)")
-	fs.IntVar(&f.dose, "dose", 2, "vaccination: dose number")
-	fs.IntVar(&f.doses, "doses", 2, "vaccination: doses in the series")
-	fs.StringVar(&f.date, "date", "", "vaccination: date of the dose (default: the issue date)")
-	fs.StringVar(&f.test, "test", "pcr", "test: pcr (NAAT) or rat (rapid antigen)")
-	fs.StringVar(&f.sampled, "sampled", "", "test: sample time, RFC 3339 (default: the issue time)")
-	fs.BoolVar(&f.positive, "positive", false, "test: result detected (default: not detected)")
-	fs.StringVar(&f.firstPositive, "first-positive", "", "recovery: date of the first positive test (default: valid-from - 11 days)")
-	fs.StringVar(&f.validFrom, "valid-from", "", "recovery: first valid date (default: the issue date)")
-	fs.StringVar(&f.validTill, "valid-until", "", "recovery: last valid date (default: first positive + 180 days)")
-	fs.StringVar(&f.iat, "iat", "", "issued at, date or RFC 3339 (default: now)")
-	fs.StringVar(&f.exp, "exp", "", "expires at, date or RFC 3339 (default: issued at + -valid-for)")
-	fs.StringVar(&f.validFor, "valid-for", "365d", "lifetime of the pass when -exp is not given")
-	fs.StringVar(&f.out, "out", "", "write the HC1 text here (default: standard output)")
-	fs.StringVar(&f.png, "png", "", "also write the QR code as a PNG image here")
-	fs.IntVar(&f.scale, "scale", 4, "QR image: pixels a module")
-	fs.StringVar(&f.kid, "kid", "", "broken passes: write this kid (base64) instead of the signer's")
-	fs.StringVar(&f.kidFrom, "kid-from", "", "broken passes: write the kid of this DSC (PREFIX or .crt): a forged signature")
-	fs.BoolVar(&f.tamper, "tamper", false, "broken passes: change the date of birth after signing")
-	fs.BoolVar(&f.noCompress, "no-compress", false, "leave out zlib (valid: the spec allows it)")
-	fs.BoolVar(&f.untagged, "untagged", false, "leave out the COSE_Sign1 tag (valid)")
-	fs.BoolVar(&f.unprotectedKID, "unprotected-kid", false, "put the kid in the unprotected header (valid)")
-	fs.BoolVar(&f.truncate, "truncate", false, "broken passes: cut the base45 text short")
-	fs.IntVar(&f.zipBomb, "zip-bomb", 0, "broken passes: write a pass whose zlib data inflates to this many bytes (needs no -dsc)")
-	if err := parseFlags(fs, args); err != nil {
+	f.register(c.cat, fs)
+	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	text, err := f.make(e)
+	text, err := f.make(c)
 	if err != nil {
 		return err
 	}
@@ -85,32 +48,72 @@ func runIssue(e *env, args []string) error {
 			return err
 		}
 		if err := os.WriteFile(f.png, img, 0o644); err != nil {
-			return fmt.Errorf("write QR image: %w", err)
+			return errorf(c.cat, "passctl.issue.write_png", err)
 		}
 	}
 	if f.out != "" {
-		return os.WriteFile(f.out, []byte(text+"\n"), 0o644)
+		if err := os.WriteFile(f.out, []byte(text+"\n"), 0o644); err != nil {
+			return errorf(c.cat, "passctl.issue.write_text", err)
+		}
+		return nil
 	}
-	_, err = fmt.Fprintln(e.stdout, text)
+	_, err = fmt.Fprintln(c.stdout, text)
 	return err
 }
 
+func (f *issueFlags) register(cat *i18n.Catalog, fs *flag.FlagSet) {
+	u := func(name string) string { return cat.T("passctl.flag.issue." + name) }
+	fs.StringVar(&f.dsc, "dsc", "", u("dsc"))
+	fs.StringVar(&f.kind, "type", "vaccination", u("type"))
+	fs.StringVar(&f.family, "family", "", u("family"))
+	fs.StringVar(&f.given, "given", "", u("given"))
+	fs.StringVar(&f.familyStd, "family-std", "", u("family_std"))
+	fs.StringVar(&f.givenStd, "given-std", "", u("given_std"))
+	fs.StringVar(&f.dob, "dob", "", u("dob"))
+	fs.StringVar(&f.country, "country", "KR", u("country"))
+	fs.StringVar(&f.issuer, "issuer", "Korea Disease Control and Prevention Agency", u("issuer"))
+	fs.StringVar(&f.uvci, "uvci", "", u("uvci"))
+	fs.IntVar(&f.dose, "dose", 2, u("dose"))
+	fs.IntVar(&f.doses, "doses", 2, u("doses"))
+	fs.StringVar(&f.date, "date", "", u("date"))
+	fs.StringVar(&f.test, "test", "pcr", u("test"))
+	fs.StringVar(&f.sampled, "sampled", "", u("sampled"))
+	fs.BoolVar(&f.positive, "positive", false, u("positive"))
+	fs.StringVar(&f.firstPositive, "first-positive", "", u("first_positive"))
+	fs.StringVar(&f.validFrom, "valid-from", "", u("valid_from"))
+	fs.StringVar(&f.validTill, "valid-until", "", u("valid_until"))
+	fs.StringVar(&f.iat, "iat", "", u("iat"))
+	fs.StringVar(&f.exp, "exp", "", u("exp"))
+	fs.StringVar(&f.validFor, "valid-for", "365d", u("valid_for"))
+	fs.StringVar(&f.out, "out", "", u("out"))
+	fs.StringVar(&f.png, "png", "", u("png"))
+	fs.IntVar(&f.scale, "scale", 4, u("scale"))
+	fs.StringVar(&f.kid, "kid", "", u("kid"))
+	fs.StringVar(&f.kidFrom, "kid-from", "", u("kid_from"))
+	fs.BoolVar(&f.tamper, "tamper", false, u("tamper"))
+	fs.BoolVar(&f.noCompress, "no-compress", false, u("no_compress"))
+	fs.BoolVar(&f.untagged, "untagged", false, u("untagged"))
+	fs.BoolVar(&f.unprotectedKID, "unprotected-kid", false, u("unprotected_kid"))
+	fs.BoolVar(&f.truncate, "truncate", false, u("truncate"))
+	fs.IntVar(&f.zipBomb, "zip-bomb", 0, u("zip_bomb"))
+}
+
 // make returns the pass's HC1 text.
-func (f *issueFlags) make(e *env) (string, error) {
+func (f *issueFlags) make(c *cli) (string, error) {
 	if f.zipBomb > 0 {
 		return issue.ZipBomb(f.zipBomb)
 	}
 	if f.dsc == "" {
-		return "", fmt.Errorf("%w: -dsc PREFIX is required", errUsage)
+		return "", usagef(c.cat, "passctl.required", "-dsc PREFIX")
 	}
 	if f.family == "" {
-		return "", fmt.Errorf("%w: -family is required", errUsage)
+		return "", usagef(c.cat, "passctl.required", "-family")
 	}
 	signer, err := issue.Load(f.dsc)
 	if err != nil {
-		return "", fmt.Errorf("read DSC: %w", err)
+		return "", errorf(c.cat, "passctl.issue.read_dsc", err)
 	}
-	p, err := f.pass(e)
+	p, err := f.pass(c)
 	if err != nil {
 		return "", err
 	}
@@ -121,10 +124,10 @@ func (f *issueFlags) make(e *env) (string, error) {
 	}
 	switch {
 	case f.kid != "" && f.kidFrom != "":
-		return "", fmt.Errorf("%w: give -kid or -kid-from, not both", errUsage)
+		return "", usagef(c.cat, "passctl.issue.kid_twice")
 	case f.kid != "":
 		if o.KID, err = base64.StdEncoding.DecodeString(f.kid); err != nil {
-			return "", fmt.Errorf("%w: -kid: %v", errUsage, err)
+			return "", command.Usagef("-kid: %v", err)
 		}
 	case f.kidFrom != "":
 		other, err := issue.Load(strings.TrimSuffix(f.kidFrom, ".crt"))
@@ -143,57 +146,57 @@ func (f *issueFlags) make(e *env) (string, error) {
 	return text, nil
 }
 
-func (f *issueFlags) pass(e *env) (issue.Pass, error) {
+func (f *issueFlags) pass(c *cli) (issue.Pass, error) {
 	var p issue.Pass
 	d, err := issue.NewDCC(issue.Holder{FamilyName: f.family, GivenName: f.given,
 		FamilyNameStd: f.familyStd, GivenNameStd: f.givenStd, DateOfBirth: f.dob})
 	if err != nil {
-		return p, fmt.Errorf("%w: %v", errUsage, err)
+		return p, command.Usagef("%v", err)
 	}
-	if p.IssuedAt, err = parseWhen("iat", f.iat, e.now().UTC().Truncate(time.Second)); err != nil {
+	if p.IssuedAt, err = parseWhen(c.cat, "iat", f.iat, c.now().UTC().Truncate(time.Second)); err != nil {
 		return p, err
 	}
 	life, err := verify.ParseDuration(f.validFor)
 	if err != nil || life <= 0 {
-		return p, fmt.Errorf("%w: -valid-for %q: want a positive duration such as 72h or 365d", errUsage, f.validFor)
+		return p, usagef(c.cat, "passctl.bad_duration", "-valid-for", f.validFor)
 	}
-	if p.Expires, err = parseWhen("exp", f.exp, p.IssuedAt.Add(time.Duration(life))); err != nil {
+	if p.Expires, err = parseWhen(c.cat, "exp", f.exp, p.IssuedAt.Add(time.Duration(life))); err != nil {
 		return p, err
 	}
 	p.Issuer = strings.ToUpper(f.country)
-	c := issue.Common{Country: p.Issuer, Issuer: f.issuer, UVCI: f.uvci}
+	common := issue.Common{Country: p.Issuer, Issuer: f.issuer, UVCI: f.uvci}
 	switch f.kind {
 	case "vaccination", "v":
-		date, err := parseWhen("date", f.date, p.IssuedAt)
+		date, err := parseWhen(c.cat, "date", f.date, p.IssuedAt)
 		if err != nil {
 			return p, err
 		}
-		d.V = append(d.V, issue.Vaccination(c, f.dose, f.doses, date))
+		d.V = append(d.V, issue.Vaccination(common, f.dose, f.doses, date))
 	case "test", "t":
-		sampled, err := parseWhen("sampled", f.sampled, p.IssuedAt)
+		sampled, err := parseWhen(c.cat, "sampled", f.sampled, p.IssuedAt)
 		if err != nil {
 			return p, err
 		}
 		if f.test != "pcr" && f.test != "rat" {
-			return p, fmt.Errorf("%w: -test %q: want pcr or rat", errUsage, f.test)
+			return p, usagef(c.cat, "passctl.issue.bad_test", f.test)
 		}
-		d.T = append(d.T, issue.Test(c, f.test == "rat", sampled, f.positive))
+		d.T = append(d.T, issue.Test(common, f.test == "rat", sampled, f.positive))
 	case "recovery", "r":
-		from, err := parseWhen("valid-from", f.validFrom, p.IssuedAt)
+		from, err := parseWhen(c.cat, "valid-from", f.validFrom, p.IssuedAt)
 		if err != nil {
 			return p, err
 		}
-		first, err := parseWhen("first-positive", f.firstPositive, from.AddDate(0, 0, -11))
+		first, err := parseWhen(c.cat, "first-positive", f.firstPositive, from.AddDate(0, 0, -11))
 		if err != nil {
 			return p, err
 		}
-		until, err := parseWhen("valid-until", f.validTill, first.AddDate(0, 0, 180))
+		until, err := parseWhen(c.cat, "valid-until", f.validTill, first.AddDate(0, 0, 180))
 		if err != nil {
 			return p, err
 		}
-		d.R = append(d.R, issue.Recovery(c, first, from, until))
+		d.R = append(d.R, issue.Recovery(common, first, from, until))
 	default:
-		return p, fmt.Errorf("%w: -type %q: want vaccination, test or recovery", errUsage, f.kind)
+		return p, usagef(c.cat, "passctl.issue.bad_type", f.kind)
 	}
 	p.DCC = d
 	return p, nil

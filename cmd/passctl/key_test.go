@@ -9,17 +9,37 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/internal/i18n"
 )
 
 var testNow = time.Date(2021, 12, 13, 3, 0, 0, 0, time.UTC)
 
-// passctl runs a subcommand in-process and returns its exit code and output.
+// passctl runs a subcommand in-process, with no locale set, and returns its
+// exit code and output.
 func passctl(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return passctlIn(t, nil, args...)
+}
+
+// passctlIn runs a subcommand with the environment variables environ (the
+// locale).
+func passctlIn(t *testing.T, environ map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	e := &env{stdout: &out, stderr: &errOut, now: func() time.Time { return testNow }}
+	e := &env{stdout: &out, stderr: &errOut, now: func() time.Time { return testNow },
+		getenv: func(k string) string { return environ[k] }}
 	code = run(e, args)
 	return code, out.String(), errOut.String()
+}
+
+// english is the English catalog, for the readers tests call directly.
+func english(t testing.TB) *i18n.Catalog {
+	t.Helper()
+	c, err := i18n.New("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // mustPassctl runs a subcommand that must succeed.
@@ -54,7 +74,7 @@ func TestKeygen(t *testing.T) {
 	if st.Mode().Perm() != 0o600 {
 		t.Errorf("private key mode %v, want 0600", st.Mode().Perm())
 	}
-	if _, err := readSigningKey(prefix + ".key"); err != nil {
+	if _, err := readSigningKey(english(t), prefix+".key"); err != nil {
 		t.Errorf("read back private key: %v", err)
 	}
 	printed, err := bundle.ParseKey(lineAfter(t, out, "bundle key:"))
@@ -78,16 +98,16 @@ func TestKeygen(t *testing.T) {
 func TestKeygenAuthority(t *testing.T) {
 	prefix := filepath.Join(t.TempDir(), "auth")
 	out := mustPassctl(t, "keygen-authority", "-out", prefix)
-	fromFile, err := readAuthorityKey(prefix + ".pub")
+	fromFile, err := readAuthorityKey(english(t), prefix+".pub")
 	if err != nil {
 		t.Fatal(err)
 	}
 	b64, _, _ := strings.Cut(lineAfter(t, out, "authority key:"), " ")
-	printed, err := readAuthorityKey(b64)
+	printed, err := readAuthorityKey(english(t), b64)
 	if err != nil || !printed.Equal(fromFile) {
 		t.Fatalf("printed key %q: %v (or differs from the file)", b64, err)
 	}
-	if _, err := readAuthorityKey(prefix + ".key"); err == nil {
+	if _, err := readAuthorityKey(english(t), prefix+".key"); err == nil {
 		t.Error("a private key file was taken for the public key")
 	}
 }

@@ -1,102 +1,128 @@
 // Command passctl is the issuer and operator tool of passgate: bundle-signing
 // keys, signed trust bundles, and test certificates and passes.
 //
-// Each subcommand lives in its own file and registers itself in commands.
+// commands is its command table; the work of each command lives in the
+// file named after it. Every message comes from the catalogs
+// (assets/i18n/passctl.LANG.toml), in the language of the locale.
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"sort"
+	"strings"
 	"time"
+
+	"github.com/passgate/passgate/internal/command"
+	"github.com/passgate/passgate/internal/i18n"
 )
 
-// env is what a subcommand may use: its output streams and the clock, so
-// tests can run subcommands in-process.
+// env is what the process gives a command: its output streams, the clock
+// and the environment (for the locale), so tests run commands in-process.
 type env struct {
 	stdout, stderr io.Writer
 	now            func() time.Time
+	getenv         func(string) string
 }
 
-type command struct {
-	summary string
-	run     func(e *env, args []string) error
+// cli is one run of passctl: the process's env and the catalog of the
+// locale's language.
+type cli struct {
+	*env
+	cat *i18n.Catalog
 }
-
-// errUsage marks an error in the command line; main exits 2 for it.
-var errUsage = errors.New("usage")
-
-// commands is filled by the init functions of the subcommand files.
-var commands = map[string]command{}
 
 func main() {
-	e := &env{stdout: os.Stdout, stderr: os.Stderr, now: time.Now}
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, now: time.Now, getenv: os.Getenv}
 	os.Exit(run(e, os.Args[1:]))
 }
 
+// run runs the command line and returns the exit status: 0 ok, 1 failed,
+// 2 a usage or setup error.
 func run(e *env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(e.stderr)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
+	cat, err := i18n.New(i18n.FromLocale(e.getenv))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "passctl: %v\n", err)
+		return command.ExitUsage
 	}
-	c, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(e.stderr, "passctl: unknown command %q\n\n", args[0])
-		usage(e.stderr)
-		return 2
+	c := &cli{env: e, cat: cat}
+	t := &command.Table{
+		Program:  "passctl",
+		About:    "passctl.about",
+		Commands: c.commands(),
+		Cat:      cat,
+		Stdout:   e.stdout,
+		Stderr:   e.stderr,
 	}
-	if err := c.run(e, args[1:]); err != nil {
+	missingCommand(t, "passctl.missing_command", args)
+	return t.Run(context.Background(), args)
+}
+
+// commands is passctl's command table, in the order of an issuer's work.
+func (c *cli) commands() []command.Command {
+	return []command.Command{
+		c.cmd("keygen", "-out PREFIX [-force]", "passctl.keygen.summary", c.keygen),
+		c.cmd("keygen-authority", "-out PREFIX [-force]", "passctl.keygen_authority.summary", c.keygenAuthority),
+		c.cmd("cert csca", "-out PREFIX [-country CC] [-not-before TIME] [-not-after TIME] [-force]", "passctl.cert.csca_summary", c.certCSCA),
+		c.cmd("cert dsc", "-ca PREFIX -out PREFIX [-alg ES256|PS256] [-types v,t,r] [flags]", "passctl.cert.dsc_summary", c.certDSC),
+		c.cmd("issue", "-dsc PREFIX -family NAME [-type vaccination|test|recovery] [flags]", "passctl.issue.summary", c.issue),
+		c.cmd("hash", "[-type UCI|COUNTRYCODEUCI|SIGNATURE] (PASSFILE | HC1:...)", "passctl.hash.summary", c.hash),
+		c.cmd("bundle build", "-key SIGNING.key -seq N -out FILE [flags]", "passctl.bundle.build_summary", c.bundleBuild),
+		c.cmd("bundle inspect", "[-key PUB] [-json] FILE", "passctl.bundle.inspect_summary", c.bundleInspect),
+		c.cmd("contacts open", "-key AUTHORITY.key (-db REGISTER | -in EXPORT.jsonl)", "passctl.contacts.open_summary", c.contactsOpen),
+		c.cmd("frames", "-out DIR [-seed N] [-count N] [-passes DIR] [-shared DIR] [-y4m FILE [-y4m-size WxH] [-fps N]]", "passctl.frames.summary", c.frames),
+	}
+}
+
+// cmd makes an entry of the table; its run gets the command's flag set,
+// and -h prints the command's help.
+func (c *cli) cmd(name, args, summary string, run func(fs *flag.FlagSet, args []string) error) command.Command {
+	cmd := command.Command{Name: name, Args: args, Summary: summary}
+	cmd.Run = func(_ context.Context, args []string) error {
+		fs := command.Flags(c.cat, c.stdout, "passctl", cmd)
+		// The flag package calls Usage itself on -h and on every bad
+		// flag, and command.Parse calls it again on -h: the help is
+		// printed here, once, and only for -h.
+		help := fs.Usage
+		fs.Usage = func() {}
+		err := run(fs, args)
 		if errors.Is(err, flag.ErrHelp) {
-			return 0
+			help()
 		}
-		fmt.Fprintf(e.stderr, "passctl %s: %v\n", args[0], err)
-		if errors.Is(err, errUsage) {
-			return 2
-		}
-		return 1
+		return err
 	}
-	return 0
+	return cmd
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "passctl: issuer and operator tool for passgate trust bundles and test passes")
-	fmt.Fprintln(w, "\nUsage: passctl COMMAND [flags]   (passctl COMMAND -h for its flags)")
-	fmt.Fprintln(w, "\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
+// missingCommand says which commands a group has when args name the group
+// and none of its commands ("passctl cert", "passctl cert -out x"): the
+// Table then prints the group's help, whose usage line names no command.
+func missingCommand(t *command.Table, key string, args []string) {
+	if len(args) == 0 || len(args) > 1 && (!strings.HasPrefix(args[1], "-") || command.IsHelp(args[1])) {
+		return
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-16s %s\n", n, commands[n].summary)
-	}
-}
-
-// newFlags makes a flag set for a subcommand that writes its help to stderr
-// and returns errors instead of exiting.
-func newFlags(e *env, name, synopsis string) *flag.FlagSet {
-	fs := flag.NewFlagSet("passctl "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: passctl %s %s\n\n", name, synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parseFlags parses and turns a flag error into errUsage.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var subs []string
+	for _, c := range t.Commands {
+		if sub, ok := strings.CutPrefix(c.Name, args[0]+" "); ok {
+			subs = append(subs, sub)
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	return nil
+	if len(subs) > 0 {
+		group := t.Program + " " + args[0]
+		fmt.Fprintf(t.Stderr, "%s: %s\n", group, t.Cat.T(key, group+" "+strings.Join(subs, "|")))
+	}
+}
+
+// errorf is fmt.Errorf with the catalog's message for key as the format:
+// a %w in it wraps as it does there.
+func errorf(cat *i18n.Catalog, key string, args ...any) error {
+	return fmt.Errorf(cat.T(key), args...)
+}
+
+// usagef is a usage error (exit 2) with the catalog's message for key.
+func usagef(cat *i18n.Catalog, key string, args ...any) error {
+	return command.Usagef("%s", cat.T(key, args...))
 }

@@ -17,6 +17,7 @@ import (
 	"slices"
 
 	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/pemfile"
 	"github.com/passgate/passgate/verify"
 )
@@ -24,6 +25,16 @@ import (
 // errTrustListSignature marks a national trust list whose signature does
 // not verify: the whole list is refused.
 var errTrustListSignature = errors.New("trust list signature does not verify")
+
+// refusal is an error that reads msg, in the catalog's language, and is err
+// (a sentinel) for errors.Is.
+type refusal struct {
+	msg string
+	err error
+}
+
+func (r *refusal) Error() string { return r.msg }
+func (r *refusal) Unwrap() error { return r.err }
 
 // dscList is the German DSC list's JSON.
 type dscList struct {
@@ -41,45 +52,44 @@ type dscList struct {
 // list when the signature does not verify with pub. Entries that fail to
 // import, or whose kid differs from the certificate's, are reported on log;
 // the kid used is always the one computed from the certificate.
-func readDSCList(data []byte, pub *ecdsa.PublicKey, log io.Writer) ([]*verify.Key, error) {
+func readDSCList(cat *i18n.Catalog, data []byte, pub *ecdsa.PublicKey, log io.Writer) ([]*verify.Key, error) {
 	first, rest, ok := bytes.Cut(data, []byte("\n"))
 	if !ok {
-		return nil, errors.New("trust list: no signature line")
+		return nil, errorf(cat, "passctl.trustlist.no_signature")
 	}
 	sig, err := base64.StdEncoding.DecodeString(string(bytes.TrimSpace(first)))
 	if err != nil || len(sig) != 64 {
-		return nil, fmt.Errorf("trust list: first line is not a base64 64-byte r||s signature (%d bytes, %v)", len(sig), err)
+		return nil, errorf(cat, "passctl.trustlist.bad_signature_line", len(sig), err)
 	}
 	body := bytes.TrimSpace(rest)
 	digest := sha256.Sum256(body)
 	r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
 	if !ecdsa.Verify(pub, digest[:], r, s) {
-		return nil, fmt.Errorf("%w with the given key: refusing the list", errTrustListSignature)
+		return nil, &refusal{cat.T("passctl.trustlist.refused"), errTrustListSignature}
 	}
 	var list dscList
 	if err := json.Unmarshal(body, &list); err != nil {
-		return nil, fmt.Errorf("trust list: %w", err)
+		return nil, errorf(cat, "passctl.trustlist.json", err)
 	}
 	var keys []*verify.Key
 	var failed, mismatched int
 	for i, c := range list.Certificates {
 		k, err := dscEntry(c.RawData, c.Country)
 		if err == nil && c.CertificateType != "" && c.CertificateType != "DSC" {
-			err = fmt.Errorf("certificate type %q, not DSC", c.CertificateType)
+			err = errorf(cat, "passctl.trustlist.not_dsc", c.CertificateType)
 		}
 		if err != nil {
 			failed++
-			fmt.Fprintf(log, "trust list entry %d (kid %s, %s): not imported: %v\n", i, c.KID, c.Country, err)
+			fmt.Fprintln(log, cat.T("passctl.trustlist.not_imported", i, c.KID, c.Country, err))
 			continue
 		}
 		if want := base64.StdEncoding.EncodeToString(k.KID); want != c.KID {
 			mismatched++
-			fmt.Fprintf(log, "trust list entry %d (%s): kid %s in the list, %s from the certificate; using the latter\n", i, c.Country, c.KID, want)
+			fmt.Fprintln(log, cat.T("passctl.trustlist.kid_differs", i, c.Country, c.KID, want))
 		}
 		keys = append(keys, k)
 	}
-	fmt.Fprintf(log, "trust list: imported %d of %d certificates (%d failed); %d kids differ from the certificates'\n",
-		len(keys), len(list.Certificates), failed, mismatched)
+	fmt.Fprintln(log, cat.T("passctl.trustlist.imported", len(keys), len(list.Certificates), failed, mismatched))
 	return keys, nil
 }
 
@@ -99,11 +109,11 @@ func dscEntry(raw, country string) (*verify.Key, error) {
 }
 
 // readTrustLists reads DSC lists signed by the key in keyPath.
-func readTrustLists(files []string, keyPath string, log io.Writer) ([]*verify.Key, error) {
+func readTrustLists(cat *i18n.Catalog, files []string, keyPath string, log io.Writer) ([]*verify.Key, error) {
 	if len(files) == 0 {
 		return nil, nil
 	}
-	pub, err := readTrustListKey(keyPath)
+	pub, err := readTrustListKey(cat, keyPath)
 	if err != nil {
 		return nil, err
 	}
@@ -111,9 +121,9 @@ func readTrustLists(files []string, keyPath string, log io.Writer) ([]*verify.Ke
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			return nil, fmt.Errorf("read trust list: %w", err)
+			return nil, errorf(cat, "passctl.trustlist.read", err)
 		}
-		ks, err := readDSCList(b, pub, log)
+		ks, err := readDSCList(cat, b, pub, log)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
@@ -124,30 +134,30 @@ func readTrustLists(files []string, keyPath string, log io.Writer) ([]*verify.Ke
 
 // readTrustListKey reads the ECDSA P-256 public key (PEM PKIX) that signs a
 // DSC list.
-func readTrustListKey(path string) (*ecdsa.PublicKey, error) {
+func readTrustListKey(cat *i18n.Catalog, path string) (*ecdsa.PublicKey, error) {
 	der, err := pemfile.Read(path, "PUBLIC KEY")
 	if err != nil {
-		return nil, fmt.Errorf("trust list key: %w", err)
+		return nil, errorf(cat, "passctl.trustlist.key", err)
 	}
 	k, err := x509.ParsePKIXPublicKey(der)
 	if err != nil {
-		return nil, fmt.Errorf("trust list key %s: %w", path, err)
+		return nil, errorf(cat, "passctl.trustlist.key_file", path, err)
 	}
 	pub, ok := k.(*ecdsa.PublicKey)
 	if !ok || pub.Curve != elliptic.P256() {
-		return nil, fmt.Errorf("trust list key %s: %T, want ECDSA P-256", path, k)
+		return nil, errorf(cat, "passctl.trustlist.key_not_p256", path)
 	}
 	return pub, nil
 }
 
 // readCertFiles reads certificate files (PEM, DER or base64; see
 // bundle.ParseCertificates) and every regular file in the directories.
-func readCertFiles(files []string, dirs []string) ([]*verify.Key, error) {
+func readCertFiles(cat *i18n.Catalog, files []string, dirs []string) ([]*verify.Key, error) {
 	files = slices.Clone(files)
 	for _, d := range dirs {
 		ents, err := os.ReadDir(d)
 		if err != nil {
-			return nil, fmt.Errorf("certificates directory: %w", err)
+			return nil, errorf(cat, "passctl.bundle.certs_dir", err)
 		}
 		for _, e := range ents {
 			if e.Type().IsRegular() {
@@ -159,7 +169,7 @@ func readCertFiles(files []string, dirs []string) ([]*verify.Key, error) {
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			return nil, fmt.Errorf("read certificate: %w", err)
+			return nil, errorf(cat, "passctl.bundle.read_cert", err)
 		}
 		ks, err := bundle.ParseCertificates(b)
 		if err != nil {

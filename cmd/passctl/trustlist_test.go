@@ -97,14 +97,14 @@ func TestTrustListTampered(t *testing.T) {
 			t.Errorf("%s: a bundle was written", name)
 		}
 	}
-	if _, err := readDSCList(tampered, mustTrustListKey(t, tl), &bytes.Buffer{}); !errors.Is(err, errTrustListSignature) {
+	if _, err := readDSCList(english(t), tampered, mustTrustListKey(t, tl), &bytes.Buffer{}); !errors.Is(err, errTrustListSignature) {
 		t.Errorf("readDSCList of a tampered list: %v", err)
 	}
 }
 
 func mustTrustListKey(t *testing.T, tl string) *ecdsa.PublicKey {
 	t.Helper()
-	k, err := readTrustListKey(filepath.Join(tl, "de-dsc-list-signing-key.pem"))
+	k, err := readTrustListKey(english(t), filepath.Join(tl, "de-dsc-list-signing-key.pem"))
 	if err != nil {
 		t.Fatal(err)
 	}

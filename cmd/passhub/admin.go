@@ -2,18 +2,23 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"text/tabwriter"
+	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/passgate/passgate/hub"
+	"github.com/passgate/passgate/internal/command"
 )
 
 // withStore opens the data directory, runs fn and closes the store.
-func withStore(e *env, dir string, fn func(*hub.Bolt) error) (err error) {
-	st, err := openStore(e, dir)
+func (c *cli) withStore(dir string, fn func(*hub.Bolt) error) (err error) {
+	st, err := openStore(c.cat, dir, c.now)
 	if err != nil {
 		return err
 	}
@@ -25,85 +30,80 @@ func withStore(e *env, dir string, fn func(*hub.Bolt) error) (err error) {
 	return fn(st)
 }
 
-func runKioskAdd(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "kiosk add")
-	data := dataFlag(e, fs)
-	venue := fs.String("venue", "", "venue id: the kiosk may send entries of this venue only")
-	kiosk := fs.String("kiosk", "", "kiosk id, unique on this hub")
-	if err := parseFlags(fs, args, 0); err != nil {
+func (c *cli) kioskAdd(ctx context.Context, fs *flag.FlagSet, args []string) error {
+	data := c.dataFlag(fs)
+	venue := fs.String("venue", "", c.cat.T("passhub.flag.venue"))
+	kiosk := fs.String("kiosk", "", c.cat.T("passhub.flag.kiosk_new"))
+	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
 	if *venue == "" || *kiosk == "" {
-		return fmt.Errorf("%w: --venue and --kiosk are required", errUsage)
+		return usagef(c.cat, "passhub.kiosk.add_required")
 	}
-	return withStore(e, *data, func(st *hub.Bolt) error {
+	return c.withStore(*data, func(st *hub.Bolt) error {
 		token, err := st.AddKiosk(ctx, *venue, *kiosk)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stderr, "Kiosk %s of venue %s added. Its token follows, shown this once: the hub keeps only its SHA-256.\n"+
-			"Set it on the kiosk; if it is lost, revoke the kiosk and add it again.\n", *kiosk, *venue)
-		fmt.Fprintln(e.stdout, token)
+		fmt.Fprintln(c.stderr, c.cat.T("passhub.kiosk.added", *kiosk, *venue))
+		fmt.Fprintln(c.stdout, token)
 		return nil
 	})
 }
 
-func runKioskList(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "kiosk list")
-	data := dataFlag(e, fs)
-	if err := parseFlags(fs, args, 0); err != nil {
+func (c *cli) kioskList(ctx context.Context, fs *flag.FlagSet, args []string) error {
+	data := c.dataFlag(fs)
+	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
-	return withStore(e, *data, func(st *hub.Bolt) error {
+	return c.withStore(*data, func(st *hub.Bolt) error {
 		ks, err := st.Kiosks(ctx)
 		if err != nil {
 			return err
 		}
 		if len(ks) == 0 {
-			fmt.Fprintln(e.stderr, "No kiosks yet: passhub kiosk add --venue V --kiosk K")
+			fmt.Fprintln(c.stderr, c.cat.T("passhub.kiosk.none"))
 			return nil
 		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "KIOSK\tVENUE\tADDED\tSTATUS")
+		rows := [][]string{{c.cat.T("passhub.kiosk.col_kiosk"), c.cat.T("passhub.kiosk.col_venue"),
+			c.cat.T("passhub.kiosk.col_added"), c.cat.T("passhub.kiosk.col_status")}}
 		for _, k := range ks {
-			status := "active"
+			status := c.cat.T("passhub.kiosk.active")
 			if !k.Revoked.IsZero() {
-				status = "revoked " + k.Revoked.Format(time.RFC3339)
+				status = c.cat.T("passhub.kiosk.revoked_at", k.Revoked.Format(time.RFC3339))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k.ID, k.Venue, k.Added.Format(time.RFC3339), status)
+			rows = append(rows, []string{k.ID, k.Venue, k.Added.Format(time.RFC3339), status})
 		}
-		return tw.Flush()
+		return columns(c.stdout, rows)
 	})
 }
 
-func runKioskRevoke(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "kiosk revoke")
-	data := dataFlag(e, fs)
-	kiosk := fs.String("kiosk", "", "kiosk id")
-	if err := parseFlags(fs, args, 0); err != nil {
+func (c *cli) kioskRevoke(ctx context.Context, fs *flag.FlagSet, args []string) error {
+	data := c.dataFlag(fs)
+	kiosk := fs.String("kiosk", "", c.cat.T("passhub.flag.kiosk"))
+	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
 	if *kiosk == "" {
-		return fmt.Errorf("%w: --kiosk is required", errUsage)
+		return usagef(c.cat, "passhub.required", "--kiosk")
 	}
-	return withStore(e, *data, func(st *hub.Bolt) error {
+	return c.withStore(*data, func(st *hub.Bolt) error {
 		if err := st.RevokeKiosk(ctx, *kiosk); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Kiosk %s revoked: its token is refused from now on.\n", *kiosk)
+		fmt.Fprintln(c.stdout, c.cat.T("passhub.kiosk.revoked", *kiosk))
 		return nil
 	})
 }
 
-func runBundlePublish(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "bundle publish")
-	data := dataFlag(e, fs)
-	keyArg := fs.String("bundle-key", "", "bundle-signing public key the kiosks pin (file or base64), from passctl keygen")
-	if err := parseFlags(fs, args, 1); err != nil {
+func (c *cli) bundlePublish(ctx context.Context, fs *flag.FlagSet, args []string) error {
+	data := c.dataFlag(fs)
+	keyArg := fs.String("bundle-key", "", c.cat.T("passhub.flag.publish_key"))
+	if err := command.Parse(c.cat, fs, args, 1); err != nil {
 		return err
 	}
 	if *keyArg == "" || fs.NArg() != 1 {
-		return fmt.Errorf("%w: passhub bundle publish --bundle-key PUB FILE", errUsage)
+		return usagef(c.cat, "passhub.bundle.publish_args")
 	}
 	key, err := readBundleKey(*keyArg)
 	if err != nil {
@@ -112,10 +112,10 @@ func runBundlePublish(ctx context.Context, e *env, args []string) error {
 	file := fs.Arg(0)
 	bundle, err := os.ReadFile(file)
 	if err != nil {
-		return err
+		return errorf(c.cat, "passhub.bundle.read", err)
 	}
-	return withStore(e, *data, func(st *hub.Bolt) error {
-		now := e.now()
+	return c.withStore(*data, func(st *hub.Bolt) error {
+		now := c.now()
 		info, err := hub.Publish(ctx, st, bundle, key, now)
 		if err != nil {
 			return fmt.Errorf("%s: %w", filepath.Base(file), err)
@@ -124,43 +124,40 @@ func runBundlePublish(ctx context.Context, e *env, args []string) error {
 		for _, s := range info.Segments {
 			revs += s.Count
 		}
-		fmt.Fprintf(e.stdout, "Published %s: sequence %d, %d bytes, %d issuer keys, %d revocations in %d segments, valid until %s.\n"+
-			"Kiosks get it at their next pull.\n",
-			filepath.Base(file), info.Sequence, len(bundle), len(info.Keys), revs, len(info.Segments), info.ValidUntil.Format(time.RFC3339))
+		fmt.Fprintln(c.stdout, c.cat.T("passhub.bundle.published", filepath.Base(file), info.Sequence, len(bundle),
+			len(info.Keys), revs, len(info.Segments), info.ValidUntil.Format(time.RFC3339)))
 		if now.After(info.ValidUntil) {
-			fmt.Fprintf(e.stderr, "Warning: this bundle EXPIRED at %s: kiosks will use it but show their trust as stale. Build and publish a fresh one.\n",
-				info.ValidUntil.Format(time.RFC3339))
+			fmt.Fprintln(c.stderr, c.cat.T("passhub.bundle.expired", info.ValidUntil.Format(time.RFC3339)))
 		}
 		return nil
 	})
 }
 
-func runEntriesExport(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "entries export")
-	data := dataFlag(e, fs)
-	sinceArg := fs.String("since", "", "first day (YYYY-MM-DD, UTC) or time (RFC 3339) of the entries to export, by the time the kiosk recorded them")
-	formatArg := fs.String("format", "jsonl", "jsonl (one JSON entry a line) or csv")
-	out := fs.String("out", "", "write to this file (default: standard output)")
-	if err := parseFlags(fs, args, 0); err != nil {
+func (c *cli) entriesExport(ctx context.Context, fs *flag.FlagSet, args []string) error {
+	data := c.dataFlag(fs)
+	sinceArg := fs.String("since", "", c.cat.T("passhub.flag.since"))
+	formatArg := fs.String("format", "jsonl", c.cat.T("passhub.flag.format"))
+	out := fs.String("out", "", c.cat.T("passhub.flag.out"))
+	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
 	if *sinceArg == "" {
-		return fmt.Errorf("%w: --since is required (e.g. --since 2021-12-13; --since 1970-01-01 for everything)", errUsage)
+		return usagef(c.cat, "passhub.entries.no_since")
 	}
-	since, err := parseSince(*sinceArg)
+	since, err := parseSince(c, *sinceArg)
 	if err != nil {
 		return err
 	}
 	format, err := hub.ParseFormat(*formatArg)
 	if err != nil {
-		return fmt.Errorf("%w: --format %q: want jsonl or csv", errUsage, *formatArg)
+		return usagef(c.cat, "passhub.entries.bad_format", *formatArg)
 	}
-	return withStore(e, *data, func(st *hub.Bolt) (err error) {
-		w := e.stdout
+	return c.withStore(*data, func(st *hub.Bolt) (err error) {
+		w := c.stdout
 		if *out != "" {
 			f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 			if err != nil {
-				return fmt.Errorf("--out: %w (an existing file is never overwritten)", err)
+				return errorf(c.cat, "passhub.entries.out", err)
 			}
 			defer func() {
 				if cerr := f.Close(); err == nil {
@@ -173,43 +170,69 @@ func runEntriesExport(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stderr, "Exported %d entries recorded since %s (%s).\n", n, since.Format(time.RFC3339), format)
+		fmt.Fprintln(c.stderr, c.cat.T("passhub.entries.exported", n, since.Format(time.RFC3339), format))
 		return nil
 	})
 }
 
 // parseSince reads a day (midnight UTC) or an RFC 3339 time.
-func parseSince(s string) (time.Time, error) {
+func parseSince(c *cli, s string) (time.Time, error) {
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, nil
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: --since %q: want YYYY-MM-DD or an RFC 3339 time such as 2021-12-13T09:00:00+09:00", errUsage, s)
+		return time.Time{}, usagef(c.cat, "passhub.entries.bad_since", s)
 	}
 	return t, nil
 }
 
-func runPurge(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "purge")
-	data := dataFlag(e, fs)
-	days := fs.Int("days", 28, "keep entries recorded in the last N days (28: the Korean rule for entry logs)")
-	if err := parseFlags(fs, args, 0); err != nil {
+func (c *cli) purge(ctx context.Context, fs *flag.FlagSet, args []string) error {
+	data := c.dataFlag(fs)
+	days := fs.Int("days", 28, c.cat.T("passhub.flag.days"))
+	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
 	if *days < 1 {
-		return fmt.Errorf("%w: --days %d: want 1 or more", errUsage, *days)
+		return usagef(c.cat, "passhub.purge.bad_days", *days)
 	}
-	before := e.now().AddDate(0, 0, -*days)
-	return withStore(e, *data, func(st *hub.Bolt) error {
+	before := c.now().AddDate(0, 0, -*days)
+	return c.withStore(*data, func(st *hub.Bolt) error {
 		n, err := st.PurgeEntries(ctx, before)
 		if err != nil {
 			if n > 0 {
-				return fmt.Errorf("%d entries deleted, then: %w", n, err)
+				return errorf(c.cat, "passhub.purge.partly", n, err)
 			}
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Deleted %d entries recorded before %s.\n", n, before.UTC().Format(time.RFC3339))
+		fmt.Fprintln(c.stdout, c.cat.T("passhub.purge.deleted", n, before.UTC().Format(time.RFC3339)))
 		return nil
 	})
+}
+
+// columns writes rows as columns two spaces apart, measured in terminal
+// cells: text/tabwriter counts a Hangul syllable as one, the headings in
+// Korean take two each.
+func columns(w io.Writer, rows [][]string) error {
+	var widths []int
+	for _, r := range rows {
+		for i, cell := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], ansi.StringWidth(cell))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		for i, cell := range r {
+			b.WriteString(cell)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(cell)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -12,10 +12,13 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/hub"
+	"github.com/passgate/passgate/internal/command"
+	"github.com/passgate/passgate/internal/i18n"
 )
 
 // env is what a command may use from its process: output streams, the
-// clock and the environment, so tests run commands in-process.
+// clock and the environment (the locale, the data directory's default), so
+// tests run commands in-process.
 type env struct {
 	stdout, stderr io.Writer
 	now            func() time.Time
@@ -26,152 +29,114 @@ func osEnv() *env {
 	return &env{stdout: os.Stdout, stderr: os.Stderr, now: time.Now, getenv: os.Getenv}
 }
 
-// errUsage marks an error in the command line; run exits 2 for it.
-var errUsage = errors.New("usage")
-
-type command struct {
-	synopsis string
-	summary  string
-	run      func(ctx context.Context, e *env, args []string) error
-}
-
-// commands by name; "kiosk add" is the subcommand add of the group kiosk.
-// Filled in init: the commands' flag sets read it back for their help.
-var commands map[string]command
-
-func init() {
-	commands = map[string]command{
-		"serve":          {"serve [flags]", "run the hub (the default when no command is given)", runServe},
-		"kiosk add":      {"kiosk add --venue V --kiosk K [--data DIR]", "register a kiosk and print its token, once", runKioskAdd},
-		"kiosk list":     {"kiosk list [--data DIR]", "list the kiosks, revoked ones too", runKioskList},
-		"kiosk revoke":   {"kiosk revoke --kiosk K [--data DIR]", "make a kiosk's token worthless at once", runKioskRevoke},
-		"bundle publish": {"bundle publish --bundle-key PUB [--data DIR] FILE", "check a signed trust bundle and serve it to kiosks", runBundlePublish},
-		"entries export": {"entries export --since DATE [--format jsonl|csv] [--out FILE] [--data DIR]", "write entries for the health authority", runEntriesExport},
-		"purge":          {"purge [--days N] [--data DIR]", "delete entries recorded more than N days ago", runPurge},
-	}
-}
-
-var order = []string{"serve", "kiosk add", "kiosk list", "kiosk revoke", "bundle publish", "entries export", "purge"}
-
-func usage(w io.Writer) {
-	fmt.Fprint(w, `passhub: the hub of passgate kiosks. It serves the signed trust bundle and
-takes in the entries kiosks recorded; admin commands manage kiosks, publish
-bundles and export entries for the health authority.
-
-Usage: passhub [COMMAND] [flags]   (passhub COMMAND --help for its flags)
-
-Commands:
-`)
-	for _, name := range order {
-		fmt.Fprintf(w, "  %-16s %s\n", name, commands[name].summary)
-	}
-	fmt.Fprint(w, `
-With no command, passhub serves on 127.0.0.1:8080 with its data in
-$XDG_STATE_HOME/passhub (~/.local/state/passhub).
-
-Admin commands open the data directory themselves. The database allows one
-process at a time, so they refuse while "passhub serve" runs on the same
-directory: stop the hub, run them, start it again. Kiosks keep their entries
-meanwhile and push them when the hub is back.
-`)
+// cli is one run of passhub: the process's env and the catalog of the
+// locale's language.
+type cli struct {
+	*env
+	cat *i18n.Catalog
 }
 
 // run runs the command line and returns the exit status: 0, 1 for a failure,
-// 2 for a usage error.
+// 2 for a usage or setup error. With no command, passhub serves.
 func run(ctx context.Context, e *env, args []string) int {
-	if len(args) > 0 && isHelp(args[0]) {
-		usage(e.stdout)
-		return 0
+	cat, err := i18n.New(i18n.FromLocale(e.getenv))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "passhub: %v\n", err)
+		return command.ExitUsage
 	}
-	name, rest := "serve", args
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, rest = args[0], args[1:]
-		if subs := subcommands(name); len(subs) > 0 {
-			if len(rest) == 0 || strings.HasPrefix(rest[0], "-") || isHelp(rest[0]) {
-				w, code := e.stderr, 2
-				if len(rest) > 0 && isHelp(rest[0]) {
-					w, code = e.stdout, 0
-				}
-				fmt.Fprintf(w, "Usage: passhub %s %s\n", name, strings.Join(subs, "|"))
-				for _, sub := range subs {
-					fmt.Fprintf(w, "  passhub %-60s %s\n", commands[name+" "+sub].synopsis, commands[name+" "+sub].summary)
-				}
-				return code
-			}
-			name, rest = name+" "+rest[0], rest[1:]
-		}
+	c := &cli{env: e, cat: cat}
+	cmds := c.commands()
+	t := &command.Table{
+		Program:  "passhub",
+		About:    "passhub.about",
+		Commands: cmds,
+		Footer:   "passhub.footer",
+		Default:  cmds[0].Run, // serve
+		Cat:      cat,
+		Stdout:   e.stdout,
+		Stderr:   e.stderr,
 	}
-	c, ok := commands[name]
-	if !ok {
-		fmt.Fprintf(e.stderr, "passhub: unknown command %q\n\n", name)
-		usage(e.stderr)
-		return 2
+	if len(args) > 0 && command.IsHelp(args[0]) {
+		help(t, e.stdout)
+		return command.ExitOK
 	}
-	if err := c.run(ctx, e, rest); err != nil {
+	missingCommand(t, "passhub.missing_command", args)
+	return t.Run(ctx, args)
+}
+
+// commands is passhub's command table: serve first (it is also what runs
+// with no command), then the admin commands.
+func (c *cli) commands() []command.Command {
+	return []command.Command{
+		c.cmd("serve", "[flags]", "passhub.serve.summary", c.serve),
+		c.cmd("kiosk add", "--venue V --kiosk K [--data DIR]", "passhub.kiosk.add_summary", c.kioskAdd),
+		c.cmd("kiosk list", "[--data DIR]", "passhub.kiosk.list_summary", c.kioskList),
+		c.cmd("kiosk revoke", "--kiosk K [--data DIR]", "passhub.kiosk.revoke_summary", c.kioskRevoke),
+		c.cmd("bundle publish", "--bundle-key PUB [--data DIR] FILE", "passhub.bundle.publish_summary", c.bundlePublish),
+		c.cmd("entries export", "--since DATE [--format jsonl|csv] [--out FILE] [--data DIR]", "passhub.entries.export_summary", c.entriesExport),
+		c.cmd("purge", "[--days N] [--data DIR]", "passhub.purge.summary", c.purge),
+	}
+}
+
+// cmd makes an entry of the table; its run gets the command's flag set,
+// and -h prints the command's help.
+func (c *cli) cmd(name, args, summary string, run func(ctx context.Context, fs *flag.FlagSet, args []string) error) command.Command {
+	cmd := command.Command{Name: name, Args: args, Summary: summary}
+	cmd.Run = func(ctx context.Context, args []string) error {
+		fs := command.Flags(c.cat, c.stdout, "passhub", cmd)
+		// The flag package calls Usage itself on -h and on every bad
+		// flag, and command.Parse calls it again on -h: the help is
+		// printed here, once, and only for -h.
+		help := fs.Usage
+		fs.Usage = func() {}
+		err := run(ctx, fs, args)
 		if errors.Is(err, flag.ErrHelp) {
-			return 0
+			help()
 		}
-		fmt.Fprintf(e.stderr, "passhub %s: %v\n", name, err)
-		if errors.Is(err, errUsage) {
-			return 2
-		}
-		return 1
+		return err
 	}
-	return 0
+	return cmd
 }
 
-func isHelp(s string) bool { return s == "-h" || s == "-help" || s == "--help" || s == "help" }
-
-func subcommands(group string) []string {
-	var out []string
-	for _, n := range order {
-		if sub, ok := strings.CutPrefix(n, group+" "); ok {
-			out = append(out, sub)
-		}
-	}
-	return out
+// help prints the Table's help with the command shown optional, since
+// passhub with no command serves: "Usage: passhub [COMMAND] [flags]".
+func help(t *command.Table, w io.Writer) {
+	var b strings.Builder
+	t.Help(&b)
+	required := t.Program + " " + t.Cat.T("help.command_placeholder")
+	optional := t.Program + " " + t.Cat.T("passhub.command_optional")
+	io.WriteString(w, strings.Replace(b.String(), required, optional, 1))
 }
 
-// newFlags makes a flag set that prints its help to stdout and returns
-// errors rather than exiting.
-func newFlags(e *env, name string) *flag.FlagSet {
-	c := commands[name]
-	fs := flag.NewFlagSet("passhub "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stdout, "Usage: passhub %s\n\n%s.\n\nFlags (-flag and --flag both work):\n", c.synopsis, upperFirst(c.summary))
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(e.stderr)
+// missingCommand says which commands a group has when args name the group
+// and none of its commands ("passhub kiosk", "passhub kiosk --data x"):
+// the Table then prints the group's help, whose usage line names no
+// command.
+func missingCommand(t *command.Table, key string, args []string) {
+	if len(args) == 0 || len(args) > 1 && (!strings.HasPrefix(args[1], "-") || command.IsHelp(args[1])) {
+		return
 	}
-	return fs
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// parseFlags parses and turns a flag error into errUsage; positional
-// arguments beyond want are an error.
-func parseFlags(fs *flag.FlagSet, args []string, want int) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	for _, a := range fs.Args() {
-		if strings.HasPrefix(a, "-") {
-			return fmt.Errorf("%w: flag %s after an argument: put flags first", errUsage, a)
+	var subs []string
+	for _, c := range t.Commands {
+		if sub, ok := strings.CutPrefix(c.Name, args[0]+" "); ok {
+			subs = append(subs, sub)
 		}
 	}
-	if fs.NArg() > want {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(want))
+	if len(subs) > 0 {
+		group := t.Program + " " + args[0]
+		fmt.Fprintf(t.Stderr, "%s: %s\n", group, t.Cat.T(key, group+" "+strings.Join(subs, "|")))
 	}
-	return nil
+}
+
+// errorf is fmt.Errorf with the catalog's message for key as the format:
+// a %w in it wraps as it does there.
+func errorf(cat *i18n.Catalog, key string, args ...any) error {
+	return fmt.Errorf(cat.T(key), args...)
+}
+
+// usagef is a usage error (exit 2) with the catalog's message for key.
+func usagef(cat *i18n.Catalog, key string, args ...any) error {
+	return command.Usagef("%s", cat.T(key, args...))
 }
 
 // defaultDataDir is $XDG_STATE_HOME/passhub, else ~/.local/state/passhub,
@@ -187,18 +152,19 @@ func defaultDataDir(e *env) string {
 }
 
 // dataFlag adds --data to a flag set.
-func dataFlag(e *env, fs *flag.FlagSet) *string {
-	return fs.String("data", defaultDataDir(e), "data directory: the hub's database (hub.db) lives here")
+func (c *cli) dataFlag(fs *flag.FlagSet) *string {
+	return fs.String("data", defaultDataDir(c.env), c.cat.T("passhub.flag.data"))
 }
 
-// openStore opens the data directory for an admin command, with a message
-// that says what to do when a running hub holds it.
-func openStore(e *env, dir string) (*hub.Bolt, error) {
-	st, err := hub.OpenBolt(dir, &hub.BoltOptions{Now: e.now})
+// openStore opens the data directory for an admin command or the server,
+// with a message that says what to do when a running hub holds it.
+func openStore(cat *i18n.Catalog, dir string, now func() time.Time) (*hub.Bolt, error) {
+	st, err := hub.OpenBolt(dir, &hub.BoltOptions{Now: now})
 	if errors.Is(err, hub.ErrLocked) {
-		return nil, fmt.Errorf("the data directory %s is in use: a passhub serve is running on it (its database is locked).\n"+
-			"Admin commands work on the data directory directly: stop the hub, run this command, start the hub again.\n"+
-			"Kiosks keep their entries while the hub is down and push them when it is back", dir)
+		return nil, errorf(cat, "passhub.in_use", dir)
 	}
-	return st, err
+	if err != nil {
+		return nil, errorf(cat, "passhub.open", dir, err)
+	}
+	return st, nil
 }

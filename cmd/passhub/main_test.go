@@ -25,6 +25,7 @@ import (
 
 	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/hub"
+	"github.com/passgate/passgate/internal/i18n"
 )
 
 // t0 is lunchtime on 13 December 2021 in Seoul.
@@ -57,10 +58,27 @@ func passhub(t *testing.T, args ...string) (int, string, string) {
 
 func passhubAt(t *testing.T, now time.Time, args ...string) (int, string, string) {
 	t.Helper()
+	return passhubIn(t, now, nil, args...)
+}
+
+// passhubIn runs a command at now with the environment variables environ
+// (the locale).
+func passhubIn(t *testing.T, now time.Time, environ map[string]string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errOut lockedBuffer
-	e := &env{stdout: &out, stderr: &errOut, now: func() time.Time { return now }, getenv: func(string) string { return "" }}
+	e := &env{stdout: &out, stderr: &errOut, now: func() time.Time { return now }, getenv: func(k string) string { return environ[k] }}
 	code := run(context.Background(), e, args)
 	return code, out.String(), errOut.String()
+}
+
+// english is the English catalog, for a Main built directly.
+func english(t testing.TB) *i18n.Catalog {
+	t.Helper()
+	c, err := i18n.New("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 func TestHelp(t *testing.T) {
@@ -89,7 +107,7 @@ func TestDefaults(t *testing.T) {
 	e := &env{stderr: io.Discard, now: time.Now, getenv: func(k string) string {
 		return map[string]string{"XDG_STATE_HOME": "/var/state", "HOME": "/home/op"}[k]
 	}}
-	m := NewMain(e)
+	m := NewMain(e, english(t))
 	if m.Addr != "127.0.0.1:8080" || m.DataDir != "/var/state/passhub" || m.MaxInFlight != 64 {
 		t.Errorf("defaults: %+v", m)
 	}
@@ -273,7 +291,7 @@ func TestServeRefusesPlainHTTPOffLoopback(t *testing.T) {
 // TestServeTLS: with a certificate the hub speaks HTTPS.
 func TestServeTLS(t *testing.T) {
 	certFile, keyFile, pool := selfSigned(t)
-	m := NewMain(&env{stderr: io.Discard, now: time.Now, getenv: func(string) string { return "" }})
+	m := NewMain(&env{stderr: io.Discard, now: time.Now, getenv: func(string) string { return "" }}, english(t))
 	m.Addr, m.DataDir, m.TLSCert, m.TLSKey = "127.0.0.1:0", t.TempDir(), certFile, keyFile
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/hub"
+	"github.com/passgate/passgate/internal/command"
+	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/pemfile"
 )
 
@@ -30,13 +32,15 @@ type Main struct {
 	Insecure    bool // plain HTTP on a non-loopback address
 	Stderr      io.Writer
 	Now         func() time.Time
+	Cat         *i18n.Catalog // the language of its errors
 
 	Store  *hub.Bolt
 	Server *hub.Server
 }
 
-// NewMain returns a Main with the defaults of `passhub serve`.
-func NewMain(e *env) *Main {
+// NewMain returns a Main with the defaults of `passhub serve`, whose errors
+// are in the catalog's language.
+func NewMain(e *env, cat *i18n.Catalog) *Main {
 	return &Main{
 		Addr:        hub.DefaultAddr,
 		DataDir:     defaultDataDir(e),
@@ -44,6 +48,7 @@ func NewMain(e *env) *Main {
 		RetryAfter:  hub.DefaultRetryAfter,
 		Stderr:      e.stderr,
 		Now:         e.now,
+		Cat:         cat,
 	}
 }
 
@@ -61,7 +66,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	if m.Store, err = openStore(&env{now: m.Now}, m.DataDir); err != nil {
+	if m.Store, err = openStore(m.Cat, m.DataDir, m.Now); err != nil {
 		return err
 	}
 	m.checkBundle(ctx, log, pinned)
@@ -100,7 +105,7 @@ func (m *Main) Close() error {
 func (m *Main) tlsConfig() (*tls.Config, error) {
 	switch {
 	case (m.TLSCert == "") != (m.TLSKey == ""):
-		return nil, fmt.Errorf("%w: give both --tls-cert and --tls-key, or neither", errUsage)
+		return nil, usagef(m.Cat, "passhub.serve.tls_pair")
 	case m.TLSCert != "":
 		cert, err := tls.LoadX509KeyPair(m.TLSCert, m.TLSKey)
 		if err != nil {
@@ -112,18 +117,16 @@ func (m *Main) tlsConfig() (*tls.Config, error) {
 	}
 	host, _, err := net.SplitHostPort(m.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("%w: --addr %q: want host:port, e.g. 127.0.0.1:8080 or :8443", errUsage, m.Addr)
+		return nil, usagef(m.Cat, "passhub.serve.bad_addr", m.Addr)
 	}
 	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
 		return nil, nil
 	}
-	where := "address " + host
+	where := m.Cat.T("passhub.serve.address", host)
 	if host == "" {
-		where = "every network interface"
+		where = m.Cat.T("passhub.serve.every_interface")
 	}
-	return nil, fmt.Errorf("%w: --addr %s would serve plain HTTP on %s, and kiosk tokens would cross the network in clear.\n"+
-		"Give --tls-cert and --tls-key, or listen on loopback (--addr 127.0.0.1:%s), or pass --insecure (behind a TLS-terminating proxy)",
-		errUsage, m.Addr, where, portOf(m.Addr))
+	return nil, usagef(m.Cat, "passhub.serve.plain_http", m.Addr, where, portOf(m.Addr))
 }
 
 func portOf(addr string) string {
@@ -155,38 +158,36 @@ func (m *Main) checkBundle(ctx context.Context, log *slog.Logger, pinned ed25519
 	}
 }
 
-func runServe(ctx context.Context, e *env, args []string) error {
-	m := NewMain(e)
-	fs := newFlags(e, "serve")
-	fs.StringVar(&m.Addr, "addr", m.Addr, "listen address, host:port; plain HTTP only on loopback unless --insecure")
-	fs.StringVar(&m.DataDir, "data", m.DataDir, "data directory: the hub's database (hub.db) lives here")
-	fs.StringVar(&m.TLSCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key the hub speaks HTTPS only")
-	fs.StringVar(&m.TLSKey, "tls-key", "", "TLS private key file (PEM)")
-	fs.StringVar(&m.BundleKey, "bundle-key", "", "bundle-signing public key the kiosks pin (file or base64): checks the published bundle at start")
-	fs.IntVar(&m.MaxInFlight, "max-inflight", m.MaxInFlight, "API requests handled at once; beyond, 503 with Retry-After")
-	fs.DurationVar(&m.RetryAfter, "retry-after", m.RetryAfter, "what a 503 asks kiosks to wait (whole seconds)")
-	fs.BoolVar(&m.Insecure, "insecure", false, "allow plain HTTP on a non-loopback address (only behind a TLS-terminating proxy)")
-	if err := parseFlags(fs, args, 0); err != nil {
+func (c *cli) serve(ctx context.Context, fs *flag.FlagSet, args []string) error {
+	m := NewMain(c.env, c.cat)
+	u := func(name string) string { return c.cat.T("passhub.flag.serve." + name) }
+	fs.StringVar(&m.Addr, "addr", m.Addr, u("addr"))
+	fs.StringVar(&m.DataDir, "data", m.DataDir, c.cat.T("passhub.flag.data"))
+	fs.StringVar(&m.TLSCert, "tls-cert", "", u("tls_cert"))
+	fs.StringVar(&m.TLSKey, "tls-key", "", u("tls_key"))
+	fs.StringVar(&m.BundleKey, "bundle-key", "", u("bundle_key"))
+	fs.IntVar(&m.MaxInFlight, "max-inflight", m.MaxInFlight, u("max_inflight"))
+	fs.DurationVar(&m.RetryAfter, "retry-after", m.RetryAfter, u("retry_after"))
+	fs.BoolVar(&m.Insecure, "insecure", false, u("insecure"))
+	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
 	if m.MaxInFlight < 1 {
-		return fmt.Errorf("%w: --max-inflight %d: want 1 or more", errUsage, m.MaxInFlight)
+		return usagef(c.cat, "passhub.serve.bad_inflight", m.MaxInFlight)
 	}
 	if m.RetryAfter < time.Second {
-		return fmt.Errorf("%w: --retry-after %s: want 1s or more", errUsage, m.RetryAfter)
+		return usagef(c.cat, "passhub.serve.bad_retry", m.RetryAfter)
 	}
-	dataSet := false
-	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
 	note := ""
-	if !dataSet {
-		note = " (the default; choose with --data)"
+	if !command.Given(fs, "data") {
+		note = c.cat.T("passhub.serve.default_data")
 	}
-	fmt.Fprintf(e.stderr, "passhub: serving on %s, data in %s%s\n", m.Server.URL(), m.DataDir, note)
+	fmt.Fprintln(c.stderr, c.cat.T("passhub.serve.serving", m.Server.URL(), m.DataDir, note))
 	<-ctx.Done()
-	fmt.Fprintln(e.stderr, "passhub: stopping")
+	fmt.Fprintln(c.stderr, c.cat.T("passhub.serve.stopping"))
 	return m.Close()
 }
 
