@@ -35,6 +35,7 @@ type testHub struct {
 	t     testing.TB
 	dir   string
 	addr  string
+	bolt  *hub.BoltOptions
 	store *hub.Bolt
 	srv   *hub.Server
 	opts  hub.Options
@@ -50,11 +51,12 @@ func freeAddr(t testing.TB) string {
 }
 
 // newTestHub prepares a hub's data (bundle published) without serving.
-func newTestHub(t testing.TB, bundleSeq uint64) *testHub {
+// bolt are the options of its store, nil for the defaults.
+func newTestHub(t testing.TB, bundleSeq uint64, bolt *hub.BoltOptions) *testHub {
 	t.Helper()
 	pub, priv := keys(t)
-	h := &testHub{t: t, dir: t.TempDir(), addr: freeAddr(t)}
-	st, err := hub.OpenBolt(h.dir, nil)
+	h := &testHub{t: t, dir: t.TempDir(), addr: freeAddr(t), bolt: bolt}
+	st, err := hub.OpenBolt(h.dir, bolt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +67,11 @@ func newTestHub(t testing.TB, bundleSeq uint64) *testHub {
 	t.Cleanup(h.stop)
 	return h
 }
+
+// onFakeClock is the hub store for kiosks on a fake clock. They push one
+// at a time, so the store's wait for other pushes to share a commit with
+// (50 ms by default) would be spent, alone, on every push.
+func onFakeClock() *hub.BoltOptions { return &hub.BoltOptions{BatchDelay: time.Millisecond} }
 
 func (h *testHub) kiosk(venue, id string) string {
 	h.t.Helper()
@@ -80,7 +87,7 @@ func (h *testHub) url() string { return "http://" + h.addr }
 func (h *testHub) start() {
 	h.t.Helper()
 	if h.store == nil {
-		st, err := hub.OpenBolt(h.dir, nil)
+		st, err := hub.OpenBolt(h.dir, h.bolt)
 		if err != nil {
 			h.t.Fatal(err)
 		}
@@ -164,7 +171,7 @@ func (r pendingCounter) PendingCount() (int, error) {
 // TestHubDownThenUp: 10,000 entries recorded while the hub is down; the
 // hub starts; all arrive, once each.
 func TestHubDownThenUp(t *testing.T) {
-	h := newTestHub(t, 3)
+	h := newTestHub(t, 3, onFakeClock())
 	tok := h.kiosk("cafe", "door")
 	h.stop() // the hub is down
 	db := openRegister(t, filepath.Join(t.TempDir(), "register.db"))
@@ -172,28 +179,21 @@ func TestHubDownThenUp(t *testing.T) {
 	fill(t, db, "cafe", "door", 10_000, 1)
 
 	pub, _ := keys(t)
-	u, err := uplink.New(uplink.Options{Hub: h.url(), Token: tok, BundleKey: pub, Now: time.Now,
-		BackoffMin: 20 * time.Millisecond, BackoffMax: 300 * time.Millisecond, PushEvery: time.Hour}, pendingCounter{db})
+	clock := newFakeClock(t0)
+	u, err := uplink.New(clock.loop().options(uplink.Options{Hub: h.url(), Token: tok, BundleKey: pub,
+		BackoffMin: 20 * time.Millisecond, BackoffMax: 300 * time.Millisecond, PushEvery: time.Hour}), pendingCounter{db})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	done := make(chan struct{})
-	go func() { u.Run(ctx); close(done) }()
-	time.Sleep(time.Second) // some failed attempts
+	stop := run(u)
+	defer stop()
+	clock.advance(t, time.Second) // some failed attempts
 	if st := u.State(); st.LastError == nil || st.Online || st.Pushed != 0 {
 		t.Fatalf("with the hub down: %+v", st)
 	}
 	h.start()
-	for ctx.Err() == nil {
-		if st, _ := db.Stats(); st.Pending == 0 {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	cancel()
-	<-done
+	clock.until(t, t0.Add(2*time.Minute), func() bool { st, _ := db.Stats(); return st.Pending == 0 })
+	stop()
 	n, ids := h.count()
 	st, _ := db.Stats()
 	if n != 10_000 || len(ids) != 10_000 || st.Pending != 0 || st.Total != 10_000 {
@@ -227,7 +227,7 @@ func TestKilledMidPush(t *testing.T) {
 		t.Fatal(err)
 	}
 	const total = 30_000
-	h := newTestHub(t, 3)
+	h := newTestHub(t, 3, nil)
 	tok := h.kiosk("cafe", "door")
 	h.start()
 	dir := t.TempDir()
@@ -275,10 +275,7 @@ func TestKilledMidPush(t *testing.T) {
 // TestRetryAfter5: a hub answering 503 with Retry-After: 5 is not asked
 // again by the kiosk for at least 5 s.
 func TestRetryAfter5(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits 5 s")
-	}
-	h := newTestHub(t, 3)
+	h := newTestHub(t, 3, onFakeClock())
 	tok := h.kiosk("cafe", "door")
 	h.opts = hub.Options{MaxInFlight: 1, RetryAfter: 5 * time.Second}
 	h.start()
@@ -286,42 +283,45 @@ func TestRetryAfter5(t *testing.T) {
 	pr, pw := io.Pipe()
 	hold, _ := http.NewRequest(http.MethodPost, h.url()+"/v1/entries", pr)
 	hold.Header.Set("Authorization", "Bearer "+tok)
-	go http.DefaultClient.Do(hold)
-	time.Sleep(200 * time.Millisecond)
+	held := make(chan struct{})
+	go func() {
+		if resp, err := http.DefaultClient.Do(hold); err == nil {
+			resp.Body.Close()
+		}
+		close(held)
+	}()
+	h.waitInFlight(1)
 
 	db := openRegister(t, filepath.Join(t.TempDir(), "register.db"))
 	defer db.Close()
 	fill(t, db, "cafe", "door", 10, 3)
+	clock := newFakeClock(t0)
 	var mu sync.Mutex
 	var calls []time.Time
 	client := &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
 		mu.Lock()
-		calls = append(calls, time.Now())
+		calls = append(calls, clock.Now())
 		mu.Unlock()
 		return http.DefaultTransport.RoundTrip(r)
 	})}
 	pub, _ := keys(t)
-	u, err := uplink.New(uplink.Options{Hub: h.url(), Token: tok, BundleKey: pub, Client: client, Now: time.Now,
-		BackoffMin: time.Millisecond, BackoffMax: 10 * time.Millisecond, PushEvery: time.Hour}, pendingCounter{db})
+	u, err := uplink.New(clock.loop().options(uplink.Options{Hub: h.url(), Token: tok, BundleKey: pub, Client: client,
+		BackoffMin: time.Millisecond, BackoffMax: 10 * time.Millisecond, PushEvery: time.Hour}), pendingCounter{db})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	go u.Run(ctx)
-	time.Sleep(time.Second)
+	stop := run(u)
+	defer stop()
+	clock.advance(t, time.Second)
 	var ra *uplink.RetryAfterError
 	if st := u.State(); !errors.As(st.LastError, &ra) || ra.After != 5*time.Second {
 		t.Fatalf("after a 503: state error %v", st.LastError)
 	}
 	pw.Close() // free the slot
-	for ctx.Err() == nil {
-		if st, _ := db.Stats(); st.Pending == 0 {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	cancel()
+	<-held
+	h.waitInFlight(0)
+	clock.until(t, t0.Add(30*time.Second), func() bool { st, _ := db.Stats(); return st.Pending == 0 })
+	stop()
 	mu.Lock()
 	defer mu.Unlock()
 	if len(calls) < 2 {
@@ -336,6 +336,29 @@ func TestRetryAfter5(t *testing.T) {
 	t.Logf("the second request came %v after the 503", calls[1].Sub(calls[0]).Round(time.Millisecond))
 }
 
+// waitInFlight returns once the hub handles n API requests. It is the
+// hub's own count, so the wait ends when the request arrived, not when a
+// guessed time has passed.
+func (h *testHub) waitInFlight(n int) {
+	h.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		mfs, err := h.srv.Registry().Gather()
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			if mf.GetName() == "passhub_requests_in_flight" && int(mf.GetMetric()[0].GetGauge().GetValue()) == n {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("the hub never had %d requests in flight", n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 type roundTrip func(*http.Request) (*http.Response, error)
 
 func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
@@ -343,7 +366,7 @@ func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f
 // TestBadBundleAtHub: bundles that fail the kiosk's checks, put at the hub
 // past publish's checks, leave the kiosk on its bundle with the reason.
 func TestBadBundleAtHub(t *testing.T) {
-	h := newTestHub(t, 5)
+	h := newTestHub(t, 5, nil)
 	tok := h.kiosk("cafe", "door")
 	h.start()
 	pub, priv := keys(t)
@@ -380,7 +403,7 @@ func TestBadBundleAtHub(t *testing.T) {
 // TestWrongVenueAndRevoked: a kiosk's token does not write another
 // venue's entries; a revoked token writes nothing.
 func TestWrongVenueAndRevoked(t *testing.T) {
-	h := newTestHub(t, 5)
+	h := newTestHub(t, 5, nil)
 	tok := h.kiosk("cafe", "door")
 	h.start()
 	pub, _ := keys(t)
@@ -418,13 +441,14 @@ func TestFleetRestart(t *testing.T) {
 		t.Skip("a fleet of 200")
 	}
 	const kiosks, per = 200, 50
-	h := newTestHub(t, 5)
+	h := newTestHub(t, 5, onFakeClock())
 	toks := make([]string, kiosks)
 	for i := range toks {
 		toks[i] = h.kiosk(fmt.Sprintf("venue%03d", i), fmt.Sprintf("k%03d", i))
 	}
 	h.start()
 	pub, _ := keys(t)
+	clock := newFakeClock(t0)
 	var arrivals struct {
 		sync.Mutex
 		t []time.Time
@@ -433,16 +457,18 @@ func TestFleetRestart(t *testing.T) {
 		resp, err := http.DefaultTransport.RoundTrip(r)
 		if err == nil {
 			arrivals.Lock()
-			arrivals.t = append(arrivals.t, time.Now())
+			arrivals.t = append(arrivals.t, clock.Now())
 			arrivals.Unlock()
 		}
 		return resp, err
 	})}
 	regs := make([]*memRegister, kiosks)
 	ups := make([]*uplink.Uplink, kiosks)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	loops := make([]*loopClock, kiosks)
+	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
 	for i := range kiosks {
 		es := entries(t, per)
 		for j := range es {
@@ -450,9 +476,10 @@ func TestFleetRestart(t *testing.T) {
 			es[j].ID = fmt.Sprintf("%s%03d", es[j].ID[:23], i) // unique across kiosks, still a ULID
 		}
 		regs[i] = &memRegister{pending: es[:per/2]}
-		u, err := uplink.New(uplink.Options{Hub: h.url(), Token: toks[i], BundleKey: pub, Client: client, Now: time.Now,
+		loops[i] = clock.loop()
+		u, err := uplink.New(loops[i].options(uplink.Options{Hub: h.url(), Token: toks[i], BundleKey: pub, Client: client,
 			PullEvery: 2 * time.Second, PushEvery: time.Second, BackoffMin: 200 * time.Millisecond, BackoffMax: 5 * time.Second,
-			Rand: rand.New(rand.NewPCG(uint64(i), 1))}, regs[i])
+			Rand: rand.New(rand.NewPCG(uint64(i), 1))}), regs[i])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -461,18 +488,14 @@ func TestFleetRestart(t *testing.T) {
 		wg.Go(func() { u.Run(ctx) })
 	}
 	waitEmpty := func() {
-		for ctx.Err() == nil {
+		clock.until(t, t0.Add(3*time.Minute), func() bool {
 			left := 0
 			for _, r := range regs {
 				n, _ := r.PendingCount()
 				left += n
 			}
-			if left == 0 {
-				return
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatal("entries still waiting at the deadline")
+			return left == 0
+		})
 	}
 	waitEmpty()
 	// The hub goes down; kiosks record the rest meanwhile; it comes back.
@@ -481,10 +504,10 @@ func TestFleetRestart(t *testing.T) {
 		r.mu.Lock()
 		r.pending = append(r.pending, r.rest...)
 		r.mu.Unlock()
-		ups[i].Notify()
+		loops[i].notify(t, ups[i])
 	}
-	time.Sleep(3 * time.Second)
-	restart := time.Now()
+	clock.advance(t, 3*time.Second)
+	restart := clock.Now()
 	h.start()
 	waitEmpty()
 	cancel()
@@ -540,7 +563,7 @@ func TestDeltaPull(t *testing.T) {
 		return b
 	}
 	big1, big2, small := seg(1, 50_000), seg(2, 50_000), seg(3, 100)
-	h := newTestHub(t, 1)
+	h := newTestHub(t, 1, nil)
 	tok := h.kiosk("cafe", "door")
 	h.start()
 	if _, err := hub.Publish(context.Background(), h.store, make(2, big1, big2), pub, t0); err != nil {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -50,7 +51,7 @@ func (u *Uplink) pull(ctx context.Context) (string, error) {
 		u.notModified()
 		return "unchanged", nil
 	case resp.StatusCode != http.StatusOK:
-		return "", u.pullFailed(statusError(resp))
+		return "", u.pullFailed(u.statusError(resp))
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBundle+1))
 	if err == nil && len(data) > maxBundle {
@@ -59,7 +60,7 @@ func (u *Uplink) pull(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", u.pullFailed(err)
 	}
-	return u.take(data, resp.Header.Get("ETag")), nil
+	return u.take(ctx, data, resp.Header.Get("ETag"), false, 0), nil
 }
 
 // pullFailed records a pull that failed and returns its error.
@@ -93,7 +94,7 @@ func (u *Uplink) pullDelta(ctx context.Context, raw []byte) (msg string, err err
 		u.notModified()
 		return "unchanged", nil, true
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
-		return "", u.pullFailed(statusError(resp)), true
+		return "", u.pullFailed(u.statusError(resp)), true
 	case resp.StatusCode != http.StatusOK:
 		return "", nil, false
 	}
@@ -127,7 +128,7 @@ func (u *Uplink) pullDelta(ctx context.Context, raw []byte) (msg string, err err
 	u.mu.Lock()
 	u.state.SegmentsFetched += len(missing)
 	u.mu.Unlock()
-	return u.take(data, resp.Header.Get("ETag")), nil, true
+	return u.take(ctx, data, resp.Header.Get("ETag"), true, len(missing)), nil, true
 }
 
 func (u *Uplink) get(ctx context.Context, url string, conditional bool) (*http.Response, error) {
@@ -149,7 +150,7 @@ func (u *Uplink) segment(ctx context.Context, url string, sum [32]byte) ([]byte,
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, statusError(resp)
+		return nil, u.statusError(resp)
 	}
 	seg, err := io.ReadAll(io.LimitReader(resp.Body, maxBundle))
 	if err != nil {
@@ -162,7 +163,9 @@ func (u *Uplink) segment(ctx context.Context, url string, sum [32]byte) ([]byte,
 }
 
 // take checks a downloaded bundle and switches to it when it passes.
-func (u *Uplink) take(data []byte, etag string) string {
+// delta says it was assembled from the hub's head and the bundle in use,
+// with segments fetched on their own.
+func (u *Uplink) take(ctx context.Context, data []byte, etag string, delta bool, segments int) string {
 	if etag == "" {
 		etag = ETag(data)
 	}
@@ -176,16 +179,15 @@ func (u *Uplink) take(data []byte, etag string) string {
 		// Stale, but it passed every other check and is newer than ours:
 		// better than what we hold. The screen shows its age.
 	case err != nil:
-		err = fmt.Errorf("bundle from the hub refused, keeping sequence %d: %w", seq(current), err)
-		u.mu.Lock()
-		u.state.BundleError, u.state.Online, u.state.LastPull = err, true, u.o.Now()
-		u.mu.Unlock()
-		return err.Error()
+		return u.refused(ctx, current, err).Error()
 	}
 	if u.o.BundlePath != "" {
 		if werr := atomicfile.Write(u.o.BundlePath, data, 0o644); werr != nil {
 			// The bundle is good; only keeping it failed. Use it anyway.
-			u.failed(fmt.Errorf("keep bundle: %w", werr))
+			werr = fmt.Errorf("keep bundle: %w", werr)
+			u.failed(werr)
+			u.o.Log.ErrorContext(ctx, "bundle not kept: a restart starts with the one kept before",
+				"path", u.o.BundlePath, "sequence", b.Sequence(), "err", werr)
 		}
 	}
 	u.use(b, etag)
@@ -193,11 +195,36 @@ func (u *Uplink) take(data []byte, etag string) string {
 	u.mu.Lock()
 	u.state.BundleError = nil
 	u.mu.Unlock()
+	level := slog.LevelInfo
+	if err != nil {
+		level = slog.LevelWarn // expired already
+	}
+	u.o.Log.Log(ctx, level, "bundle taken into use", "sequence", b.Sequence(),
+		"previous", seq(current), "valid_until", b.ValidUntil(), "expired", err != nil,
+		"delta", delta, "segments", segments)
 	if u.o.OnBundle != nil {
 		u.o.OnBundle(b)
 	}
 	u.succeeded(true)
 	return fmt.Sprintf("updated to sequence %d", b.Sequence())
+}
+
+// refused records a bundle from the hub that failed its checks and returns
+// the error State.BundleError now holds. The same refusal comes back with
+// every pull until the hub serves another bundle, so only a new reason is
+// logged at Warn.
+func (u *Uplink) refused(ctx context.Context, current *bundle.Bundle, reason error) error {
+	err := fmt.Errorf("bundle from the hub refused, keeping sequence %d: %w", seq(current), reason)
+	u.mu.Lock()
+	again := u.state.BundleError != nil && u.state.BundleError.Error() == err.Error()
+	u.state.BundleError, u.state.Online, u.state.LastPull = err, true, u.o.Now()
+	u.mu.Unlock()
+	level := slog.LevelWarn
+	if again {
+		level = slog.LevelDebug
+	}
+	u.o.Log.Log(ctx, level, "bundle from the hub refused", "reason", reason, "kept_sequence", seq(current))
+	return err
 }
 
 func seq(b *bundle.Bundle) uint64 {
@@ -208,7 +235,8 @@ func seq(b *bundle.Bundle) uint64 {
 }
 
 // pushAll sends waiting entries in batches until none is left, the hub
-// refuses a whole batch, or a request fails.
+// refuses a whole batch, or a request fails. It logs what the hub took and
+// refused; a failure is the caller's to log.
 func (u *Uplink) pushAll(ctx context.Context) (pushed int, rejected []entry.Reject, still int, err error) {
 	defer func() {
 		u.mu.Lock()
@@ -216,6 +244,7 @@ func (u *Uplink) pushAll(ctx context.Context) (pushed int, rejected []entry.Reje
 		u.state.Rejected += len(rejected)
 		u.mu.Unlock()
 		u.countWaiting()
+		u.logPush(ctx, pushed, rejected)
 	}()
 	refused := map[string]bool{} // in this round: not sent again
 	for {
@@ -259,6 +288,35 @@ func (u *Uplink) pushAll(ctx context.Context) (pushed int, rejected []entry.Reje
 	}
 }
 
+// logPush logs a push that moved something: each refused entry by its id
+// with the hub's reason (nothing else of an entry is logged, it is
+// personal), at Warn the first time the hub refuses that id and at Debug
+// when the same entry, offered again, is refused again.
+func (u *Uplink) logPush(ctx context.Context, pushed int, rejected []entry.Reject) {
+	if pushed == 0 && len(rejected) == 0 {
+		return
+	}
+	news := 0
+	for _, r := range rejected {
+		u.mu.Lock()
+		again := u.warned[r.ID]
+		u.warned[r.ID] = true
+		u.mu.Unlock()
+		level := slog.LevelWarn
+		if again {
+			level = slog.LevelDebug
+		} else {
+			news++
+		}
+		u.o.Log.Log(ctx, level, "entry refused by the hub", "id", r.ID, "reason", r.Error)
+	}
+	level := slog.LevelInfo
+	if pushed == 0 && news == 0 {
+		level = slog.LevelDebug
+	}
+	u.o.Log.Log(ctx, level, "pushed entries", "acked", pushed, "rejected", len(rejected))
+}
+
 func (u *Uplink) countWaiting() {
 	c, ok := u.reg.(interface{ PendingCount() (int, error) })
 	if !ok {
@@ -289,7 +347,7 @@ func (u *Uplink) post(ctx context.Context, es []entry.Entry) (entry.Ack, error) 
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return ack, statusError(resp)
+		return ack, u.statusError(resp)
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 4<<20)).Decode(&ack); err != nil {
 		return ack, fmt.Errorf("read acknowledgement: %w", err)
@@ -299,9 +357,9 @@ func (u *Uplink) post(ctx context.Context, es []entry.Entry) (entry.Ack, error) 
 
 // statusError turns a failed answer into RetryAfterError (429, 503) or
 // HTTPError.
-func statusError(resp *http.Response) error {
+func (u *Uplink) statusError(resp *http.Response) error {
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-		return &RetryAfterError{Status: resp.StatusCode, After: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
+		return &RetryAfterError{Status: resp.StatusCode, After: retryAfter(resp.Header.Get("Retry-After"), u.o.Now())}
 	}
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	return &HTTPError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b))}

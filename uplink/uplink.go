@@ -5,7 +5,8 @@
 // pointer swapped only after a new bundle passed every check; a hub that
 // is down, slow or overloaded only delays sync. Failures back off
 // exponentially with full jitter and honour Retry-After, so a fleet that
-// finds its hub again does not stampede it.
+// finds its hub again does not stampede it. Its log names entries by id
+// only: no holder's data and no token ever goes into it.
 package uplink
 
 import (
@@ -13,6 +14,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -54,8 +56,19 @@ type Options struct {
 	// least what the hub's Retry-After asked. 0 means 1 s and 5 min.
 	BackoffMin, BackoffMax time.Duration
 	Client                 *http.Client // nil: a client with a 30 s timeout
-	Now                    func() time.Time
-	Rand                   *rand.Rand // for jitter; nil: seeded from the clock
+	// Now and After are the clock: Now reads it, After waits on it as
+	// time.After does (the channel receives once d has passed). Every
+	// reading of the time and every wait in the package goes through them,
+	// so the sync loop can run on a fake clock. nil means the real clock:
+	// time.Now, time.After. Run measures its waits with Now and waits them
+	// out with After, so a fake clock sets both.
+	Now   func() time.Time
+	After func(d time.Duration) <-chan time.Time
+	Rand  *rand.Rand // for jitter; nil: seeded from the clock
+	// Log gets what sync does and what goes wrong, logged once, where it
+	// is handled; nil discards. Of an entry only its id goes into it, and
+	// never the token.
+	Log *slog.Logger
 	// OnBundle, if set, is called after a new bundle was taken into use.
 	OnBundle func(*bundle.Bundle)
 }
@@ -94,6 +107,10 @@ type Uplink struct {
 	mu    sync.Mutex
 	state State
 	rnd   *rand.Rand
+	// warned holds the ids of entries whose refusal by the hub was logged
+	// at Warn: a refused entry is offered again every round, and its
+	// refusal is news only once.
+	warned map[string]bool
 }
 
 // New returns an Uplink. The bundle kept at BundlePath, if any, is taken
@@ -125,11 +142,17 @@ func New(o Options, reg Register) (*Uplink, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.After == nil {
+		o.After = time.After
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
 	r := o.Rand
 	if r == nil {
 		r = rand.New(rand.NewPCG(uint64(o.Now().UnixNano()), 0x9e3779b97f4a7c15))
 	}
-	u := &Uplink{o: o, reg: reg, wake: make(chan struct{}, 1), rnd: r}
+	u := &Uplink{o: o, reg: reg, wake: make(chan struct{}, 1), rnd: r, warned: map[string]bool{}}
 	u.etag.Store("")
 	if o.BundlePath != "" {
 		data, err := os.ReadFile(o.BundlePath)
@@ -144,6 +167,8 @@ func New(o Options, reg Register) (*Uplink, error) {
 			}
 			u.use(b, ETag(data))
 			u.raw.Store(data)
+			o.Log.Info("kept bundle taken into use", "path", o.BundlePath, "sequence", b.Sequence(),
+				"valid_until", b.ValidUntil(), "expired", err != nil)
 		}
 	}
 	return u, nil
@@ -202,9 +227,12 @@ func (u *Uplink) Once(ctx context.Context) (Report, error) {
 
 // Run syncs until ctx ends: pulls every PullEvery (jittered), pushes every
 // PushEvery or when notified, and after a failure waits as Options say.
+// Run is where a failed round is handled, so it is where one is logged:
+// the first of a streak at Warn, the rest at Debug, and the end of the
+// streak at Info.
 func (u *Uplink) Run(ctx context.Context) error {
 	nextPull := u.o.Now()
-	nextPush := u.o.Now()
+	nextPush := nextPull
 	failures := 0
 	for {
 		now := u.o.Now()
@@ -222,28 +250,35 @@ func (u *Uplink) Run(ctx context.Context) error {
 				nextPush = now.Add(u.o.PushEvery)
 			}
 		}
-		wait := min(time.Until(nextPull), time.Until(nextPush))
-		if did && err != nil {
+		if ctx.Err() != nil { // a round cut short by the end is no failure
+			return nil
+		}
+		end := u.o.Now()
+		wait := min(nextPull.Sub(end), nextPush.Sub(end))
+		switch {
+		case did && err != nil:
 			failures++
 			wait = u.backoff(failures, err)
 			nextPull, nextPush = now.Add(wait), now.Add(wait)
 			u.mu.Lock()
 			u.state.NextTry = now.Add(wait)
 			u.mu.Unlock()
-		} else if did {
+			level := slog.LevelWarn
+			if failures > 1 {
+				level = slog.LevelDebug
+			}
+			u.o.Log.Log(ctx, level, "sync failed", "err", err, "failures", failures, "wait", wait)
+		case did:
+			if failures > 0 {
+				u.o.Log.InfoContext(ctx, "hub reached again", "failures", failures)
+			}
 			failures = 0
 		}
-		if ctx.Err() != nil {
-			return nil
-		}
-		t := time.NewTimer(max(wait, 0))
 		select {
 		case <-ctx.Done():
-			t.Stop()
 			return nil
-		case <-t.C:
+		case <-u.o.After(max(wait, 0)):
 		case <-u.wake:
-			t.Stop()
 			if failures == 0 { // after a failure the backoff stands
 				nextPush = u.o.Now()
 			}

@@ -94,6 +94,7 @@ func entries(t testing.TB, n int) []entry.Entry {
 // fakeHub serves a bundle and takes entries; busy makes it answer 503.
 type fakeHub struct {
 	mu       sync.Mutex
+	now      func() time.Time // stamps posts; nil: time.Now
 	bundle   []byte
 	stored   map[string]int
 	posts    []time.Time
@@ -116,7 +117,11 @@ func (h *fakeHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("ETag", tag)
 		w.Write(h.bundle)
 	case "/v1/entries":
-		h.posts = append(h.posts, time.Now())
+		now := time.Now
+		if h.now != nil {
+			now = h.now
+		}
+		h.posts = append(h.posts, now())
 		if h.busy.Load() > 0 {
 			h.busy.Add(-1)
 			w.Header().Set("Retry-After", "1")
@@ -159,6 +164,14 @@ func newUplink(t *testing.T, hub string, reg uplink.Register, o uplink.Options) 
 		t.Fatal(err)
 	}
 	return u
+}
+
+// run runs u's sync loop; stop ends it and returns once it has.
+func run(u *uplink.Uplink) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { u.Run(ctx); close(done) }()
+	return func() { cancel(); <-done }
 }
 
 func TestOnce(t *testing.T) {
@@ -236,22 +249,17 @@ func TestBadBundles(t *testing.T) {
 // again before a second has passed; entries then all arrive once.
 func TestRetryAfter(t *testing.T) {
 	_, priv := keys(t)
-	hub := &fakeHub{bundle: signedBundle(t, priv, 5), stored: map[string]int{}}
+	clock := newFakeClock(t0)
+	hub := &fakeHub{now: clock.Now, bundle: signedBundle(t, priv, 5), stored: map[string]int{}}
 	hub.busy.Store(2)
 	srv := httptest.NewServer(hub)
 	defer srv.Close()
 	reg := &memRegister{pending: entries(t, 10)}
-	u := newUplink(t, srv.URL, reg, uplink.Options{Now: time.Now, BackoffMin: time.Millisecond, PushEvery: 10 * time.Millisecond})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	go u.Run(ctx)
-	for ctx.Err() == nil {
-		if n, _ := reg.PendingCount(); n == 0 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	cancel()
+	loop := clock.loop()
+	u := newUplink(t, srv.URL, reg, loop.options(uplink.Options{BackoffMin: time.Millisecond, PushEvery: 10 * time.Millisecond}))
+	stop := run(u)
+	clock.until(t, t0.Add(10*time.Second), func() bool { n, _ := reg.PendingCount(); return n == 0 })
+	stop()
 	hub.mu.Lock()
 	defer hub.mu.Unlock()
 	if len(hub.stored) != 10 || len(hub.posts) != 3 {
