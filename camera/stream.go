@@ -64,11 +64,6 @@ func (s *Stream) Read() (*Frame, error) {
 	return &Frame{Seq: s.seq, Time: s.now(), Width: w, Height: h, Stride: w, Y: y, free: s.free}, nil
 }
 
-// Release is f.Release.
-//
-// Deprecated: use Frame.Release, which needs no stream.
-func (s *Stream) Release(f *Frame) { f.Release() }
-
 // Close stops the device.
 func (s *Stream) Close() error {
 	s.closeOnce.Do(func() { s.closeErr = s.track.Close() })

@@ -32,11 +32,19 @@ type Config struct {
 	Camera   Camera   `toml:"camera"`
 	Sound    Sound    `toml:"sound"`
 	Hook     Hook     `toml:"hook"`
+	Log      Log      `toml:"log"`
 	Staff    []Staff  `toml:"staff"`
 
 	// File is the path the configuration was read from; "" when no file
 	// was found and the defaults are in use (the demo).
 	File string `toml:"-"`
+	// Demo marks the built-in demo (see Demo): its trust bundle, camera
+	// and clock are the embedded ones instead of [trust], [camera] and the
+	// wall clock. Never set by a file.
+	Demo bool `toml:"-"`
+	// Overridden maps each key a flag set (see Override) to that flag, so
+	// an error names what the user typed.
+	Overridden map[string]string `toml:"-"`
 }
 
 // Venue is the place the kiosk guards.
@@ -92,7 +100,11 @@ type Hub struct {
 
 // Camera is the camera and its preview.
 type Camera struct {
-	Device  string `toml:"device"` // "" is the first camera
+	Device string `toml:"device"` // "" is the first camera
+	// Replay, when set, is a Y4M video or a directory of images played
+	// instead of a camera (testing a kiosk, a demo at a fair).
+	Replay  string `toml:"replay"`
+	Loop    bool   `toml:"loop"` // play the replay again and again
 	Size    Size   `toml:"size"`
 	FPS     int    `toml:"fps"`
 	Preview bool   `toml:"preview"`
@@ -112,6 +124,15 @@ type Hook struct {
 	// Command is run by /bin/sh -c; "" runs nothing.
 	Command string   `toml:"command"`
 	Timeout Duration `toml:"timeout"`
+}
+
+// Log is the kiosk's log: sync rounds, bundle swaps, camera and register
+// trouble, staff actions. It never holds a holder's name, date of birth,
+// UVCI or pass text.
+type Log struct {
+	Level  string `toml:"level"`  // "debug", "info", "warn" or "error"
+	File   string `toml:"file"`   // "" = standard error (systemd's journal)
+	Format string `toml:"format"` // "text" or "json"
 }
 
 // Staff is one person who may confirm manual entries and use the admin
@@ -140,6 +161,7 @@ func Defaults() Config {
 		Camera: Camera{Size: Size{1280, 720}, FPS: 30, Preview: true},
 		Sound:  Sound{Enabled: true},
 		Hook:   Hook{Timeout: Duration{2 * time.Second}},
+		Log:    Log{Level: "info", Format: "text"},
 	}
 }
 
@@ -159,43 +181,58 @@ func Paths(getenv func(string) string) []string {
 	return append(ps, "/etc/passgate/config.toml")
 }
 
-// Load reads the configuration from path. With path "" it tries Paths in
-// order and, if none exists, returns the defaults with File "" (the
-// demo); a path given explicitly must exist. Relative paths inside the
-// file are taken from the file's directory.
-func Load(path string, getenv func(string) string) (Config, error) {
-	if path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return Config{}, fmt.Errorf("reading the configuration: %w", err)
-		}
-		return Parse(b, path, getenv)
+// Load reads the configuration from path, then lets the overrides (flags
+// given on the command line) win over the keys they name. With path "" it
+// tries Paths in order and, if none exists, uses the defaults with File ""
+// (the demo, unless the caller decides otherwise); a path given
+// explicitly must exist. Relative paths inside the file are taken from the
+// file's directory, those of overrides from the working directory.
+func Load(path string, getenv func(string) string, over ...Override) (Config, error) {
+	if path == "" {
+		path = Find(getenv)
 	}
+	if path == "" {
+		return Overlay(Defaults(), getenv, over...)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("reading the configuration: %w", err)
+	}
+	return parse(b, path, getenv, over)
+}
+
+// Find returns the first of Paths that exists, or "".
+func Find(getenv func(string) string) string {
 	for _, p := range Paths(getenv) {
-		b, err := os.ReadFile(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			return p
 		}
-		if err != nil {
-			return Config{}, fmt.Errorf("reading the configuration: %w", err)
-		}
-		return Parse(b, p, getenv)
 	}
-	c := Defaults()
-	if err := c.resolve(getenv); err != nil {
-		return Config{}, err
-	}
-	return c, nil
+	return ""
 }
 
 // Parse reads a configuration from data, which came from file (used in
 // errors and to resolve relative paths; "" for the working directory).
 func Parse(data []byte, file string, getenv func(string) string) (Config, error) {
+	return parse(data, file, getenv, nil)
+}
+
+func parse(data []byte, file string, getenv func(string) string, over []Override) (Config, error) {
 	c := Defaults()
 	if err := decode(data, file, &c); err != nil {
 		return Config{}, err
 	}
 	c.File = file
+	return Overlay(c, getenv, over...)
+}
+
+// Overlay applies the overrides to c, fills in the defaults that depend on
+// the environment, and checks every key: the last step of Load, and how
+// the demo (Demo) takes flags.
+func Overlay(c Config, getenv func(string) string, over ...Override) (Config, error) {
+	if err := c.apply(over); err != nil {
+		return Config{}, err
+	}
 	if err := c.resolve(getenv); err != nil {
 		return Config{}, err
 	}
@@ -222,6 +259,11 @@ func (c *Config) resolve(getenv func(string) string) error {
 	abs(&c.Hub.TokenFile)
 	abs(&c.Sound.AdmitWAV)
 	abs(&c.Sound.RefuseWAV)
+	abs(&c.Camera.Replay)
+	abs(&c.Log.File)
+	if c.Demo {
+		return nil // the demo's register is a temporary one unless a flag names one
+	}
 	if c.Register.Path == "" {
 		p, err := store.DefaultPath(getenv)
 		if err != nil {

@@ -67,7 +67,7 @@ func TestSampleDocumentsEveryKey(t *testing.T) {
 	for _, k := range []string{"id", "name", "language", "kiosk_mode", "verdict_seconds", "duplicate_window",
 		"bundle_key", "bundle_file", "policy_preset", "path", "retention_days", "url", "token_file", "pull_every",
 		"push_every", "device", "size", "fps", "preview", "enabled", "admit_wav", "refuse_wav", "command",
-		"timeout", "pin_hash", "[[staff]]"} {
+		"timeout", "pin_hash", "[[staff]]", "replay", "loop", "[log]", "level", "format"} {
 		if !strings.Contains(config.Sample(), k) {
 			t.Errorf("the sample does not mention %s", k)
 		}

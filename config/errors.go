@@ -19,7 +19,10 @@ type Error struct {
 	// Key is "section.key" ("kiosk.language"); staff keys are
 	// "staff.N.key" with N from 1. "" for a syntax error.
 	Key string
-	Msg string // what is wrong, and what is allowed
+	// Flag is the command-line flag that set the key ("--size"), when one
+	// did: the message names it instead of the file.
+	Flag string
+	Msg  string // what is wrong, and what is allowed
 
 	err error // the cause, if any, for errors.Is
 }
@@ -29,6 +32,10 @@ func (e *Error) Unwrap() error { return e.err }
 
 func (e *Error) Error() string {
 	var b strings.Builder
+	if e.Flag != "" {
+		fmt.Fprintf(&b, "%s (%s) %s", e.Flag, DisplayKey(e.Key), e.Msg)
+		return b.String()
+	}
 	switch {
 	case e.File != "" && e.Line > 0:
 		fmt.Fprintf(&b, "%s:%d: ", e.File, e.Line)
@@ -38,15 +45,15 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, "line %d: ", e.Line)
 	}
 	if e.Key != "" {
-		b.WriteString(displayKey(e.Key) + " ")
+		b.WriteString(DisplayKey(e.Key) + " ")
 	}
 	b.WriteString(e.Msg)
 	return b.String()
 }
 
-// displayKey writes a key as the file shows it: "[camera] size",
+// DisplayKey writes a key as the file shows it: "[camera] size",
 // "[[staff]] 2 pin_hash".
-func displayKey(k string) string {
+func DisplayKey(k string) string {
 	sec, rest, _ := strings.Cut(k, ".")
 	if sec == "staff" {
 		return "[[staff]] " + strings.ReplaceAll(rest, ".", " ")
@@ -77,6 +84,8 @@ var allowed = map[string]string{
 	"hub.pull_every":          "a duration from \"1m\" to \"7d\"",
 	"hub.push_every":          "a duration from \"1s\" to \"1h\"",
 	"camera.device":           "\"\" for the first camera, or a label, path or part of a name from passgate devices",
+	"camera.replay":           "\"\" for the camera, or a Y4M video or a directory of PNG, JPEG, WebP or PGM images",
+	"camera.loop":             "true or false",
 	"camera.size":             "WIDTHxHEIGHT, e.g. 1280x720",
 	"camera.fps":              "a whole number from 1 to 120",
 	"camera.preview":          "true or false",
@@ -85,6 +94,9 @@ var allowed = map[string]string{
 	"sound.refuse_wav":        "\"\" for the built-in sound, or the path of a WAV file",
 	"hook.command":            "\"\" for none, or a command for /bin/sh -c",
 	"hook.timeout":            "a duration from \"100ms\" to \"1m\"",
+	"log.level":               "\"debug\", \"info\", \"warn\" or \"error\"",
+	"log.file":                "\"\" for standard error, or the path of a file to append to",
+	"log.format":              "\"text\" or \"json\"",
 	"staff.id":                "letters, digits, \"-\", \"_\" or \".\", up to 64 characters, different for each person",
 	"staff.name":              "text of up to 80 characters, on one line",
 	"staff.pin_hash":          "the argon2id string that passgate pin-hash prints",

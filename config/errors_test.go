@@ -94,7 +94,7 @@ func TestUnknownKeys(t *testing.T) {
 	for _, w := range []string{
 		"config.toml:4: [kiosk] languge is not a key: [kiosk] has duplicate_window, id, kiosk_mode, language, verdict_seconds",
 		"config.toml:6: [camera] fsp is not a key",
-		"config.toml:7: unknown section [printer]: want one of [staff], camera, hook, hub, kiosk, register, sound, trust, venue",
+		"config.toml:7: unknown section [printer]: want one of [staff], camera, hook, hub, kiosk, log, register, sound, trust, venue",
 	} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error lacks %q:\n%v", w, err)

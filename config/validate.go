@@ -115,6 +115,17 @@ func (c *Config) validate() error {
 	if c.Camera.FPS < 1 || c.Camera.FPS > 120 {
 		bad("camera.fps", c.Camera.FPS)
 	}
+	if p := c.Camera.Replay; p != "" {
+		if _, err := os.Stat(p); err != nil {
+			bad("camera.replay", p)
+		}
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
+		bad("log.level", c.Log.Level)
+	}
+	if !slices.Contains([]string{"text", "json"}, c.Log.Format) {
+		bad("log.format", c.Log.Format)
+	}
 
 	file("sound.admit_wav", c.Sound.AdmitWAV)
 	file("sound.refuse_wav", c.Sound.RefuseWAV)
@@ -134,6 +145,12 @@ func (c *Config) validate() error {
 		if err := pin.Validate(s.PINHash); err != nil {
 			errs = append(errs, &Error{File: c.File, Key: key("pin_hash"),
 				Msg: fmt.Sprintf("%v: want %s", err, wantFor("staff.pin_hash"))})
+		}
+	}
+	for _, err := range errs {
+		var e *Error
+		if errors.As(err, &e) && c.Overridden[e.Key] != "" {
+			e.Flag = c.Overridden[e.Key]
 		}
 	}
 	return errors.Join(errs...)

@@ -8,12 +8,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/passgate/passgate/internal/command"
@@ -57,7 +55,6 @@ func run(e *env, args []string) int {
 		Stdout:   e.stdout,
 		Stderr:   e.stderr,
 	}
-	missingCommand(t, "passctl.missing_command", args)
 	return t.Run(context.Background(), args)
 }
 
@@ -83,37 +80,9 @@ func (c *cli) cmd(name, args, summary string, run func(fs *flag.FlagSet, args []
 	cmd := command.Command{Name: name, Args: args, Summary: summary}
 	cmd.Run = func(_ context.Context, args []string) error {
 		fs := command.Flags(c.cat, c.stdout, "passctl", cmd)
-		// The flag package calls Usage itself on -h and on every bad
-		// flag, and command.Parse calls it again on -h: the help is
-		// printed here, once, and only for -h.
-		help := fs.Usage
-		fs.Usage = func() {}
-		err := run(fs, args)
-		if errors.Is(err, flag.ErrHelp) {
-			help()
-		}
-		return err
+		return run(fs, args)
 	}
 	return cmd
-}
-
-// missingCommand says which commands a group has when args name the group
-// and none of its commands ("passctl cert", "passctl cert -out x"): the
-// Table then prints the group's help, whose usage line names no command.
-func missingCommand(t *command.Table, key string, args []string) {
-	if len(args) == 0 || len(args) > 1 && (!strings.HasPrefix(args[1], "-") || command.IsHelp(args[1])) {
-		return
-	}
-	var subs []string
-	for _, c := range t.Commands {
-		if sub, ok := strings.CutPrefix(c.Name, args[0]+" "); ok {
-			subs = append(subs, sub)
-		}
-	}
-	if len(subs) > 0 {
-		group := t.Program + " " + args[0]
-		fmt.Fprintf(t.Stderr, "%s: %s\n", group, t.Cat.T(key, group+" "+strings.Join(subs, "|")))
-	}
 }
 
 // errorf is fmt.Errorf with the catalog's message for key as the format:

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/passgate/passgate/hub"
@@ -56,11 +55,6 @@ func run(ctx context.Context, e *env, args []string) int {
 		Stdout:   e.stdout,
 		Stderr:   e.stderr,
 	}
-	if len(args) > 0 && command.IsHelp(args[0]) {
-		help(t, e.stdout)
-		return command.ExitOK
-	}
-	missingCommand(t, "passhub.missing_command", args)
 	return t.Run(ctx, args)
 }
 
@@ -84,48 +78,9 @@ func (c *cli) cmd(name, args, summary string, run func(ctx context.Context, fs *
 	cmd := command.Command{Name: name, Args: args, Summary: summary}
 	cmd.Run = func(ctx context.Context, args []string) error {
 		fs := command.Flags(c.cat, c.stdout, "passhub", cmd)
-		// The flag package calls Usage itself on -h and on every bad
-		// flag, and command.Parse calls it again on -h: the help is
-		// printed here, once, and only for -h.
-		help := fs.Usage
-		fs.Usage = func() {}
-		err := run(ctx, fs, args)
-		if errors.Is(err, flag.ErrHelp) {
-			help()
-		}
-		return err
+		return run(ctx, fs, args)
 	}
 	return cmd
-}
-
-// help prints the Table's help with the command shown optional, since
-// passhub with no command serves: "Usage: passhub [COMMAND] [flags]".
-func help(t *command.Table, w io.Writer) {
-	var b strings.Builder
-	t.Help(&b)
-	required := t.Program + " " + t.Cat.T("help.command_placeholder")
-	optional := t.Program + " " + t.Cat.T("passhub.command_optional")
-	io.WriteString(w, strings.Replace(b.String(), required, optional, 1))
-}
-
-// missingCommand says which commands a group has when args name the group
-// and none of its commands ("passhub kiosk", "passhub kiosk --data x"):
-// the Table then prints the group's help, whose usage line names no
-// command.
-func missingCommand(t *command.Table, key string, args []string) {
-	if len(args) == 0 || len(args) > 1 && (!strings.HasPrefix(args[1], "-") || command.IsHelp(args[1])) {
-		return
-	}
-	var subs []string
-	for _, c := range t.Commands {
-		if sub, ok := strings.CutPrefix(c.Name, args[0]+" "); ok {
-			subs = append(subs, sub)
-		}
-	}
-	if len(subs) > 0 {
-		group := t.Program + " " + args[0]
-		fmt.Fprintf(t.Stderr, "%s: %s\n", group, t.Cat.T(key, group+" "+strings.Join(subs, "|")))
-	}
 }
 
 // errorf is fmt.Errorf with the catalog's message for key as the format:

@@ -127,7 +127,8 @@ func (t *Table) Run(ctx context.Context, args []string) int {
 		if c := t.find(name + " " + rest[0]); c != nil {
 			return t.report(t.Program+" "+c.Name, c.Run(ctx, rest[1:]))
 		}
-		t.unknown(name+" "+rest[0], group)
+		fmt.Fprintf(t.Stderr, "%s %s: %s\n", t.Program, name, t.Cat.T("help.unknown_in_group", name, rest[0]))
+		t.suggest(name+" "+rest[0], group)
 		return ExitUsage
 	}
 	if c := t.find(name); c != nil {
@@ -169,10 +170,16 @@ func (t *Table) group(name string) []Command {
 // unknown says a name is not a command, with the nearest one when it is
 // close (a typo).
 func (t *Table) unknown(name string, among []Command) {
+	fmt.Fprintf(t.Stderr, "%s: %s\n", t.Program, t.Cat.T("help.unknown", name))
+	t.suggest(name, among)
+}
+
+// suggest names the nearest command when name is close to one (a typo),
+// and where the help is.
+func (t *Table) suggest(name string, among []Command) {
 	if among == nil {
 		among = t.Commands
 	}
-	fmt.Fprintf(t.Stderr, "%s: %s\n", t.Program, t.Cat.T("help.unknown", name))
 	if near := nearest(name, among); near != "" {
 		fmt.Fprintf(t.Stderr, "%s\n", t.Cat.T("help.did_you_mean", t.Program+" "+near))
 	}
@@ -184,7 +191,11 @@ func (t *Table) unknown(name string, among []Command) {
 func (t *Table) Help(w io.Writer) {
 	fmt.Fprintln(w, t.Cat.T(t.About))
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "%s: %s %s\n", t.Cat.T("help.usage"), t.Program, t.Cat.T("help.command_placeholder"))
+	placeholder := "help.command_placeholder"
+	if t.Default != nil {
+		placeholder = "help.command_optional"
+	}
+	fmt.Fprintf(w, "%s: %s %s\n", t.Cat.T("help.usage"), t.Program, t.Cat.T(placeholder))
 	rows := func(cs []Command, full bool) {
 		width := 0
 		for _, c := range cs {
@@ -213,11 +224,15 @@ func (t *Table) synopsis(c Command, full bool) string {
 	if full {
 		return strings.TrimSpace(t.Program + " " + c.Args)
 	}
-	return c.Name
+	return t.Program + " " + c.Name
 }
 
 func (t *Table) groupHelp(w io.Writer, name string, cs []Command) {
-	fmt.Fprintf(w, "%s: %s %s %s\n", t.Cat.T("help.usage"), t.Program, name, t.Cat.T("help.command_placeholder"))
+	subs := make([]string, 0, len(cs))
+	for _, c := range cs {
+		subs = append(subs, strings.TrimPrefix(c.Name, name+" "))
+	}
+	fmt.Fprintf(w, "%s: %s %s %s %s\n", t.Cat.T("help.usage"), t.Program, name, strings.Join(subs, "|"), t.Cat.T("help.flags_placeholder"))
 	fmt.Fprintln(w)
 	width := 0
 	for _, c := range cs {
@@ -235,8 +250,11 @@ func IsHelp(s string) bool { return s == "-h" || s == "-help" || s == "--help" |
 func nearest(name string, cs []Command) string {
 	best, bestD := "", 3
 	for _, c := range cs {
-		if d := distance(name, c.Name); d < bestD {
-			best, bestD = c.Name, d
+		group, _, _ := strings.Cut(c.Name, " ") // "register" of "register stats"
+		for _, n := range []string{c.Name, group} {
+			if d := distance(name, n); d < bestD {
+				best, bestD = n, d
+			}
 		}
 	}
 	return best

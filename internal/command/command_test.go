@@ -53,7 +53,8 @@ func TestDispatchAndExitCodes(t *testing.T) {
 		{[]string{"check"}, 1, "", "check ", true},
 		{[]string{"verfy"}, 2, `Did you mean "prog verify"?`, "", false},
 		{[]string{"kiosk", "ad"}, 2, `Did you mean "prog kiosk add"?`, "", false},
-		{[]string{"kiosk"}, 2, "Usage: prog kiosk COMMAND [flags]", "", false},
+		{[]string{"kiosk"}, 2, "Usage: prog kiosk add|list [flags]", "", false},
+		{[]string{"kiosc", "add"}, 2, `Did you mean "prog kiosk"?`, "", false},
 		{[]string{"zzzzzzzz"}, 2, `unknown command "zzzzzzzz"`, "", false},
 		{nil, 2, "Exit status: 0 ok", "", false},
 	} {
@@ -103,6 +104,9 @@ func TestFlagsHelpAndErrors(t *testing.T) {
 		t.Fatalf("-h: %v", err)
 	}
 	help := out.String()
+	if strings.Count(help, "Usage:") != 1 {
+		t.Errorf("help printed %d times:\n%s", strings.Count(help, "Usage:"), help)
+	}
 	for _, want := range []string{"Usage: prog register stats [--db PATH]", "Flags:", "--db PATH", "--json ", "--days N", "(default: 28)", "--lang TEXT", "Exit status"} {
 		if !strings.Contains(help, want) {
 			t.Errorf("help lacks %q:\n%s", want, help)
@@ -112,6 +116,13 @@ func TestFlagsHelpAndErrors(t *testing.T) {
 		if strings.Contains(help, bad) {
 			t.Errorf("help shows Go's %q:\n%s", bad, help)
 		}
+	}
+	// A bad flag is an error, not the whole help.
+	out.Reset()
+	fs2 := command.Flags(c, &out, "prog", command.Command{Name: "x"})
+	fs2.Bool("json", false, "")
+	if err := command.Parse(c, fs2, []string{"--nope"}, 0); err == nil || out.Len() != 0 {
+		t.Errorf("bad flag: %v, printed %q", err, out.String())
 	}
 	for _, c2 := range []struct {
 		args []string
@@ -123,9 +134,8 @@ func TestFlagsHelpAndErrors(t *testing.T) {
 	} {
 		fs := command.Flags(c, &out, "prog", command.Command{Name: "x"})
 		fs.Bool("json", false, "")
-		fs.SetOutput(&out)
 		err := command.Parse(c, fs, c2.args, 0)
-		if command.Code(err) != 2 || err == nil || !strings.Contains(err.Error(), c2.want) {
+		if command.Code(err) != 2 || err == nil || !strings.Contains(err.Error(), c2.want) || !strings.Contains(err.Error(), "\nUsage: prog x") {
 			t.Errorf("%q: %v (exit %d), want %q", c2.args, err, command.Code(err), c2.want)
 		}
 	}

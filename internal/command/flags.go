@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mattn/go-runewidth"
+
 	"github.com/passgate/passgate/internal/i18n"
 )
 
@@ -18,7 +20,9 @@ import (
 func Flags(c *i18n.Catalog, stdout io.Writer, program string, cmd Command) *flag.FlagSet {
 	name := strings.TrimSpace(program + " " + cmd.Name)
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // Parse's own messages: Parse reports errors itself
+	// The flag package's own messages are dropped (Parse reports errors
+	// itself); the sink carries the synopsis for Parse's errors.
+	fs.SetOutput(sink{synopsis: strings.TrimSpace(name + " " + cmd.Args)})
 	fs.Usage = func() {
 		w := stdout
 		fmt.Fprintf(w, "%s: %s\n", c.T("help.usage"), strings.TrimSpace(name+" "+cmd.Args))
@@ -33,6 +37,11 @@ func Flags(c *i18n.Catalog, stdout io.Writer, program string, cmd Command) *flag
 	}
 	return fs
 }
+
+// sink is a flag set's output: it discards and remembers the synopsis.
+type sink struct{ synopsis string }
+
+func (sink) Write(p []byte) (int, error) { return len(p), nil }
 
 func hasFlags(fs *flag.FlagSet) bool {
 	n := 0
@@ -56,10 +65,11 @@ func PrintFlags(w io.Writer, c *i18n.Catalog, fs *flag.FlagSet) {
 			usage += " " + c.T("help.default", d)
 		}
 		rows = append(rows, row{left, usage})
-		width = max(width, len(left))
+		width = max(width, runewidth.StringWidth(left))
 	})
 	for _, r := range rows {
-		fmt.Fprintf(w, "  %-*s  %s\n", width, r.left, strings.ReplaceAll(r.right, "\n", "\n  "+strings.Repeat(" ", width)+"  "))
+		pad := strings.Repeat(" ", width-runewidth.StringWidth(r.left))
+		fmt.Fprintf(w, "  %s%s  %s\n", r.left, pad, strings.ReplaceAll(r.right, "\n", "\n  "+strings.Repeat(" ", width)+"  "))
 	}
 }
 
@@ -89,22 +99,43 @@ func isBool(f *flag.Flag) bool {
 // arguments (-1: any number) returns an error wrapping ErrUsage that names
 // it.
 func Parse(c *i18n.Catalog, fs *flag.FlagSet, args []string, maxArgs int) error {
-	if err := fs.Parse(args); err != nil {
+	fail := func(msg string) error {
+		if s, ok := fs.Output().(sink); ok {
+			msg += "\n" + c.T("help.usage") + ": " + s.synopsis
+		}
+		return Usagef("%s", msg)
+	}
+	// The flag package calls Usage itself on -h and on every bad flag;
+	// the help is printed here, once, and only for -h.
+	help := fs.Usage
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.Usage = help
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
+			help()
 			return err
 		}
-		return Usagef("%s", c.T("help.bad_flag", err, fs.Name()+" --help"))
+		return fail(c.T("help.bad_flag", err, fs.Name()+" --help"))
 	}
 	for _, a := range fs.Args() {
 		if strings.HasPrefix(a, "-") && a != "-" {
-			return Usagef("%s", c.T("help.flag_after_arg", a, fs.Name()+" --help"))
+			return fail(c.T("help.flag_after_arg", a, fs.Name()+" --help"))
 		}
 	}
 	if maxArgs >= 0 && fs.NArg() > maxArgs {
-		return Usagef("%s", c.T("help.extra_arg", fs.Arg(maxArgs), fs.Name()+" --help"))
+		return fail(c.T("help.extra_arg", fs.Arg(maxArgs), fs.Name()+" --help"))
 	}
 	return nil
+}
+
+// UsageError is a usage error of a command whose flags parsed: msg, then
+// the command's synopsis line, as Parse's own errors.
+func UsageError(c *i18n.Catalog, fs *flag.FlagSet, msg string) error {
+	if s, ok := fs.Output().(sink); ok {
+		msg += "\n" + c.T("help.usage") + ": " + s.synopsis
+	}
+	return Usagef("%s", msg)
 }
 
 // Given reports whether the flag name was set on the command line.

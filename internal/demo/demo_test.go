@@ -74,7 +74,7 @@ func TestClipThroughCameraScannerVerify(t *testing.T) {
 			t.Fatalf("frame %d is %dx%d", i+1, f.Width, f.Height)
 		}
 		y := bytes.Clone(f.Y)
-		s.Release(f)
+		f.Release()
 		if i == 0 {
 			first = y
 		}
@@ -154,7 +154,7 @@ func TestReplay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.Release(f)
+		f.Release()
 	}
 }
 

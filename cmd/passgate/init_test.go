@@ -1,4 +1,4 @@
-package cli_test
+package main
 
 import (
 	"os"
@@ -7,13 +7,12 @@ import (
 	"testing"
 
 	"github.com/passgate/passgate/config"
-	"github.com/passgate/passgate/internal/cli"
 )
 
 func TestInit(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "etc", "passgate", "config.toml")
 	code, stdout, stderr := run(t, "", "init", "--out", out)
-	if code != cli.ExitOK || !strings.Contains(stdout, out) {
+	if code != ExitOK || !strings.Contains(stdout, out) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	b, err := os.ReadFile(out)
@@ -31,13 +30,13 @@ func TestInit(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr = run(t, "", "init", "--out", out)
-	if code != cli.ExitUsage || !strings.Contains(stderr, "already exists") || !strings.Contains(stderr, "--force") {
+	if code != ExitUsage || !strings.Contains(stderr, "already exists") || !strings.Contains(stderr, "--force") {
 		t.Errorf("existing file: exit %d, stderr %q", code, stderr)
 	}
 	if b, _ := os.ReadFile(out); string(b) != "# mine\n" {
 		t.Error("existing file was overwritten without --force")
 	}
-	if code, _, stderr = run(t, "", "init", "--out", out, "--force"); code != cli.ExitOK {
+	if code, _, stderr = run(t, "", "init", "--out", out, "--force"); code != ExitOK {
 		t.Errorf("--force: exit %d: %s", code, stderr)
 	}
 	if b, _ := os.ReadFile(out); string(b) != config.Sample() {
@@ -45,10 +44,10 @@ func TestInit(t *testing.T) {
 	}
 
 	code, stdout, _ = run(t, "", "init", "--out", "-")
-	if code != cli.ExitOK || stdout != config.Sample() {
+	if code != ExitOK || stdout != config.Sample() {
 		t.Errorf("--out -: exit %d", code)
 	}
-	if code, _, _ := run(t, "", "init", "extra"); code != cli.ExitUsage {
+	if code, _, _ := run(t, "", "init", "extra"); code != ExitUsage {
 		t.Errorf("extra argument: exit %d", code)
 	}
 }

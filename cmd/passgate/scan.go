@@ -1,27 +1,34 @@
-package cli
+package main
 
 import (
+	"context"
+
 	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
 
+	"github.com/passgate/passgate/internal/command"
+
 	"github.com/passgate/passgate/scanner"
 )
 
-// Scan runs `passgate scan`: each file is loaded and converted to luma once,
-// then decoded repeat times; the median decode time is reported.
-func Scan(e *Env, args []string) int {
-	c, _ := catalog(e, "")
-	fs := newFlags(e, "scan", "[--json] [--repeat N] FILE...")
+// scan runs `passgate scan`: each file is loaded and converted to luma once,
+// then decoded repeat times; the median decode time is reported. Exit 1
+// when a file held no readable code.
+func (p *cli) scan(_ context.Context, args []string) error {
+	e, c := p.env, p.cat
+	fs := p.flags("scan", "[--json] [--repeat N] FILE...", "usage.scan")
 	asJSON := fs.Bool("json", false, c.T("flag.scan.json"))
 	repeat := fs.Int("repeat", 1, c.T("flag.scan.repeat"))
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := p.parse(fs, args, -1); err != nil {
+		return err
 	}
-	if fs.NArg() == 0 || *repeat < 1 {
-		fs.Usage()
-		return ExitUsage
+	if fs.NArg() == 0 {
+		return p.usage(fs, c.T("cli.scan_no_files"))
+	}
+	if *repeat < 1 {
+		return p.usage(fs, c.T("cli.scan_bad_repeat", *repeat))
 	}
 	code := ExitOK
 	enc := json.NewEncoder(e.Stdout)
@@ -44,7 +51,10 @@ func Scan(e *Env, args []string) int {
 			fmt.Fprintf(e.Stdout, "%s: %s (%s, %.3f ms)\n", file, res.Text, res.Strategy, ms)
 		}
 	}
-	return code
+	if code != ExitOK {
+		return command.Exit(code)
+	}
+	return nil
 }
 
 // scanFile loads a file and decodes it repeat times; the median time is

@@ -1,6 +1,7 @@
-package cli
+package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,38 +10,36 @@ import (
 	"path/filepath"
 
 	"github.com/passgate/passgate/config"
+	"github.com/passgate/passgate/internal/command"
 )
 
-// Init runs `passgate init`: it writes the commented sample configuration
+// init runs `passgate init`: it writes the commented sample configuration
 // (config.Sample) where passgate will find it, without overwriting a file
 // unless --force is given.
-func Init(e *Env, args []string) int {
-	c, _ := catalog(e, "")
+func (p *cli) init(_ context.Context, args []string) error {
+	e, c := p.env, p.cat
 	def := config.Paths(e.Getenv)[0]
-	fl := newFlags(e, "init", "[--out FILE] [--force]")
+	fl := p.flags("init", "[--out FILE] [--force]", "usage.init")
 	out := fl.String("out", def, c.T("flag.init.out"))
 	force := fl.Bool("force", false, c.T("flag.init.force"))
-	if code, ok := parseFlags(fl, args); !ok {
-		return code
+	if err := p.parse(fl, args, 0); err != nil {
+		return err
 	}
-	if fl.NArg() != 0 || *out == "" {
-		fl.Usage()
-		return ExitUsage
+	if *out == "" {
+		return p.usage(fl, c.T("init.no_out"))
 	}
 	if *out == "-" {
 		_, _ = io.WriteString(e.Stdout, config.Sample())
-		return ExitOK
+		return nil
 	}
 	if err := writeSample(*out, *force); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			fmt.Fprintln(e.Stderr, "passgate init:", c.T("init.exists", *out))
-		} else {
-			fmt.Fprintln(e.Stderr, "passgate init:", c.T("init.write", *out, err))
+			return command.Usagef("%s", c.T("init.exists", *out))
 		}
-		return ExitUsage
+		return command.Usagef("%s", c.T("init.write", *out, err))
 	}
 	fmt.Fprintln(e.Stdout, c.T("init.wrote", *out))
-	return ExitOK
+	return nil
 }
 
 // writeSample writes the sample with mode 0600 (the file will hold PIN

@@ -1,7 +1,8 @@
-package cli
+package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -12,28 +13,22 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/passgate/passgate/internal/command"
 	"github.com/passgate/passgate/internal/pin"
 )
 
-// PINHash runs `passgate pin-hash`: it reads a PIN (twice, without echo,
+// pinHash runs `passgate pin-hash`: it reads a PIN (twice, without echo,
 // from a terminal; else one line of standard input) and prints the
 // argon2id hash to paste into a [[staff]] pin_hash of the configuration.
 // Surrounding spaces are not part of the PIN.
-func PINHash(e *Env, args []string) int {
-	c, _ := catalog(e, "")
-	fl := newFlags(e, "pin-hash", "(then type the PIN, or: echo PIN | passgate pin-hash)")
-	if code, ok := parseFlags(fl, args); !ok {
-		return code
+func (p *cli) pinHash(_ context.Context, args []string) error {
+	e, c := p.env, p.cat
+	fl := p.flags("pin-hash", "(then type the PIN, or: echo PIN | passgate pin-hash)", "usage.pin-hash")
+	if err := p.parse(fl, args, 0); err != nil {
+		return err
 	}
-	if fl.NArg() != 0 {
-		fl.Usage()
-		return ExitUsage
-	}
-	fail := func(msg string) int {
-		fmt.Fprintln(e.Stderr, "passgate pin-hash:", msg)
-		return ExitUsage
-	}
-	var p string
+	fail := func(msg string) error { return command.Usagef("%s", msg) }
+	var typed string
 	if f, ok := e.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		read := func(prompt string) (string, error) {
 			fmt.Fprint(e.Stderr, prompt)
@@ -42,14 +37,14 @@ func PINHash(e *Env, args []string) int {
 			return strings.TrimSpace(string(b)), err
 		}
 		var err error
-		if p, err = read(c.T("pinhash.prompt")); err != nil {
+		if typed, err = read(c.T("pinhash.prompt")); err != nil {
 			return fail(c.T("pinhash.read", err))
 		}
 		again, err := read(c.T("pinhash.again"))
 		if err != nil {
 			return fail(c.T("pinhash.read", err))
 		}
-		if again != p {
+		if again != typed {
 			return fail(c.T("pinhash.mismatch"))
 		}
 	} else {
@@ -57,15 +52,15 @@ func PINHash(e *Env, args []string) int {
 		if err != nil && !errors.Is(err, io.EOF) {
 			return fail(c.T("pinhash.read", err))
 		}
-		p = strings.TrimSpace(line)
+		typed = strings.TrimSpace(line)
 	}
-	if n := utf8.RuneCountInString(p); n < pin.MinLen || n > pin.MaxLen {
+	if n := utf8.RuneCountInString(typed); n < pin.MinLen || n > pin.MaxLen {
 		return fail(c.T("pinhash.length", pin.MinLen, pin.MaxLen))
 	}
-	h, err := pin.Hash(p, rand.Reader)
+	h, err := pin.Hash(typed, rand.Reader)
 	if err != nil {
 		return fail(err.Error())
 	}
 	fmt.Fprintln(e.Stdout, h)
-	return ExitOK
+	return nil
 }

@@ -1,4 +1,4 @@
-package cli_test
+package main
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/passgate/passgate/internal/cli"
+	"github.com/passgate/passgate/app"
 	"github.com/passgate/passgate/internal/testkit/conformance"
 	"github.com/passgate/passgate/internal/testkit/shareddata"
 	"github.com/passgate/passgate/verify"
@@ -20,12 +20,12 @@ import (
 func run(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := &cli.Env{
+	e := &app.Env{
 		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
 		Getenv: func(k string) string { return map[string]string{"LANG": "en_US.UTF-8"}[k] },
 		Now:    func() time.Time { return time.Date(2021, 12, 13, 3, 0, 0, 0, time.UTC) },
 	}
-	code := cli.Main(e, args)
+	code := Main(e, args)
 	return code, out.String(), errb.String()
 }
 
@@ -52,7 +52,7 @@ func TestConformanceCLI(t *testing.T) {
 			}
 			var obs conformance.Observed
 			code, out, stderr := run(t, v.Prefix, append(args, "-")...)
-			if code == cli.ExitUsage {
+			if code == ExitUsage {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			var got struct {
@@ -63,7 +63,7 @@ func TestConformanceCLI(t *testing.T) {
 			if err := json.Unmarshal([]byte(out), &got); err != nil {
 				t.Fatalf("output is not JSON: %v\n%s", err, out)
 			}
-			if (code == cli.ExitOK) != (got.Status == verify.Valid) {
+			if (code == ExitOK) != (got.Status == verify.Valid) {
 				t.Errorf("exit %d with status %s", code, got.Status)
 			}
 			obs.Checks, obs.Decoded = got.Checks, got.Decoded

@@ -1,4 +1,4 @@
-package cli_test
+package main
 
 import (
 	"bytes"
@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passgate/passgate/app"
 	"github.com/passgate/passgate/entry"
-	"github.com/passgate/passgate/internal/cli"
 	"github.com/passgate/passgate/store"
 )
 
@@ -24,12 +24,12 @@ var registerNow = time.Date(2021, 12, 13, 12, 0, 0, 0, time.FixedZone("KST", 9*3
 func runIn(t *testing.T, lang string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := &cli.Env{
+	e := &app.Env{
 		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
 		Getenv: func(k string) string { return map[string]string{"LANG": lang, "HOME": "/nonexistent"}[k] },
 		Now:    func() time.Time { return registerNow },
 	}
-	code := cli.Main(e, args)
+	code := Main(e, args)
 	return code, out.String(), errb.String()
 }
 
@@ -81,7 +81,7 @@ func fillRegister(t *testing.T) string {
 func TestRegisterStats(t *testing.T) {
 	db := fillRegister(t)
 	code, out, errOut := runIn(t, "en_US.UTF-8", "register", "stats", "--db", db, "--json")
-	if code != cli.ExitOK {
+	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var got struct {
@@ -99,12 +99,12 @@ func TestRegisterStats(t *testing.T) {
 
 	code, out, _ = runIn(t, "en_US.UTF-8", "register", "stats", "--db", db)
 	for _, want := range []string{"Entries: 60, of which 25 wait for the hub", "Today: 20 entries: 15 admitted, 5 refused; 16 by camera, 0 by scanner, 4 manual"} {
-		if code != cli.ExitOK || !strings.Contains(out, want) {
+		if code != ExitOK || !strings.Contains(out, want) {
 			t.Errorf("exit %d, output lacks %q:\n%s", code, want, out)
 		}
 	}
 	code, out, _ = runIn(t, "ko_KR.UTF-8", "register", "stats", "--db", db)
-	if code != cli.ExitOK || !strings.Contains(out, "기록: 60건, 이 중 25건 허브 전송 대기") {
+	if code != ExitOK || !strings.Contains(out, "기록: 60건, 이 중 25건 허브 전송 대기") {
 		t.Errorf("Korean: exit %d\n%s", code, out)
 	}
 }
@@ -112,7 +112,7 @@ func TestRegisterStats(t *testing.T) {
 func TestRegisterExport(t *testing.T) {
 	db := fillRegister(t)
 	code, out, errOut := runIn(t, "en_US.UTF-8", "register", "export", "--db", db, "--since", "2021-12-13", "--format", "jsonl")
-	if code != cli.ExitOK {
+	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -128,7 +128,7 @@ func TestRegisterExport(t *testing.T) {
 
 	file := filepath.Join(t.TempDir(), "export.csv")
 	code, out, errOut = runIn(t, "en_US.UTF-8", "register", "export", "--db", db, "--since", "2021-11-01T00:00:00Z", "--out", file)
-	if code != cli.ExitOK || out != "" {
+	if code != ExitOK || out != "" {
 		t.Fatalf("exit %d, stdout %q: %s", code, out, errOut)
 	}
 	f, err := os.Open(file)
@@ -157,8 +157,8 @@ func TestRegisterExport(t *testing.T) {
 		{nil, "Usage: passgate register"},
 	} {
 		code, _, errOut := runIn(t, "en_US.UTF-8", append([]string{"register"}, tc.args...)...)
-		if code != cli.ExitUsage || !strings.Contains(errOut, tc.want) {
-			t.Errorf("register %v: exit %d, stderr %q; want %d and %q", tc.args, code, errOut, cli.ExitUsage, tc.want)
+		if code != ExitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("register %v: exit %d, stderr %q; want %d and %q", tc.args, code, errOut, ExitUsage, tc.want)
 		}
 	}
 }
@@ -166,7 +166,7 @@ func TestRegisterExport(t *testing.T) {
 func TestRegisterPurge(t *testing.T) {
 	db := fillRegister(t)
 	code, out, errOut := runIn(t, "en_US.UTF-8", "register", "purge", "--db", db)
-	if code != cli.ExitOK {
+	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{"purged 30 entries from before 2021-11-15 12:00 KST", "kept 10 older entries"} {
@@ -176,7 +176,7 @@ func TestRegisterPurge(t *testing.T) {
 	}
 	// --days 0: everything the hub holds goes.
 	code, out, _ = runIn(t, "en_US.UTF-8", "register", "purge", "--db", db, "--days", "0")
-	if code != cli.ExitOK || !strings.Contains(out, "purged 5 entries") || !strings.Contains(out, "kept 25 older entries") {
+	if code != ExitOK || !strings.Contains(out, "purged 5 entries") || !strings.Contains(out, "kept 25 older entries") {
 		t.Errorf("purge --days 0: exit %d\n%s", code, out)
 	}
 	_, out, _ = runIn(t, "en_US.UTF-8", "register", "stats", "--db", db, "--json")

@@ -1,23 +1,20 @@
-package cli
+package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
 	"github.com/passgate/passgate/camera"
 )
 
-// Devices runs `passgate devices`: every video device with its modes.
-func Devices(e *Env, args []string) int {
-	c, _ := catalog(e, "")
-	fs := newFlags(e, "devices", "[--json]")
+// devices runs `passgate devices`: every video device with its modes.
+func (p *cli) devices(_ context.Context, args []string) error {
+	e, c := p.env, p.cat
+	fs := p.flags("devices", "[--json]", "usage.devices")
 	asJSON := fs.Bool("json", false, c.T("flag.devices.json"))
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return ExitUsage
+	if err := p.parse(fs, args, 0); err != nil {
+		return err
 	}
 	devs := camera.NewDevices(e.Now).List()
 	if *asJSON {
@@ -47,15 +44,15 @@ func Devices(e *Env, args []string) int {
 		enc := json.NewEncoder(e.Stdout)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(map[string]any{"camera_support": camera.WebcamSupport(), "devices": out})
-		return ExitOK
+		return nil
 	}
 	if !camera.WebcamSupport() {
 		fmt.Fprintln(e.Stdout, c.T("cli.no_camera_support"))
-		return ExitOK
+		return nil
 	}
 	if len(devs) == 0 {
 		fmt.Fprintln(e.Stdout, c.T("cli.no_cameras"))
-		return ExitOK
+		return nil
 	}
 	for _, d := range devs {
 		fmt.Fprintf(e.Stdout, "%s  (%s)\n", d.Label, d.Name)
@@ -66,5 +63,5 @@ func Devices(e *Env, args []string) int {
 			fmt.Fprintf(e.Stdout, "    %s\n", m)
 		}
 	}
-	return ExitOK
+	return nil
 }

@@ -1,7 +1,8 @@
-package cli
+package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -12,7 +13,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/passgate/passgate/app"
+	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/internal/command"
 	"github.com/passgate/passgate/internal/i18n"
+	"github.com/passgate/passgate/internal/pemfile"
 	"github.com/passgate/passgate/scanner"
 	"github.com/passgate/passgate/verify"
 )
@@ -34,11 +39,12 @@ type verifyOptions struct {
 	policy            string
 }
 
-// Verify runs `passgate verify`.
-func Verify(e *Env, args []string) int {
-	c, _ := catalog(e, "")
+// verify runs `passgate verify`: exit 0 valid, 1 not valid, 2 a usage or
+// setup error.
+func (p *cli) verify(_ context.Context, args []string) error {
+	e, c := p.env, p.cat
 	var o verifyOptions
-	fs := newFlags(e, "verify", "[flags] (PAYLOAD | - | --image FILE)")
+	fs := p.flags("verify", "[flags] (PAYLOAD | - | --image FILE)", "usage.verify")
 	fs.StringVar(&o.bundle, "bundle", "", c.T("flag.verify.bundle"))
 	fs.StringVar(&o.bundleKey, "bundle-key", "", c.T("flag.verify.bundle_key"))
 	fs.Var(&o.signerCerts, "signer-cert", c.T("flag.verify.signer_cert"))
@@ -48,21 +54,14 @@ func Verify(e *Env, args []string) int {
 	fs.StringVar(&o.lang, "lang", "", c.T("flag.verify.lang"))
 	fs.StringVar(&o.image, "image", "", c.T("flag.verify.image"))
 	fs.StringVar(&o.policy, "policy", "", c.T("flag.verify.policy", strings.Join(verify.PresetNames(), ", ")))
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	if err := p.parse(fs, args, -1); err != nil {
+		return err
 	}
-	if o.lang != "" {
-		lc, err := catalog(e, o.lang)
-		if err != nil {
-			fmt.Fprintln(e.Stderr, "passgate verify:", c.T("cli.bad_lang", o.lang))
-			return ExitUsage
-		}
-		c = lc
+	if err := p.language(o.lang); err != nil {
+		return err
 	}
-	fail := func(msg string) int {
-		fmt.Fprintln(e.Stderr, "passgate verify:", msg)
-		return ExitUsage
-	}
+	c = p.cat
+	fail := func(msg string) error { return command.Usagef("%s", msg) }
 
 	at := e.Now()
 	if o.at != "" {
@@ -101,14 +100,14 @@ func Verify(e *Env, args []string) int {
 		writeHuman(e.Stdout, c, vd)
 	}
 	if vd.Status == verify.Valid {
-		return ExitOK
+		return nil
 	}
-	return ExitNotValid
+	return command.Exit(ExitNotValid)
 }
 
 // readPayload gets the pass text from the argument, standard input or an
 // image. It returns nil with no message when the image held no code.
-func readPayload(e *Env, c *i18n.Catalog, o *verifyOptions, args []string, checks *verify.Checks) (*string, string) {
+func readPayload(e *app.Env, c *i18n.Catalog, o *verifyOptions, args []string, checks *verify.Checks) (*string, string) {
 	switch {
 	case o.image != "" && len(args) > 0:
 		return nil, c.T("cli.too_many", len(args)+1)
@@ -141,7 +140,7 @@ func readPayload(e *Env, c *i18n.Catalog, o *verifyOptions, args []string, check
 
 // buildVerifier assembles the trust set and policy from the flags. On
 // failure it returns nil and a message.
-func buildVerifier(e *Env, c *i18n.Catalog, o *verifyOptions, at time.Time) (*verify.Verifier, string) {
+func buildVerifier(e *app.Env, c *i18n.Catalog, o *verifyOptions, at time.Time) (*verify.Verifier, string) {
 	vf := &verify.Verifier{}
 	preset := o.policy
 	if o.bundle != "" {
@@ -258,4 +257,28 @@ func writeJSON(w io.Writer, vd *verify.Verdict, u *verify.Unverified, decoded bo
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(out)
+}
+
+// loadBundleFile reads and checks a signed trust bundle against the pinned
+// key given with --bundle-key (base64 text or a PEM file).
+func loadBundleFile(e *app.Env, c *i18n.Catalog, o *verifyOptions, at time.Time) (*bundle.Bundle, string) {
+	if o.bundleKey == "" {
+		return nil, c.T("cli.bundle_key_missing")
+	}
+	pub, err := pemfile.ReadKey(o.bundleKey, "", bundle.ParseKey)
+	if err != nil {
+		return nil, c.T("cli.bundle_key", err)
+	}
+	data, err := os.ReadFile(o.bundle)
+	if err != nil {
+		return nil, c.T("cli.bundle", o.bundle, err)
+	}
+	b, err := bundle.Load(data, pub, nil, at)
+	if err != nil && !errors.Is(err, bundle.ErrExpired) {
+		return nil, c.T("cli.bundle", o.bundle, err)
+	}
+	if err != nil { // expired: still the best trust there is; say so
+		fmt.Fprintln(e.Stderr, c.T("cli.bundle_stale", err))
+	}
+	return b, ""
 }

@@ -1,4 +1,4 @@
-package cli_test
+package main
 
 import (
 	"encoding/json"
@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/passgate/passgate/internal/cli"
 )
 
 const (
@@ -38,9 +36,9 @@ func TestVerifyFixtures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantCode := cli.ExitNotValid
+		wantCode := ExitNotValid
 		if want.Status == "valid" {
-			wantCode = cli.ExitOK
+			wantCode = ExitOK
 		}
 		base := []string{"verify", "--json", "--bundle", fixtureBundle, "--bundle-key", fixtureKey, "--at", fixtureAt}
 		for _, c := range []struct {
@@ -89,7 +87,7 @@ func TestVerifyHuman(t *testing.T) {
 	} {
 		code, out, errOut := run(t, "", "verify", "--lang", lang, "--bundle", fixtureBundle, "--bundle-key", fixtureKey,
 			"--at", fixtureAt, strings.TrimSpace(string(pass)))
-		if code != cli.ExitNotValid {
+		if code != ExitNotValid {
 			t.Errorf("%s: exit %d: %s", lang, code, errOut)
 		}
 		for _, w := range want {
@@ -126,7 +124,7 @@ func TestVerifyUsage(t *testing.T) {
 		{[]string{"frobnicate"}, "frobnicate"},
 	} {
 		code, out, errOut := run(t, "", c.args...)
-		if code != cli.ExitUsage || !strings.Contains(errOut, c.want) {
+		if code != ExitUsage || !strings.Contains(errOut, c.want) {
 			t.Errorf("passgate %s: exit %d, stderr %q, stdout %q; want exit 2 naming %q",
 				strings.Join(c.args, " "), code, errOut, out, c.want)
 		}

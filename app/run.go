@@ -1,0 +1,119 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/passgate/passgate/camera"
+	"github.com/passgate/passgate/checkin"
+	"github.com/passgate/passgate/scanner"
+	"github.com/passgate/passgate/ui"
+)
+
+// Screen runs the kiosk on the terminal until staff quit or ctx ends, with
+// sync in the same process when a hub is configured.
+func (a *App) Screen(ctx context.Context) error {
+	cfg := a.Config
+	var pins ui.PINChecker
+	if a.PINs != nil {
+		pins = a.PINs
+	}
+	o := ui.Options{
+		Kiosk: a.Kiosk, Venue: cfg.Venue.Name, Lang: a.Cat.Lang, Demo: cfg.Demo, Locked: cfg.Kiosk.KioskMode,
+		PINs: pins, DemoStaff: a.DemoStaff(), Trust: a.Trust, Now: a.Now,
+		Stats: a.Stats, Purge: a.Purge, Cameras: a.CameraLabels, SetCamera: a.SwitchCamera,
+		ClearAfter: time.Duration(cfg.Kiosk.VerdictSeconds) * time.Second,
+		OnOutcome:  a.outcome, Log: a.Log.With("part", "screen"),
+	}
+	if a.Uplink != nil {
+		o.Sync = a.syncState
+		o.SyncNow = a.Uplink.Notify
+	}
+	a.Log.Info("screen started", "lang", a.Cat.Lang)
+	err := ui.Run(ctx, o)
+	a.Log.Info("screen stopped", "err", err)
+	return err
+}
+
+// syncState is the uplink's state as the screen shows it.
+func (a *App) syncState() *ui.SyncState {
+	st := a.Uplink.State()
+	return &ui.SyncState{Waiting: st.Waiting, Online: st.Online}
+}
+
+// outcome tells the door of a guest: sounds and hook, and a debug line in
+// the log with what staff would say, never who the guest is.
+func (a *App) outcome(out checkin.Outcome) {
+	a.Log.Debug("guest", "method", out.Method, "admitted", out.Admitted, "reason", out.Reason,
+		"duplicate", out.Duplicate, "stale", out.Stale, "recorded", out.Recorded, "entry", out.Entry.ID)
+	a.Feedback.Outcome(out)
+}
+
+// HeadlessOptions are what headless mode reads and writes besides the
+// configuration.
+type HeadlessOptions struct {
+	// Wedge is read line by line: a line starting "HC1:" is a scan by a
+	// keyboard-wedge scanner (standard input); nil reads none.
+	Wedge io.Reader
+	// Out gets one JSON line per guest (checkin.Report).
+	Out io.Writer
+	// For stops the kiosk after this long; 0 runs until ctx ends or every
+	// input has ended.
+	For time.Duration
+}
+
+// Headless runs the desk without a screen, for a door with only a relay or
+// a LED, or a script.
+func (a *App) Headless(ctx context.Context, o HeadlessOptions) error {
+	if a.Config.Demo {
+		fmt.Fprintln(a.env.Stderr, a.Cat.T("headless.demo"))
+	}
+	if a.TempDir != "" {
+		fmt.Fprintln(a.env.Stderr, a.Cat.T("headless.temp_register", a.Config.Register.Path))
+	}
+	if o.For > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.For)
+		defer cancel()
+	}
+	a.Kiosk.Wedge = o.Wedge
+	enc := json.NewEncoder(o.Out)
+	enc.SetEscapeHTML(false)
+	a.Log.Info("headless started", "wedge", o.Wedge != nil)
+	err := a.Kiosk.Run(ctx, func(ev checkin.Event) {
+		if ev.Outcome != nil {
+			_ = enc.Encode(ev.Outcome.Report())
+			a.outcome(*ev.Outcome)
+		}
+	})
+	a.Log.Info("headless stopped", "err", err)
+	return err
+}
+
+// Watch reads the camera (or replay) through the live scanner and calls
+// found for each code read, until ctx ends or a replay that does not loop
+// ends. status, when set, is told of the camera's changes.
+func (a *App) Watch(ctx context.Context, found func(scanner.Scan), status func(camera.Status)) (scanner.LiveStats, error) {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	live := scanner.NewLive(scanner.LiveOptions{Now: a.Now})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		live.Run(ctx, found)
+	}()
+	cam := *a.Camera
+	cam.OnStatus = status
+	err := cam.Run(ctx, func(f *camera.Frame) {
+		live.Offer(&scanner.Luma{Pix: f.Y, Width: f.Width, Height: f.Height, Stride: f.Stride}, f.Seq, f.Time, nil)
+	})
+	if err == nil && ctx.Err() == nil {
+		time.Sleep(200 * time.Millisecond) // a replay ended: let the last frame decode
+	}
+	stop()
+	<-done
+	return live.Stats(), err
+}
