@@ -54,6 +54,17 @@ func TestHook(t *testing.T) {
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "killed after") {
 		t.Fatalf("errors %v", errs)
 	}
+
+	// A hook that fails after echoing what it got: the error says so,
+	// and holds nothing of the guest (it goes to the kiosk's log).
+	errs = nil
+	echo := feedback.New(feedback.Options{Hook: "cat; echo oops >&2; exit 3",
+		Errors: func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }})
+	echo.Outcome(checkin.Outcome{Time: at, Admitted: true, Reason: "secret-reason-x"})
+	echo.Wait()
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "exit status 3") || strings.Contains(errs[0].Error(), "secret-reason-x") {
+		t.Fatalf("errors %v", errs)
+	}
 }
 
 // TestSound: without aplay the terminal bell rings; with it, aplay gets a

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/passgate/passgate/config"
 	"github.com/passgate/passgate/internal/command"
 	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/testkit/framegen"
@@ -46,8 +47,12 @@ func (c *cli) frames(fs *flag.FlagSet, args []string) error {
 	case *fps < 1:
 		return usagef(c.cat, "passctl.at_least_1", "-fps", *fps)
 	}
-	var clipSize image.Point
-	if _, err := fmt.Sscanf(*y4mSize, "%dx%d", &clipSize.X, &clipSize.Y); err != nil || !isDefaultSize(clipSize) {
+	var size config.Size // WIDTHxHEIGHT, read as the configuration reads it
+	clipSize := image.Point{}
+	if err := size.UnmarshalText([]byte(*y4mSize)); err == nil {
+		clipSize = image.Point{X: size.Width, Y: size.Height}
+	}
+	if !isDefaultSize(clipSize) {
 		return usagef(c.cat, "passctl.frames.bad_size", *y4mSize)
 	}
 

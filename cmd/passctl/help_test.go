@@ -9,103 +9,40 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/internal/i18n"
+	"github.com/passgate/passgate/internal/testkit/clitest"
 )
 
-var korean = map[string]string{"LANG": "ko_KR.UTF-8"}
+var korean = clitest.Korean
 
-// table is passctl's command table in a language, for the tests to walk.
-func table(t *testing.T, lang string) (*i18n.Catalog, []string, []string) {
-	t.Helper()
-	cat, err := i18n.New(lang)
-	if err != nil {
-		t.Fatal(err)
-	}
+// binary is passctl for the help checks every binary shares.
+func binary() clitest.Binary {
+	cat, _ := i18n.New("en")
 	c := &cli{env: &env{stdout: io.Discard, stderr: io.Discard, now: time.Now, getenv: func(string) string { return "" }}, cat: cat}
-	var names, summaries []string
-	for _, cmd := range c.commands() {
-		names = append(names, cmd.Name)
-		summaries = append(summaries, cat.T(cmd.Summary))
-	}
-	return cat, names, summaries
+	return clitest.Binary{Program: "passctl", Commands: c.commands(), Optional: false,
+		RawKey: regexp.MustCompile(`passctl\.[a-z_]+\.`),
+		Run: func(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+			return passctlIn(t, env, args...)
+		}}
 }
-
-// rawKey is a catalog key shown as itself: a message missing from the
-// catalogs.
-var rawKey = regexp.MustCompile(`passctl\.[a-z_]+\.`)
 
 // TestHelpKorean: with a Korean locale the help is Korean throughout, and
 // says nothing in English that the English catalog has.
 func TestHelpKorean(t *testing.T) {
-	code, out, _ := passctlIn(t, korean, "--help")
-	if code != 0 {
-		t.Fatalf("--help: exit %d", code)
-	}
-	_, names, ko := table(t, "ko")
-	_, _, en := table(t, "en")
-	for _, want := range append([]string{"사용법: passctl 명령 [옵션]", "명령:", "종료 코드: 0 정상"}, ko...) {
-		if !strings.Contains(out, want) {
-			t.Errorf("help lacks %q:\n%s", want, out)
-		}
-	}
-	for i, summary := range en {
-		if strings.Contains(out, summary) {
-			t.Errorf("Korean help has the English summary of %s: %q", names[i], summary)
-		}
-	}
-	for _, bad := range []string{"Usage", "Commands:", "Exit status"} {
-		if strings.Contains(out, bad) {
-			t.Errorf("Korean help has the English %q:\n%s", bad, out)
-		}
-	}
-	if k := rawKey.FindString(out); k != "" {
-		t.Errorf("help shows the key %s for a missing message", k)
-	}
+	clitest.CheckHelpKorean(t, binary())
 }
 
 // TestCommandHelp runs -h of every command, in both languages: the help
 // goes once to standard output, lists the flags as --name VALUE without Go
 // type names, and has every message in the catalog.
 func TestCommandHelp(t *testing.T) {
-	goType := regexp.MustCompile(`--?[a-z0-9-]+ (string|int|uint|uint64|int64|float64|duration|value)\b`)
-	for _, l := range []struct {
-		lang, usage, flags string
-		env                map[string]string
-		english            string // a heading that must not show
-	}{
-		{"en", "Usage: passctl ", "Flags:", nil, ""},
-		{"ko", "사용법: passctl ", "옵션:", korean, "Flags:"},
-	} {
-		_, names, summaries := table(t, l.lang)
-		for i, name := range names {
-			code, out, errOut := passctlIn(t, l.env, append(strings.Fields(name), "-h")...)
-			if code != 0 || errOut != "" {
-				t.Errorf("%s %s -h: exit %d, stderr %q", l.lang, name, code, errOut)
-			}
-			if n := strings.Count(out, l.usage); n != 1 {
-				t.Errorf("%s %s -h: the help %d times, want once:\n%s", l.lang, name, n, out)
-			}
-			for _, want := range []string{l.usage + name, summaries[i], l.flags + "\n  --"} {
-				if !strings.Contains(out, want) {
-					t.Errorf("%s %s -h lacks %q:\n%s", l.lang, name, want, out)
-				}
-			}
-			if m := goType.FindString(out); m != "" {
-				t.Errorf("%s %s -h shows Go's %q:\n%s", l.lang, name, m, out)
-			}
-			if l.english != "" && strings.Contains(out, l.english) {
-				t.Errorf("%s %s -h has the English %q", l.lang, name, l.english)
-			}
-			if k := rawKey.FindString(out); k != "" {
-				t.Errorf("%s %s -h shows the key %s for a missing message", l.lang, name, k)
-			}
-		}
-	}
+	help := clitest.CheckCommandHelp(t, binary())
 	_, out, _ := passctl(t, "bundle", "build", "-h")
 	for _, want := range []string{"--key FILE", "--seq N", "--valid-for DURATION", "(default: 72h)", "--cert FILE", "--preset NAME"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("bundle build -h lacks %q:\n%s", want, out)
 		}
 	}
+	_ = help
 }
 
 // TestMistypedCommand: a name within two edits of a command's is named.
