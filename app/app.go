@@ -112,27 +112,31 @@ func Open(cfg config.Config, env *Env, mode Mode) (_ *App, err error) {
 	if a.Log, err = a.openLog(); err != nil {
 		return nil, err
 	}
+	var steps []func() error
 	switch mode {
 	case ModeWatch:
-		return a, a.openCamera()
+		steps = []func() error{a.openCamera}
 	case ModeRegister:
-		return a, a.openExistingRegister()
+		steps = []func() error{a.openExistingRegister}
 	case ModeSync:
 		if cfg.Hub.URL == "" {
 			return nil, a.missing("hub.url")
 		}
-	}
-	steps := []func() error{a.openRegister, a.openTrust}
-	if mode.kiosk() {
-		steps = append(steps, a.openDesk, a.openCamera, a.openKiosk, a.openFeedback, a.openPINs)
+		steps = []func() error{a.openRegister, a.openTrust}
+	default:
+		steps = []func() error{a.openRegister, a.openTrust, a.openDesk, a.openCamera, a.openKiosk, a.openFeedback, a.openPINs}
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err
 		}
 	}
-	a.Log.Info("kiosk ready", "mode", mode.String(), "config", cfg.File, "demo", cfg.Demo,
-		"register", a.Config.Register.Path, "hub", cfg.Hub.URL != "", "venue", a.venue(), "kiosk", a.kioskID())
+	if mode.kiosk() {
+		a.Log.Info("kiosk ready", "mode", mode.String(), "config", cfg.File, "demo", cfg.Demo,
+			"register", a.Config.Register.Path, "hub", cfg.Hub.URL != "", "venue", a.venue(), "kiosk", a.kioskID())
+	} else {
+		a.Log.Debug("ready", "mode", mode.String(), "config", cfg.File, "register", a.Config.Register.Path)
+	}
 	return a, nil
 }
 
@@ -240,13 +244,7 @@ func (a *App) retention() time.Duration {
 }
 
 // Purge removes the register's entries older than the retention that the
-// hub holds ("purge register" in the admin menu).
+// hub holds ("purge register" in the admin menu, which logs it).
 func (a *App) Purge() (purged, kept int, err error) {
-	purged, kept, err = a.Register.Purge(a.Now().Add(-a.retention()))
-	if err != nil {
-		a.Log.Error("purge failed", "err", err)
-	} else {
-		a.Log.Info("register purged", "purged", purged, "kept_unsynced", kept)
-	}
-	return purged, kept, err
+	return a.Register.Purge(a.Now().Add(-a.retention()))
 }
