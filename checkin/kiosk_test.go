@@ -153,19 +153,7 @@ func TestKioskRunsSync(t *testing.T) {
 // once the scanner and the preview are done with it, so a camera at
 // full rate reads into a few buffers, not a new one a frame.
 func TestKioskReusesFrames(t *testing.T) {
-	l, err := scanner.LoadFile("../testdata/passes/vaccination-valid.png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	clip, err := camera.NewStills([]camera.Still{{Pix: l.Pix, Width: l.Width, Height: l.Height, Stride: l.Stride}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	devs := camera.NewDevices(nil)
-	label, err := devs.AddReplay(t.Name(), clip, camera.ReplayOptions{FPS: 200, Loop: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	devs, label := replayOfValidPass(t, 200)
 	const workers = 2
 	k := &checkin.Kiosk{Desk: newDesk(t, fixtureBundle(t), nil, &clock{noon}),
 		Camera:  &camera.Camera{Devices: devs, Config: camera.Config{Device: label}},
@@ -192,4 +180,24 @@ func TestKioskReusesFrames(t *testing.T) {
 	if most := 1 + workers + 1; len(buffers) > most {
 		t.Fatalf("%d frames in %d buffers, want at most %d", frames, len(buffers), most)
 	}
+}
+
+// replayOfValidPass is a looping replay device showing the valid fixture
+// pass at fps frames a second.
+func replayOfValidPass(t *testing.T, fps float64) (*camera.Devices, string) {
+	t.Helper()
+	l, err := scanner.LoadFile("../testdata/passes/vaccination-valid.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clip, err := camera.NewStills([]camera.Still{{Pix: l.Pix, Width: l.Width, Height: l.Height, Stride: l.Stride}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs := camera.NewDevices(nil)
+	label, err := devs.AddReplay(t.Name(), clip, camera.ReplayOptions{FPS: fps, Loop: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return devs, label
 }

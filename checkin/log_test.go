@@ -20,7 +20,6 @@ import (
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/internal/testkit/fixtures"
-	"github.com/passgate/passgate/scanner"
 	"github.com/passgate/passgate/store"
 	"github.com/passgate/passgate/verify"
 )
@@ -217,19 +216,7 @@ func (f failingSync) Run(context.Context) error { return f.err }
 // every retry; the switch to another and its streaming are logged, and so
 // is a sync that stopped.
 func TestKioskLog(t *testing.T) {
-	l, err := scanner.LoadFile("../testdata/passes/vaccination-valid.png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	clip, err := camera.NewStills([]camera.Still{{Pix: l.Pix, Width: l.Width, Height: l.Height, Stride: l.Stride}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	devs := camera.NewDevices(nil)
-	label, err := devs.AddReplay(t.Name(), clip, camera.ReplayOptions{FPS: 20, Loop: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	devs, label := replayOfValidPass(t, 20)
 	var lb logBuffer
 	errHub := errors.New("hub key rejected")
 	k := &checkin.Kiosk{Desk: newDesk(t, fixtureBundle(t), nil, &clock{noon}),

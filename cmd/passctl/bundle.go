@@ -44,11 +44,11 @@ func (c *cli) bundleBuild(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if err := atomicfile.Write(o.out, data, 0o644); err != nil {
-		return errorf(c.cat, "passctl.bundle.write", err)
+		return command.Errorf(c.cat, "passctl.bundle.write", err)
 	}
 	info, err := bundle.ReadInfo(data)
 	if err != nil {
-		return errorf(c.cat, "passctl.bundle.read_back", o.out, err)
+		return command.Errorf(c.cat, "passctl.bundle.read_back", o.out, err)
 	}
 	fmt.Fprintln(c.stdout, c.cat.T("passctl.bundle.wrote", o.out, len(data), info.Sequence,
 		info.IssuedAt.Format(time.RFC3339), info.ValidUntil.Format(time.RFC3339)))
@@ -86,11 +86,11 @@ func (o *buildOptions) register(cat *i18n.Catalog, fs *flag.FlagSet) {
 func (o *buildOptions) spec(c *cli) (*bundle.Spec, ed25519.PrivateKey, error) {
 	switch {
 	case o.key == "" || o.out == "" || o.seq == 0:
-		return nil, nil, usagef(c.cat, "passctl.bundle.required")
+		return nil, nil, command.UsageKey(c.cat, "passctl.bundle.required")
 	case o.policy != "" && o.preset != "":
-		return nil, nil, usagef(c.cat, "passctl.bundle.policy_twice")
+		return nil, nil, command.UsageKey(c.cat, "passctl.bundle.policy_twice")
 	case len(o.trustlists) > 0 && o.trustlistKey == "":
-		return nil, nil, usagef(c.cat, "passctl.bundle.trustlist_key")
+		return nil, nil, command.UsageKey(c.cat, "passctl.bundle.trustlist_key")
 	}
 	priv, err := readSigningKey(c.cat, o.key)
 	if err != nil {
@@ -104,7 +104,7 @@ func (o *buildOptions) spec(c *cli) (*bundle.Spec, ed25519.PrivateKey, error) {
 	}
 	d, err := verify.ParseDuration(o.validFor)
 	if err != nil || d <= 0 {
-		return nil, nil, usagef(c.cat, "passctl.bad_duration", "-valid-for", o.validFor)
+		return nil, nil, command.UsageKey(c.cat, "passctl.bad_duration", "-valid-for", o.validFor)
 	}
 	spec.ValidUntil = spec.IssuedAt.Add(time.Duration(d))
 	if spec.Keys, err = readCertFiles(c.cat, o.certs, o.certDirs); err != nil {
@@ -145,7 +145,7 @@ func (o *buildOptions) readRevocations(cat *i18n.Catalog) ([]bundle.RevocationSe
 	for _, f := range o.revocations {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			return nil, errorf(cat, "passctl.bundle.read_revocations", err)
+			return nil, command.Errorf(cat, "passctl.bundle.read_revocations", err)
 		}
 		segs, err := bundle.ParseRevocations(b, def)
 		if err != nil {
@@ -170,7 +170,7 @@ func (o *buildOptions) readPolicy(cat *i18n.Catalog) (verify.Policy, error) {
 	}
 	b, err := os.ReadFile(o.policy)
 	if err != nil {
-		return verify.Policy{}, errorf(cat, "passctl.bundle.read_policy", err)
+		return verify.Policy{}, command.Errorf(cat, "passctl.bundle.read_policy", err)
 	}
 	p, err := verify.ParsePolicy(b)
 	if err != nil {
@@ -186,12 +186,12 @@ func (c *cli) bundleInspect(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef(c.cat, "passctl.bundle.no_file")
+		return command.UsageKey(c.cat, "passctl.bundle.no_file")
 	}
 	path := fs.Arg(0)
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return errorf(c.cat, "passctl.bundle.read", err)
+		return command.Errorf(c.cat, "passctl.bundle.read", err)
 	}
 	var info *bundle.Info
 	sig := sigUnchecked
@@ -202,11 +202,11 @@ func (c *cli) bundleInspect(fs *flag.FlagSet, args []string) error {
 		}
 		b, err := bundle.Load(data, pub, nil, c.now())
 		if err != nil && !errors.Is(err, bundle.ErrExpired) {
-			return errorf(c.cat, "passctl.bundle.inspect", path, err)
+			return command.Errorf(c.cat, "passctl.bundle.inspect", path, err)
 		}
 		info, sig = b.Info(), sigOK
 	} else if info, err = bundle.ReadInfo(data); err != nil {
-		return errorf(c.cat, "passctl.bundle.inspect", path, err)
+		return command.Errorf(c.cat, "passctl.bundle.inspect", path, err)
 	}
 	r := newInspectReport(path, len(data), info, sig, c.now())
 	if *asJSON {

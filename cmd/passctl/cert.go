@@ -32,7 +32,7 @@ func (f *certFlags) register(cat *i18n.Catalog, fs *flag.FlagSet, years int) {
 func (f *certFlags) options(c *cli, life time.Duration) (issue.CertOptions, error) {
 	o := issue.CertOptions{Country: strings.ToUpper(f.country), CommonName: f.cn}
 	if f.out == "" {
-		return o, usagef(c.cat, "passctl.required", "-out PREFIX")
+		return o, command.UsageKey(c.cat, "passctl.required", "-out PREFIX")
 	}
 	var err error
 	if o.NotBefore, err = parseWhen(c.cat, "not-before", f.notBefore, c.now().UTC().Truncate(time.Second)); err != nil {
@@ -59,7 +59,7 @@ func (c *cli) certCSCA(fs *flag.FlagSet, args []string) error {
 		return command.Usagef("%v", err)
 	}
 	if err := id.Save(f.out, f.force); err != nil {
-		return errorf(c.cat, "passctl.cert.write_csca", err)
+		return command.Errorf(c.cat, "passctl.cert.write_csca", err)
 	}
 	fmt.Fprintln(c.stdout, c.cat.T("passctl.cert.wrote_csca", f.out, f.out, id.Cert.Subject,
 		o.NotBefore.Format(time.DateOnly), o.NotAfter.Format(time.DateOnly)))
@@ -76,7 +76,7 @@ func (c *cli) certDSC(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if *ca == "" {
-		return usagef(c.cat, "passctl.required", "-ca PREFIX")
+		return command.UsageKey(c.cat, "passctl.required", "-ca PREFIX")
 	}
 	o, err := f.options(c, 2*365*24*time.Hour)
 	if err != nil {
@@ -91,14 +91,14 @@ func (c *cli) certDSC(fs *flag.FlagSet, args []string) error {
 	}
 	csca, err := issue.Load(*ca)
 	if err != nil {
-		return errorf(c.cat, "passctl.cert.read_csca", err)
+		return command.Errorf(c.cat, "passctl.cert.read_csca", err)
 	}
 	id, err := csca.NewDSC(d)
 	if err != nil {
 		return command.Usagef("%v", err)
 	}
 	if err := id.Save(f.out, f.force); err != nil {
-		return errorf(c.cat, "passctl.cert.write_dsc", err)
+		return command.Errorf(c.cat, "passctl.cert.write_dsc", err)
 	}
 	signs := c.cat.T("passctl.cert.signs_all")
 	if d.Types != 0 {
@@ -136,7 +136,7 @@ func parseTypes(cat *i18n.Catalog, s string) (verify.PassType, error) {
 			}
 		}
 		if !found {
-			return 0, errorf(cat, "passctl.cert.unknown_type", f)
+			return 0, command.Errorf(cat, "passctl.cert.unknown_type", f)
 		}
 	}
 	return t, nil
@@ -163,7 +163,7 @@ func parseWhen(cat *i18n.Catalog, name, s string, def time.Time) (time.Time, err
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return t, usagef(cat, "passctl.bad_time", name, s)
+		return t, command.UsageKey(cat, "passctl.bad_time", name, s)
 	}
 	return t, nil
 }

@@ -43,9 +43,9 @@ func (c *cli) contactsOpen(fs *flag.FlagSet, args []string) error {
 	}
 	switch {
 	case *keyPath == "":
-		return usagef(c.cat, "passctl.required", "-key AUTHORITY.key")
+		return command.UsageKey(c.cat, "passctl.required", "-key AUTHORITY.key")
 	case (*dbPath == "") == (*in == ""):
-		return usagef(c.cat, "passctl.contacts.source")
+		return command.UsageKey(c.cat, "passctl.contacts.source")
 	}
 	key, err := readAuthorityPrivate(c.cat, *keyPath)
 	if err != nil {
@@ -56,7 +56,7 @@ func (c *cli) contactsOpen(fs *flag.FlagSet, args []string) error {
 	if *in != "" {
 		f, err := os.Open(*in)
 		if err != nil {
-			return errorf(c.cat, "passctl.contacts.read", err)
+			return command.Errorf(c.cat, "passctl.contacts.read", err)
 		}
 		defer f.Close()
 		src = f
@@ -80,7 +80,7 @@ func (c *cli) contactsOpen(fs *flag.FlagSet, args []string) error {
 		}
 		var en entry.Entry
 		if err := json.Unmarshal(sc.Bytes(), &en); err != nil {
-			return errorf(c.cat, "passctl.contacts.not_entry", line, err)
+			return command.Errorf(c.cat, "passctl.contacts.not_entry", line, err)
 		}
 		if len(en.Contact) == 0 {
 			without++
@@ -97,14 +97,14 @@ func (c *cli) contactsOpen(fs *flag.FlagSet, args []string) error {
 		opened++
 	}
 	if err := sc.Err(); err != nil {
-		return errorf(c.cat, "passctl.contacts.read", err)
+		return command.Errorf(c.cat, "passctl.contacts.read", err)
 	}
 	fmt.Fprintln(c.stderr, c.cat.T("passctl.contacts.opened", opened, without))
 	if len(failed) > 0 {
 		for _, id := range failed {
 			fmt.Fprintln(c.stderr, c.cat.T("passctl.contacts.not_opened", id))
 		}
-		return errorf(c.cat, "passctl.contacts.failed", len(failed))
+		return command.Errorf(c.cat, "passctl.contacts.failed", len(failed))
 	}
 	return nil
 }
@@ -114,15 +114,15 @@ func (c *cli) contactsOpen(fs *flag.FlagSet, args []string) error {
 func readAuthorityPrivate(cat *i18n.Catalog, path string) (*ecdh.PrivateKey, error) {
 	der, err := pemfile.Read(path, "PRIVATE KEY")
 	if err != nil {
-		return nil, errorf(cat, "passctl.key.authority", err)
+		return nil, command.Errorf(cat, "passctl.key.authority", err)
 	}
 	k, err := x509.ParsePKCS8PrivateKey(der)
 	if err != nil {
-		return nil, errorf(cat, "passctl.key.authority_file", path, err)
+		return nil, command.Errorf(cat, "passctl.key.authority_file", path, err)
 	}
 	priv, ok := k.(*ecdh.PrivateKey)
 	if !ok || priv.Curve() != ecdh.X25519() {
-		return nil, errorf(cat, "passctl.key.authority_file_not_x25519", path)
+		return nil, command.Errorf(cat, "passctl.key.authority_file_not_x25519", path)
 	}
 	return priv, nil
 }
@@ -131,11 +131,11 @@ func readAuthorityPrivate(cat *i18n.Catalog, path string) (*ecdh.PrivateKey, err
 // make a register where there is none.
 func exportRegister(cat *i18n.Catalog, path string) (io.ReadCloser, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, errorf(cat, "passctl.contacts.no_register", path)
+		return nil, command.Errorf(cat, "passctl.contacts.no_register", path)
 	}
 	db, err := store.Open(store.Options{Path: path})
 	if err != nil {
-		return nil, errorf(cat, "passctl.contacts.open_register", path, err)
+		return nil, command.Errorf(cat, "passctl.contacts.open_register", path, err)
 	}
 	pr, pw := io.Pipe()
 	done := make(chan struct{})

@@ -41,11 +41,11 @@ func (c *cli) frames(fs *flag.FlagSet, args []string) error {
 	}
 	switch {
 	case *out == "":
-		return usagef(c.cat, "passctl.required", "-out DIR")
+		return command.UsageKey(c.cat, "passctl.required", "-out DIR")
 	case *count < 1:
-		return usagef(c.cat, "passctl.at_least_1", "-count", *count)
+		return command.UsageKey(c.cat, "passctl.at_least_1", "-count", *count)
 	case *fps < 1:
-		return usagef(c.cat, "passctl.at_least_1", "-fps", *fps)
+		return command.UsageKey(c.cat, "passctl.at_least_1", "-fps", *fps)
 	}
 	var size config.Size // WIDTHxHEIGHT, read as the configuration reads it
 	clipSize := image.Point{}
@@ -53,7 +53,7 @@ func (c *cli) frames(fs *flag.FlagSet, args []string) error {
 		clipSize = image.Point{X: size.Width, Y: size.Height}
 	}
 	if !isDefaultSize(clipSize) {
-		return usagef(c.cat, "passctl.frames.bad_size", *y4mSize)
+		return command.UsageKey(c.cat, "passctl.frames.bad_size", *y4mSize)
 	}
 
 	var srcs []framegen.Source
@@ -72,7 +72,7 @@ func (c *cli) frames(fs *flag.FlagSet, args []string) error {
 		srcs = append(srcs, s...)
 	}
 	if len(srcs) == 0 {
-		return usagef(c.cat, "passctl.frames.no_codes")
+		return command.UsageKey(c.cat, "passctl.frames.no_codes")
 	}
 	fmt.Fprintln(c.stderr, c.cat.T("passctl.frames.rendering", len(srcs), *count))
 	frames, err := framegen.Corpus(framegen.Options{
@@ -144,7 +144,7 @@ func writePNG(cat *i18n.Catalog, path string, enc *png.Encoder, l *scanner.Luma)
 	}
 	if err := enc.Encode(f, l.Image()); err != nil {
 		f.Close()
-		return errorf(cat, "passctl.frames.write", path, err)
+		return command.Errorf(cat, "passctl.frames.write", path, err)
 	}
 	return f.Close()
 }
@@ -159,7 +159,7 @@ func writeClip(cat *i18n.Catalog, path string, frames []framegen.Frame, size ima
 		}
 	}
 	if len(lumas) == 0 {
-		return 0, errorf(cat, "passctl.frames.no_clip_frames", size.X, size.Y)
+		return 0, command.Errorf(cat, "passctl.frames.no_clip_frames", size.X, size.Y)
 	}
 	out, err := os.Create(path)
 	if err != nil {

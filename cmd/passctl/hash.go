@@ -18,19 +18,19 @@ func (c *cli) hash(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef(c.cat, "passctl.hash.no_pass")
+		return command.UsageKey(c.cat, "passctl.hash.no_pass")
 	}
 	text := fs.Arg(0)
 	if !strings.HasPrefix(text, verify.Prefix) {
 		b, err := os.ReadFile(text)
 		if err != nil {
-			return errorf(c.cat, "passctl.hash.read", err)
+			return command.Errorf(c.cat, "passctl.hash.read", err)
 		}
 		text = strings.TrimSpace(string(b))
 	}
 	u, err := verify.Decode(text)
 	if err != nil {
-		return errorf(c.cat, "passctl.hash.decode", err)
+		return command.Errorf(c.cat, "passctl.hash.decode", err)
 	}
 	all := verify.HashTypes()
 	types := all[:]

@@ -48,12 +48,12 @@ func (c *cli) issue(fs *flag.FlagSet, args []string) error {
 			return err
 		}
 		if err := os.WriteFile(f.png, img, 0o644); err != nil {
-			return errorf(c.cat, "passctl.issue.write_png", err)
+			return command.Errorf(c.cat, "passctl.issue.write_png", err)
 		}
 	}
 	if f.out != "" {
 		if err := os.WriteFile(f.out, []byte(text+"\n"), 0o644); err != nil {
-			return errorf(c.cat, "passctl.issue.write_text", err)
+			return command.Errorf(c.cat, "passctl.issue.write_text", err)
 		}
 		return nil
 	}
@@ -104,14 +104,14 @@ func (f *issueFlags) make(c *cli) (string, error) {
 		return issue.ZipBomb(f.zipBomb)
 	}
 	if f.dsc == "" {
-		return "", usagef(c.cat, "passctl.required", "-dsc PREFIX")
+		return "", command.UsageKey(c.cat, "passctl.required", "-dsc PREFIX")
 	}
 	if f.family == "" {
-		return "", usagef(c.cat, "passctl.required", "-family")
+		return "", command.UsageKey(c.cat, "passctl.required", "-family")
 	}
 	signer, err := issue.Load(f.dsc)
 	if err != nil {
-		return "", errorf(c.cat, "passctl.issue.read_dsc", err)
+		return "", command.Errorf(c.cat, "passctl.issue.read_dsc", err)
 	}
 	p, err := f.pass(c)
 	if err != nil {
@@ -124,7 +124,7 @@ func (f *issueFlags) make(c *cli) (string, error) {
 	}
 	switch {
 	case f.kid != "" && f.kidFrom != "":
-		return "", usagef(c.cat, "passctl.issue.kid_twice")
+		return "", command.UsageKey(c.cat, "passctl.issue.kid_twice")
 	case f.kid != "":
 		if o.KID, err = base64.StdEncoding.DecodeString(f.kid); err != nil {
 			return "", command.Usagef("-kid: %v", err)
@@ -158,7 +158,7 @@ func (f *issueFlags) pass(c *cli) (issue.Pass, error) {
 	}
 	life, err := verify.ParseDuration(f.validFor)
 	if err != nil || life <= 0 {
-		return p, usagef(c.cat, "passctl.bad_duration", "-valid-for", f.validFor)
+		return p, command.UsageKey(c.cat, "passctl.bad_duration", "-valid-for", f.validFor)
 	}
 	if p.Expires, err = parseWhen(c.cat, "exp", f.exp, p.IssuedAt.Add(time.Duration(life))); err != nil {
 		return p, err
@@ -178,7 +178,7 @@ func (f *issueFlags) pass(c *cli) (issue.Pass, error) {
 			return p, err
 		}
 		if f.test != "pcr" && f.test != "rat" {
-			return p, usagef(c.cat, "passctl.issue.bad_test", f.test)
+			return p, command.UsageKey(c.cat, "passctl.issue.bad_test", f.test)
 		}
 		d.T = append(d.T, issue.Test(common, f.test == "rat", sampled, f.positive))
 	case "recovery", "r":
@@ -196,7 +196,7 @@ func (f *issueFlags) pass(c *cli) (issue.Pass, error) {
 		}
 		d.R = append(d.R, issue.Recovery(common, first, from, until))
 	default:
-		return p, usagef(c.cat, "passctl.issue.bad_type", f.kind)
+		return p, command.UsageKey(c.cat, "passctl.issue.bad_type", f.kind)
 	}
 	p.DCC = d
 	return p, nil

@@ -28,11 +28,11 @@ func (c *cli) keygen(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if *out == "" {
-		return usagef(c.cat, "passctl.required", "-out PREFIX")
+		return command.UsageKey(c.cat, "passctl.required", "-out PREFIX")
 	}
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
-		return errorf(c.cat, "passctl.key.generate", err)
+		return command.Errorf(c.cat, "passctl.key.generate", err)
 	}
 	if err := writeKeyPair(c.cat, *out, priv, pub, *force); err != nil {
 		return err
@@ -52,11 +52,11 @@ func (c *cli) keygenAuthority(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if *out == "" {
-		return usagef(c.cat, "passctl.required", "-out PREFIX")
+		return command.UsageKey(c.cat, "passctl.required", "-out PREFIX")
 	}
 	priv, err := ecdh.X25519().GenerateKey(rand.Reader)
 	if err != nil {
-		return errorf(c.cat, "passctl.key.generate", err)
+		return command.Errorf(c.cat, "passctl.key.generate", err)
 	}
 	if err := writeKeyPair(c.cat, *out, priv, priv.PublicKey(), *force); err != nil {
 		return err
@@ -72,17 +72,17 @@ func (c *cli) keygenAuthority(fs *flag.FlagSet, args []string) error {
 func writeKeyPair(cat *i18n.Catalog, prefix string, priv, pub any, force bool) error {
 	privDER, err := x509.MarshalPKCS8PrivateKey(priv)
 	if err != nil {
-		return errorf(cat, "passctl.key.encode_private", err)
+		return command.Errorf(cat, "passctl.key.encode_private", err)
 	}
 	pubDER, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
-		return errorf(cat, "passctl.key.encode_public", err)
+		return command.Errorf(cat, "passctl.key.encode_public", err)
 	}
 	err = pemfile.Write(force,
 		pemfile.File{Path: prefix + ".key", Mode: 0o600, Type: "PRIVATE KEY", Bytes: privDER},
 		pemfile.File{Path: prefix + ".pub", Mode: 0o644, Type: "PUBLIC KEY", Bytes: pubDER})
 	if err != nil {
-		return errorf(cat, "passctl.key.write", err)
+		return command.Errorf(cat, "passctl.key.write", err)
 	}
 	return nil
 }
@@ -91,15 +91,15 @@ func writeKeyPair(cat *i18n.Catalog, prefix string, priv, pub any, force bool) e
 func readSigningKey(cat *i18n.Catalog, path string) (ed25519.PrivateKey, error) {
 	der, err := pemfile.Read(path, "PRIVATE KEY")
 	if err != nil {
-		return nil, errorf(cat, "passctl.key.signing", err)
+		return nil, command.Errorf(cat, "passctl.key.signing", err)
 	}
 	k, err := x509.ParsePKCS8PrivateKey(der)
 	if err != nil {
-		return nil, errorf(cat, "passctl.key.signing_file", path, err)
+		return nil, command.Errorf(cat, "passctl.key.signing_file", path, err)
 	}
 	priv, ok := k.(ed25519.PrivateKey)
 	if !ok {
-		return nil, errorf(cat, "passctl.key.not_ed25519", path)
+		return nil, command.Errorf(cat, "passctl.key.not_ed25519", path)
 	}
 	return priv, nil
 }
@@ -121,25 +121,25 @@ func parseAuthorityKey(cat *i18n.Catalog, text string) (*ecdh.PublicKey, error) 
 	if strings.HasPrefix(text, "-----BEGIN") {
 		blk, _ := pem.Decode([]byte(text))
 		if blk == nil || blk.Type != "PUBLIC KEY" {
-			return nil, errorf(cat, "passctl.key.authority_not_pem")
+			return nil, command.Errorf(cat, "passctl.key.authority_not_pem")
 		}
 		k, err := x509.ParsePKIXPublicKey(blk.Bytes)
 		if err != nil {
-			return nil, errorf(cat, "passctl.key.authority", err)
+			return nil, command.Errorf(cat, "passctl.key.authority", err)
 		}
 		pub, ok := k.(*ecdh.PublicKey)
 		if !ok || pub.Curve() != ecdh.X25519() {
-			return nil, errorf(cat, "passctl.key.authority_not_x25519")
+			return nil, command.Errorf(cat, "passctl.key.authority_not_x25519")
 		}
 		return pub, nil
 	}
 	raw, err := base64.StdEncoding.DecodeString(text)
 	if err != nil {
-		return nil, errorf(cat, "passctl.key.authority_not_base64", err)
+		return nil, command.Errorf(cat, "passctl.key.authority_not_base64", err)
 	}
 	pub, err := ecdh.X25519().NewPublicKey(raw)
 	if err != nil {
-		return nil, errorf(cat, "passctl.key.authority", err)
+		return nil, command.Errorf(cat, "passctl.key.authority", err)
 	}
 	return pub, nil
 }

@@ -77,21 +77,6 @@ func (c *cli) commands() []command.Command {
 // cmd makes an entry of the table; its run gets the command's flag set,
 // and -h prints the command's help.
 func (c *cli) cmd(name, args, summary string, run func(fs *flag.FlagSet, args []string) error) command.Command {
-	cmd := command.Command{Name: name, Args: args, Summary: summary}
-	cmd.Run = func(_ context.Context, args []string) error {
-		fs := command.Flags(c.cat, c.stdout, "passctl", cmd)
-		return run(fs, args)
-	}
-	return cmd
-}
-
-// errorf is fmt.Errorf with the catalog's message for key as the format:
-// a %w in it wraps as it does there.
-func errorf(cat *i18n.Catalog, key string, args ...any) error {
-	return fmt.Errorf(cat.T(key), args...)
-}
-
-// usagef is a usage error (exit 2) with the catalog's message for key.
-func usagef(cat *i18n.Catalog, key string, args ...any) error {
-	return command.Usagef("%s", cat.T(key, args...))
+	return command.WithFlags(c.cat, c.stdout, "passctl", command.Command{Name: name, Args: args, Summary: summary},
+		func(_ context.Context, fs *flag.FlagSet, args []string) error { return run(fs, args) })
 }

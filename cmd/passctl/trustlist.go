@@ -17,6 +17,7 @@ import (
 	"slices"
 
 	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/internal/command"
 	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/pemfile"
 	"github.com/passgate/passgate/verify"
@@ -55,11 +56,11 @@ type dscList struct {
 func readDSCList(cat *i18n.Catalog, data []byte, pub *ecdsa.PublicKey, log io.Writer) ([]*verify.Key, error) {
 	first, rest, ok := bytes.Cut(data, []byte("\n"))
 	if !ok {
-		return nil, errorf(cat, "passctl.trustlist.no_signature")
+		return nil, command.Errorf(cat, "passctl.trustlist.no_signature")
 	}
 	sig, err := base64.StdEncoding.DecodeString(string(bytes.TrimSpace(first)))
 	if err != nil || len(sig) != 64 {
-		return nil, errorf(cat, "passctl.trustlist.bad_signature_line", len(sig), err)
+		return nil, command.Errorf(cat, "passctl.trustlist.bad_signature_line", len(sig), err)
 	}
 	body := bytes.TrimSpace(rest)
 	digest := sha256.Sum256(body)
@@ -69,14 +70,14 @@ func readDSCList(cat *i18n.Catalog, data []byte, pub *ecdsa.PublicKey, log io.Wr
 	}
 	var list dscList
 	if err := json.Unmarshal(body, &list); err != nil {
-		return nil, errorf(cat, "passctl.trustlist.json", err)
+		return nil, command.Errorf(cat, "passctl.trustlist.json", err)
 	}
 	var keys []*verify.Key
 	var failed, mismatched int
 	for i, c := range list.Certificates {
 		k, err := dscEntry(c.RawData, c.Country)
 		if err == nil && c.CertificateType != "" && c.CertificateType != "DSC" {
-			err = errorf(cat, "passctl.trustlist.not_dsc", c.CertificateType)
+			err = command.Errorf(cat, "passctl.trustlist.not_dsc", c.CertificateType)
 		}
 		if err != nil {
 			failed++
@@ -121,7 +122,7 @@ func readTrustLists(cat *i18n.Catalog, files []string, keyPath string, log io.Wr
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			return nil, errorf(cat, "passctl.trustlist.read", err)
+			return nil, command.Errorf(cat, "passctl.trustlist.read", err)
 		}
 		ks, err := readDSCList(cat, b, pub, log)
 		if err != nil {
@@ -137,15 +138,15 @@ func readTrustLists(cat *i18n.Catalog, files []string, keyPath string, log io.Wr
 func readTrustListKey(cat *i18n.Catalog, path string) (*ecdsa.PublicKey, error) {
 	der, err := pemfile.Read(path, "PUBLIC KEY")
 	if err != nil {
-		return nil, errorf(cat, "passctl.trustlist.key", err)
+		return nil, command.Errorf(cat, "passctl.trustlist.key", err)
 	}
 	k, err := x509.ParsePKIXPublicKey(der)
 	if err != nil {
-		return nil, errorf(cat, "passctl.trustlist.key_file", path, err)
+		return nil, command.Errorf(cat, "passctl.trustlist.key_file", path, err)
 	}
 	pub, ok := k.(*ecdsa.PublicKey)
 	if !ok || pub.Curve != elliptic.P256() {
-		return nil, errorf(cat, "passctl.trustlist.key_not_p256", path)
+		return nil, command.Errorf(cat, "passctl.trustlist.key_not_p256", path)
 	}
 	return pub, nil
 }
@@ -157,7 +158,7 @@ func readCertFiles(cat *i18n.Catalog, files []string, dirs []string) ([]*verify.
 	for _, d := range dirs {
 		ents, err := os.ReadDir(d)
 		if err != nil {
-			return nil, errorf(cat, "passctl.bundle.certs_dir", err)
+			return nil, command.Errorf(cat, "passctl.bundle.certs_dir", err)
 		}
 		for _, e := range ents {
 			if e.Type().IsRegular() {
@@ -169,7 +170,7 @@ func readCertFiles(cat *i18n.Catalog, files []string, dirs []string) ([]*verify.
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			return nil, errorf(cat, "passctl.bundle.read_cert", err)
+			return nil, command.Errorf(cat, "passctl.bundle.read_cert", err)
 		}
 		ks, err := bundle.ParseCertificates(b)
 		if err != nil {

@@ -38,7 +38,7 @@ func (c *cli) kioskAdd(ctx context.Context, fs *flag.FlagSet, args []string) err
 		return err
 	}
 	if *venue == "" || *kiosk == "" {
-		return usagef(c.cat, "passhub.kiosk.add_required")
+		return command.UsageKey(c.cat, "passhub.kiosk.add_required")
 	}
 	return c.withStore(*data, func(st *hub.Bolt) error {
 		token, err := st.AddKiosk(ctx, *venue, *kiosk)
@@ -85,7 +85,7 @@ func (c *cli) kioskRevoke(ctx context.Context, fs *flag.FlagSet, args []string) 
 		return err
 	}
 	if *kiosk == "" {
-		return usagef(c.cat, "passhub.required", "--kiosk")
+		return command.UsageKey(c.cat, "passhub.required", "--kiosk")
 	}
 	return c.withStore(*data, func(st *hub.Bolt) error {
 		if err := st.RevokeKiosk(ctx, *kiosk); err != nil {
@@ -103,7 +103,7 @@ func (c *cli) bundlePublish(ctx context.Context, fs *flag.FlagSet, args []string
 		return err
 	}
 	if *keyArg == "" || fs.NArg() != 1 {
-		return usagef(c.cat, "passhub.bundle.publish_args")
+		return command.UsageKey(c.cat, "passhub.bundle.publish_args")
 	}
 	key, err := readBundleKey(*keyArg)
 	if err != nil {
@@ -112,7 +112,7 @@ func (c *cli) bundlePublish(ctx context.Context, fs *flag.FlagSet, args []string
 	file := fs.Arg(0)
 	bundle, err := os.ReadFile(file)
 	if err != nil {
-		return errorf(c.cat, "passhub.bundle.read", err)
+		return command.Errorf(c.cat, "passhub.bundle.read", err)
 	}
 	return c.withStore(*data, func(st *hub.Bolt) error {
 		now := c.now()
@@ -142,7 +142,7 @@ func (c *cli) entriesExport(ctx context.Context, fs *flag.FlagSet, args []string
 		return err
 	}
 	if *sinceArg == "" {
-		return usagef(c.cat, "passhub.entries.no_since")
+		return command.UsageKey(c.cat, "passhub.entries.no_since")
 	}
 	since, err := parseSince(c, *sinceArg)
 	if err != nil {
@@ -150,14 +150,14 @@ func (c *cli) entriesExport(ctx context.Context, fs *flag.FlagSet, args []string
 	}
 	format, err := hub.ParseFormat(*formatArg)
 	if err != nil {
-		return usagef(c.cat, "passhub.entries.bad_format", *formatArg)
+		return command.UsageKey(c.cat, "passhub.entries.bad_format", *formatArg)
 	}
 	return c.withStore(*data, func(st *hub.Bolt) (err error) {
 		w := c.stdout
 		if *out != "" {
 			f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 			if err != nil {
-				return errorf(c.cat, "passhub.entries.out", err)
+				return command.Errorf(c.cat, "passhub.entries.out", err)
 			}
 			defer func() {
 				if cerr := f.Close(); err == nil {
@@ -182,7 +182,7 @@ func parseSince(c *cli, s string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, usagef(c.cat, "passhub.entries.bad_since", s)
+		return time.Time{}, command.UsageKey(c.cat, "passhub.entries.bad_since", s)
 	}
 	return t, nil
 }
@@ -194,14 +194,14 @@ func (c *cli) purge(ctx context.Context, fs *flag.FlagSet, args []string) error 
 		return err
 	}
 	if *days < 1 {
-		return usagef(c.cat, "passhub.purge.bad_days", *days)
+		return command.UsageKey(c.cat, "passhub.purge.bad_days", *days)
 	}
 	before := c.now().AddDate(0, 0, -*days)
 	return c.withStore(*data, func(st *hub.Bolt) error {
 		n, err := st.PurgeEntries(ctx, before)
 		if err != nil {
 			if n > 0 {
-				return errorf(c.cat, "passhub.purge.partly", n, err)
+				return command.Errorf(c.cat, "passhub.purge.partly", n, err)
 			}
 			return err
 		}

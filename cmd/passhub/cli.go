@@ -75,23 +75,7 @@ func (c *cli) commands() []command.Command {
 // cmd makes an entry of the table; its run gets the command's flag set,
 // and -h prints the command's help.
 func (c *cli) cmd(name, args, summary string, run func(ctx context.Context, fs *flag.FlagSet, args []string) error) command.Command {
-	cmd := command.Command{Name: name, Args: args, Summary: summary}
-	cmd.Run = func(ctx context.Context, args []string) error {
-		fs := command.Flags(c.cat, c.stdout, "passhub", cmd)
-		return run(ctx, fs, args)
-	}
-	return cmd
-}
-
-// errorf is fmt.Errorf with the catalog's message for key as the format:
-// a %w in it wraps as it does there.
-func errorf(cat *i18n.Catalog, key string, args ...any) error {
-	return fmt.Errorf(cat.T(key), args...)
-}
-
-// usagef is a usage error (exit 2) with the catalog's message for key.
-func usagef(cat *i18n.Catalog, key string, args ...any) error {
-	return command.Usagef("%s", cat.T(key, args...))
+	return command.WithFlags(c.cat, c.stdout, "passhub", command.Command{Name: name, Args: args, Summary: summary}, run)
 }
 
 // defaultDataDir is $XDG_STATE_HOME/passhub, else ~/.local/state/passhub,
@@ -116,10 +100,10 @@ func (c *cli) dataFlag(fs *flag.FlagSet) *string {
 func openStore(cat *i18n.Catalog, dir string, now func() time.Time) (*hub.Bolt, error) {
 	st, err := hub.OpenBolt(dir, &hub.BoltOptions{Now: now})
 	if errors.Is(err, hub.ErrLocked) {
-		return nil, errorf(cat, "passhub.in_use", dir)
+		return nil, command.Errorf(cat, "passhub.in_use", dir)
 	}
 	if err != nil {
-		return nil, errorf(cat, "passhub.open", dir, err)
+		return nil, command.Errorf(cat, "passhub.open", dir, err)
 	}
 	return st, nil
 }

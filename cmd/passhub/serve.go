@@ -105,7 +105,7 @@ func (m *Main) Close() error {
 func (m *Main) tlsConfig() (*tls.Config, error) {
 	switch {
 	case (m.TLSCert == "") != (m.TLSKey == ""):
-		return nil, usagef(m.Cat, "passhub.serve.tls_pair")
+		return nil, command.UsageKey(m.Cat, "passhub.serve.tls_pair")
 	case m.TLSCert != "":
 		cert, err := tls.LoadX509KeyPair(m.TLSCert, m.TLSKey)
 		if err != nil {
@@ -117,7 +117,7 @@ func (m *Main) tlsConfig() (*tls.Config, error) {
 	}
 	host, _, err := net.SplitHostPort(m.Addr)
 	if err != nil {
-		return nil, usagef(m.Cat, "passhub.serve.bad_addr", m.Addr)
+		return nil, command.UsageKey(m.Cat, "passhub.serve.bad_addr", m.Addr)
 	}
 	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
 		return nil, nil
@@ -126,7 +126,7 @@ func (m *Main) tlsConfig() (*tls.Config, error) {
 	if host == "" {
 		where = m.Cat.T("passhub.serve.every_interface")
 	}
-	return nil, usagef(m.Cat, "passhub.serve.plain_http", m.Addr, where, portOf(m.Addr))
+	return nil, command.UsageKey(m.Cat, "passhub.serve.plain_http", m.Addr, where, portOf(m.Addr))
 }
 
 func portOf(addr string) string {
@@ -173,10 +173,10 @@ func (c *cli) serve(ctx context.Context, fs *flag.FlagSet, args []string) error 
 		return err
 	}
 	if m.MaxInFlight < 1 {
-		return usagef(c.cat, "passhub.serve.bad_inflight", m.MaxInFlight)
+		return command.UsageKey(c.cat, "passhub.serve.bad_inflight", m.MaxInFlight)
 	}
 	if m.RetryAfter < time.Second {
-		return usagef(c.cat, "passhub.serve.bad_retry", m.RetryAfter)
+		return command.UsageKey(c.cat, "passhub.serve.bad_retry", m.RetryAfter)
 	}
 	if err := m.Run(ctx); err != nil {
 		return err

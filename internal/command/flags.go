@@ -1,6 +1,7 @@
 package command
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -36,6 +37,27 @@ func Flags(c *i18n.Catalog, stdout io.Writer, program string, cmd Command) *flag
 		fmt.Fprintf(w, "\n%s\n", c.T("help.exit_codes"))
 	}
 	return fs
+}
+
+// WithFlags fills in cmd.Run: each run makes the command's flag set with
+// Flags and hands it to run with the arguments.
+func WithFlags(c *i18n.Catalog, stdout io.Writer, program string, cmd Command,
+	run func(ctx context.Context, fs *flag.FlagSet, args []string) error) Command {
+	cmd.Run = func(ctx context.Context, args []string) error {
+		return run(ctx, Flags(c, stdout, program, cmd), args)
+	}
+	return cmd
+}
+
+// Errorf is fmt.Errorf with the catalog's message for key as the format:
+// a %w in it wraps as it does there.
+func Errorf(c *i18n.Catalog, key string, args ...any) error {
+	return fmt.Errorf(c.T(key), args...)
+}
+
+// UsageKey is a usage error (exit 2) with the catalog's message for key.
+func UsageKey(c *i18n.Catalog, key string, args ...any) error {
+	return Usagef("%s", c.T(key, args...))
 }
 
 // sink is a flag set's output: it discards and remembers the synopsis.
