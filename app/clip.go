@@ -11,6 +11,9 @@ import (
 	"github.com/passgate/passgate/scanner"
 )
 
+// ErrNoImages: a replay directory holds no image passgate reads.
+var ErrNoImages = errors.New("no PNG, JPEG, WebP or PGM images in the directory")
+
 // OpenClip opens a replay: a Y4M file, or a directory of images played in
 // name order.
 func OpenClip(path string) (camera.Clip, error) {
@@ -38,7 +41,7 @@ func OpenClip(path string) (camera.Clip, error) {
 		stills = append(stills, camera.Still{Pix: l.Pix, Width: l.Width, Height: l.Height, Stride: l.Stride})
 	}
 	if len(stills) == 0 {
-		return nil, errors.New("no PNG, JPEG, WebP or PGM images in the directory")
+		return nil, ErrNoImages
 	}
 	return camera.NewStills(stills)
 }

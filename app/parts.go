@@ -158,6 +158,9 @@ func (a *App) openCamera() error {
 		cc.Device, cc.Width, cc.Height = label, 0, 0
 	case cfg.Replay != "":
 		clip, err := OpenClip(cfg.Replay)
+		if errors.Is(err, ErrNoImages) {
+			err = errors.New(a.Cat.T("app.no_images"))
+		}
 		if err != nil {
 			return setupErr(fmt.Errorf("%s", a.Cat.T("cli.replay", cfg.Replay, err)))
 		}
@@ -247,7 +250,7 @@ func (a *App) SwitchCamera(label string) error {
 			return a.Kiosk.SwitchCamera(label)
 		}
 	}
-	return fmt.Errorf("no device %q", label)
+	return fmt.Errorf("%s", a.Cat.T("app.no_device", label))
 }
 
 // CameraLabels lists the webcams the admin menu offers (replays are the

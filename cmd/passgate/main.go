@@ -117,7 +117,7 @@ func (p *cli) open(cfgPath string, demo, demoIfNone bool, ov *config.Overrides, 
 // closeApp closes a, keeping the first error.
 func closeApp(a *app.App, err *error) {
 	if cerr := a.Close(); *err == nil && cerr != nil {
-		*err = fmt.Errorf("closing: %w", cerr)
+		*err = fmt.Errorf("%s: %w", a.Cat.T("app.closing"), cerr)
 	}
 }
 
