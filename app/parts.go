@@ -26,7 +26,7 @@ func (a *App) openRegister() error {
 	path := a.Config.Register.Path
 	db, err := store.Open(store.Options{Path: path, Now: a.Now, Location: a.Now().Location()})
 	if err != nil {
-		return a.storeErr(path, err)
+		return StoreErr(a.Cat, path, err)
 	}
 	a.onClose(db.Close)
 	a.Register = db
@@ -123,7 +123,7 @@ func (a *App) openDesk() error {
 	cfg := a.Config
 	secret, err := a.Register.VenueSecret()
 	if err != nil {
-		return a.storeErr(cfg.Register.Path, err)
+		return StoreErr(a.Cat, cfg.Register.Path, err)
 	}
 	var policy *verify.Policy
 	if cfg.Trust.PolicyPreset != "" {

@@ -17,8 +17,10 @@ const (
 
 // kioskFlags are the override flags of the screen and of headless mode:
 // every part of a kiosk a configuration file sets.
-var kioskFlags = []string{"db", "lang", "camera", "replay", "loop", "size", "fps", "bundle", "bundle-key", "policy",
-	"venue", "kiosk", "sound", "hook", "hub", "token-file", "log-level", "log-file", "log-format"}
+func kioskFlags() []string {
+	return []string{"db", "lang", "camera", "replay", "loop", "size", "fps", "bundle", "bundle-key", "policy",
+		"venue", "kiosk", "sound", "hook", "hub", "token-file", "log-level", "log-file", "log-format"}
+}
 
 // kiosk is passgate without a command: the screen, or --headless (which
 // may stand anywhere among the flags). With no arguments at all and no
@@ -49,7 +51,7 @@ func (p *cli) kioskCmd(name, args, summary string) *kioskCmd {
 	k := &kioskCmd{fs: p.flags(name, args, summary)}
 	k.cfg = p.configFlag(k.fs)
 	k.demo = k.fs.Bool("demo", false, p.cat.T("flag.headless.demo"))
-	app.BindFlags(k.fs, p.cat, &k.ov, kioskFlags...)
+	app.BindFlags(k.fs, p.cat, &k.ov, kioskFlags()...)
 	return k
 }
 
