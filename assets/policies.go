@@ -1,0 +1,24 @@
+package assets
+
+import (
+	"embed"
+	"io/fs"
+)
+
+// The built-in entry policies, as EU business rules in CertLogic: one folder
+// per policy with its policy.json and one folder per rule (rule.json in the
+// gateway's format and the rule's tests/); see policies/README.md.
+//
+//go:embed policies
+var policies embed.FS
+
+// Policies returns the built-in policies' files rooted at the policies
+// folder: NAME/policy.json, NAME/RULE-ID/rule.json and
+// NAME/RULE-ID/tests/testNNN.json, for kr-2021-12, eu-3g, 2g and 2g-plus.
+func Policies() fs.FS {
+	sub, err := fs.Sub(policies, "policies")
+	if err != nil {
+		panic("assets: policies are not embedded: " + err.Error())
+	}
+	return sub
+}
