@@ -71,14 +71,15 @@ func isJSSpace(r rune) bool {
 	return r >= 0x2000 && r <= 0x200A
 }
 
-// get is the value at p in data; null where anything on the way is missing.
-func (p path) get(data any) any {
+// get is the value at p in data, null where anything on the way is
+// missing, and how many bytes of strings it read.
+func (p path) get(data any) (v any, read int) {
 	cur := data
 	for i := range p {
 		f := &p[i]
 		switch x := cur.(type) {
 		case nil:
-			return nil
+			return nil, read
 		case map[string]any:
 			cur = x[f.key] // a missing key is nil, null
 		case []any:
@@ -88,20 +89,21 @@ func (p path) get(data any) any {
 			case !f.num && f.key == "length":
 				cur = float64(len(x))
 			default:
-				return nil
+				return nil, read
 			}
 		case string:
+			read += len(x)
 			switch {
 			case f.index >= 0:
 				u, ok := codeUnit(x, f.index)
 				if !ok {
-					return nil
+					return nil, read
 				}
 				cur = u
 			case !f.num && f.key == "length":
 				cur = float64(utf16Len(x))
 			default:
-				return nil
+				return nil, read
 			}
 		case *frame:
 			switch f.key {
@@ -110,16 +112,16 @@ func (p path) get(data any) any {
 			case "current":
 				cur = x.cur
 			default:
-				return nil
+				return nil, read
 			}
 		default:
-			return nil
+			return nil, read
 		}
 	}
 	if fr, ok := cur.(*frame); ok {
-		return fr.object()
+		return fr.object(), read
 	}
-	return cur
+	return cur, read
 }
 
 func utf16Len(s string) int {

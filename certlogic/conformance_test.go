@@ -58,7 +58,9 @@ type tally struct {
 	active, passed, skipped, faild int
 }
 
-func readJSON(t *testing.T, path string, v any) {
+func readJSON(t *testing.T, path string, v any) { readJSONB(t, path, v) }
+
+func readJSONB(t testing.TB, path string, v any) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -223,4 +225,52 @@ func js(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
+}
+
+// wantRuleTests is the number of tests of the EU business rules in the
+// shared folder; certlogic-js passes every one.
+const wantRuleTests = 962
+
+// TestBusinessRules runs the tests of the EU member states' business rules
+// (testdata/business-rules/CC/RULE/tests/*.json): each rule's Logic on
+// {"payload", "external"} must give the test's expected result.
+func TestBusinessRules(t *testing.T) {
+	root := shareddata.Dir(t, "business-rules")
+	rules, err := filepath.Glob(filepath.Join(root, "*", "*", "rule.json"))
+	if err != nil || len(rules) == 0 {
+		t.Fatalf("no rules in %s (%v)", root, err)
+	}
+	sort.Strings(rules)
+	n := 0
+	for _, file := range rules {
+		dir := filepath.Dir(file)
+		var rule struct{ Logic any }
+		readJSON(t, file, &rule)
+		tests, _ := filepath.Glob(filepath.Join(dir, "tests", "*.json"))
+		name, _ := filepath.Rel(root, dir)
+		t.Run(name, func(t *testing.T) {
+			e, err := certlogic.Compile(rule.Logic, certlogic.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tf := range tests {
+				n++
+				var tc struct {
+					Name     string
+					Payload  any
+					External any
+					Expected any
+				}
+				readJSON(t, tf, &tc)
+				got, err := e.Eval(map[string]any{"payload": tc.Payload, "external": tc.External})
+				if err != nil || jsonEqual(got, tc.Expected) != "" {
+					t.Errorf("%s (%s): got %v, %v; want %v", filepath.Base(tf), tc.Name, got, err, tc.Expected)
+				}
+			}
+		})
+	}
+	if n != wantRuleTests {
+		t.Errorf("%d rule tests, want %d", n, wantRuleTests)
+	}
+	t.Logf("%d rules, %d tests", len(rules), n)
 }

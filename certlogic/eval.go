@@ -16,12 +16,25 @@ type machine struct {
 }
 
 func (m *machine) eval(n node, data any) (any, error) {
-	m.steps++
-	if m.steps > m.maxSteps {
-		return nil, &LimitError{Limit: "MaxSteps", Value: m.maxSteps, what: "evaluation takes too many operations"}
+	if err := m.charge(1); err != nil {
+		return nil, err
 	}
 	return n.eval(m, data)
 }
+
+// charge counts n steps. An operation is one, and so that MaxSteps bounds
+// time, work that grows with the data counts too: each item an in
+// searches, every 32 bytes of a string read.
+func (m *machine) charge(n int) error {
+	m.steps += n
+	if m.steps > m.maxSteps {
+		return &LimitError{Limit: "MaxSteps", Value: m.maxSteps, what: "evaluation takes too many operations"}
+	}
+	return nil
+}
+
+// bytesPerStep is how many bytes of a string cost one step.
+const bytesPerStep = 32
 
 type literal struct{ v any }
 
@@ -45,7 +58,10 @@ func (n array) eval(m *machine, data any) (any, error) {
 
 type varNode struct{ p path }
 
-func (n varNode) eval(_ *machine, data any) (any, error) { return n.p.get(data), nil }
+func (n varNode) eval(m *machine, data any) (any, error) {
+	v, read := n.p.get(data)
+	return v, m.charge(read / bytesPerStep)
+}
 
 type ifNode struct{ guard, then, els node }
 
@@ -115,6 +131,9 @@ func (n inNode) eval(m *machine, data any) (any, error) {
 	if !ok {
 		return nil, evalErr("in", "operand 2 is not an array: %s", describe(b))
 	}
+	if err := m.charge(len(xs)); err != nil {
+		return nil, err
+	}
 	return contains(xs, a), nil
 }
 
@@ -146,6 +165,9 @@ func (n inConst) eval(m *machine, data any) (any, error) {
 		}
 		_, ok = n.set[s]
 		return ok, nil
+	}
+	if err := m.charge(len(n.items)); err != nil {
+		return nil, err
 	}
 	return contains(n.items, a), nil
 }
@@ -249,6 +271,9 @@ func (n plusTimeNode) eval(m *machine, data any) (any, error) {
 	if !ok {
 		return nil, evalErr("plusTime", "operand 1 is not a string: %s", describe(v))
 	}
+	if err := m.charge(len(s) / bytesPerStep); err != nil {
+		return nil, err
+	}
 	ms, err := plusTime(s, n.amount, n.unit)
 	if err != nil {
 		if errors.Is(err, errRange) {
@@ -325,6 +350,9 @@ func (n uvciNode) eval(m *machine, data any) (any, error) {
 	if !ok {
 		return nil, evalErr("extractFromUVCI", "operand 1 is neither a string nor null: %s", describe(v))
 	}
+	if err := m.charge(len(s) / bytesPerStep); err != nil {
+		return nil, err
+	}
 	if f, ok := uciFragment(s, n.index); ok {
 		return f, nil
 	}
@@ -363,6 +391,9 @@ func (n dobNode) eval(m *machine, data any) (any, error) {
 	s, ok := v.(string)
 	if !ok {
 		return nil, evalErr("dccDateOfBirth", "operand is not a string: %s", describe(v))
+	}
+	if err := m.charge(len(s) / bytesPerStep); err != nil {
+		return nil, err
 	}
 	ms, err := dccDateOfBirth(s)
 	switch {

@@ -18,8 +18,11 @@ type Limits struct {
 	MaxNodes int
 	// MaxReduce is how many items one reduce may fold.
 	MaxReduce int
-	// MaxSteps is how many operations (and array items) one Eval may
-	// evaluate; it bounds evaluation time, and with it memory.
+	// MaxSteps is how many steps one Eval may take; it bounds evaluation
+	// time, and with it memory. Evaluating an operation, literal or array
+	// item is a step; so is each item an in searches, and every 32 bytes
+	// of a string that var, plusTime, dccDateOfBirth or extractFromUVCI
+	// reads.
 	MaxSteps int
 }
 
