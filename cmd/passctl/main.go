@@ -70,6 +70,7 @@ func (c *cli) commands() []command.Command {
 		c.cmd("bundle build", "-key SIGNING.key -seq N -out FILE [flags]", "passctl.bundle.build_summary", c.bundleBuild),
 		c.cmd("bundle inspect", "[-key PUB] [-json] FILE", "passctl.bundle.inspect_summary", c.bundleInspect),
 		c.cmd("contacts open", "-key AUTHORITY.key (-db REGISTER | -in EXPORT.jsonl)", "passctl.contacts.open_summary", c.contactsOpen),
+		c.cmd("certlogic eval", "[--jsonl] [EXPR DATA]", "passctl.certlogic.eval_summary", c.certlogicEval),
 		c.cmd("frames", "-out DIR [-seed N] [-count N] [-passes DIR] [-shared DIR] [-y4m FILE [-y4m-size WxH] [-fps N]]", "passctl.frames.summary", c.frames),
 	}
 }
