@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -17,14 +16,38 @@ import (
 
 // The gateway's schema (validation-rule.schema.json of dgc-gateway) in Go:
 // its patterns, enums and required fields. The test holds these checks to
-// the schema file itself.
+// the schema file itself. The patterns are matched by hand (a kiosk checks
+// every rule of every bundle); the schema's regular expressions name them
+// in messages.
 var (
-	identifierPattern = regexp.MustCompile(`^(GR|VR|TR|RR|IR)-[A-Z]{2}-\d{4}$`)
-	countryPattern    = regexp.MustCompile(`^[A-Z]{2}$`)
-	regionPattern     = regexp.MustCompile(`^[A-Z0-9]{0,5}$`)
-	semverPattern     = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
-	langPattern       = regexp.MustCompile(`^([a-z]{2}|[a-z]{2}-[a-z]{2})$`)
-	timePattern       = regexp.MustCompile(`^\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d([-+][0-2]\d:[0-5]\d|Z)$`)
+	identifierPattern = pattern{`^(GR|VR|TR|RR|IR)-[A-Z]{2}-\d{4}$`, func(s string) bool {
+		return len(s) == 10 && slices.Contains([]string{"GR", "VR", "TR", "RR", "IR"}, s[:2]) && s[2] == '-' &&
+			upper(s[3:5]) && s[5] == '-' && digits(s[6:])
+	}}
+	countryPattern = pattern{`^[A-Z]{2}$`, func(s string) bool { return len(s) == 2 && upper(s) }}
+	regionPattern  = pattern{`^[A-Z0-9]{0,5}$`, func(s string) bool {
+		return len(s) <= 5 && strings.IndexFunc(s, func(c rune) bool { return !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') }) < 0
+	}}
+	semverPattern = pattern{`^\d+\.\d+\.\d+$`, func(s string) bool {
+		parts := strings.Split(s, ".")
+		return len(parts) == 3 && digits(parts[0]) && digits(parts[1]) && digits(parts[2])
+	}}
+	langPattern = pattern{`^([a-z]{2}|[a-z]{2}-[a-z]{2})$`, func(s string) bool {
+		return len(s) == 2 && lower(s) || len(s) == 5 && lower(s[:2]) && s[2] == '-' && lower(s[3:])
+	}}
+	timePattern = pattern{`^\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d([-+][0-2]\d:[0-5]\d|Z)$`, func(s string) bool {
+		ok := len(s) >= 20 && digits(s[:4]) && s[4] == '-' && in(s[5], '0', '1') && digits(s[6:7]) && s[7] == '-' &&
+			in(s[8], '0', '3') && digits(s[9:10]) && s[10] == 'T' && in(s[11], '0', '2') && digits(s[12:13]) &&
+			s[13] == ':' && in(s[14], '0', '5') && digits(s[15:16]) && s[16] == ':' && in(s[17], '0', '5') && digits(s[18:19])
+		switch {
+		case !ok:
+			return false
+		case len(s) == 20:
+			return s[19] == 'Z'
+		}
+		return len(s) == 25 && (s[19] == '+' || s[19] == '-') && in(s[20], '0', '2') && digits(s[21:22]) &&
+			s[22] == ':' && in(s[23], '0', '5') && digits(s[24:25])
+	}}
 
 	// fields are the schema's properties in the order of the gateway's
 	// files; all but Region are required.
@@ -36,6 +59,44 @@ var (
 	prefixes = map[CertType]string{General: "GR", Vaccination: "VR", Test: "TR", Recovery: "RR"}
 )
 
+// pattern is a regular expression of the schema and a matcher of it.
+type pattern struct {
+	expr  string
+	match func(string) bool
+}
+
+func (p pattern) String() string { return p.expr }
+
+func in(c, lo, hi byte) bool { return c >= lo && c <= hi }
+
+// digits reports whether s is one or more ASCII digits.
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !in(s[i], '0', '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func upper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !in(s[i], 'A', 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func lower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !in(s[i], 'a', 'z') {
+			return false
+		}
+	}
+	return true
+}
+
 const (
 	minDescription = 20             // the schema's minLength of a description, in characters
 	minValidity    = 72 * time.Hour // the gateway's shortest validity of a rule
@@ -43,7 +104,7 @@ const (
 
 // checker collects the problems of one rule in the order they are found.
 type checker struct {
-	raw      map[string]json.RawMessage
+	m        map[string]any
 	problems []string
 }
 
@@ -52,17 +113,17 @@ func (c *checker) addf(format string, args ...any) {
 }
 
 // kind names the JSON type of a value for a message.
-func kind(raw json.RawMessage) string {
-	switch raw[0] {
-	case '"':
+func kind(v any) string {
+	switch v.(type) {
+	case string:
 		return "a string"
-	case '{':
+	case map[string]any:
 		return "an object"
-	case '[':
+	case []any:
 		return "an array"
-	case 't', 'f':
+	case bool:
 		return "a boolean"
-	case 'n':
+	case nil:
 		return "null"
 	}
 	return "a number"
@@ -71,22 +132,21 @@ func kind(raw json.RawMessage) string {
 // str returns the string field name; ok is false when it is missing (the
 // required check says so) or not a string (said here).
 func (c *checker) str(name string) (string, bool) {
-	raw, ok := c.raw[name]
+	v, ok := c.m[name]
 	if !ok {
 		return "", false
 	}
-	var s string
-	if raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
-		c.addf("%s: want a string, got %s", name, kind(raw))
-		return "", false
+	s, ok := v.(string)
+	if !ok {
+		c.addf("%s: want a string, got %s", name, kind(v))
 	}
-	return s, true
+	return s, ok
 }
 
 // match checks a string field against a pattern.
-func (c *checker) match(name string, re *regexp.Regexp) (string, bool) {
+func (c *checker) match(name string, re pattern) (string, bool) {
 	s, ok := c.str(name)
-	if ok && !re.MatchString(s) {
+	if ok && !re.match(s) {
 		c.addf("%s %q does not match %s", name, s, re)
 		return s, false
 	}
@@ -108,6 +168,9 @@ func (c *checker) time(name string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	t, err := time.Parse(time.RFC3339, s)
+	if _, off := t.Zone(); err == nil && (off >= 24*3600 || off <= -24*3600) {
+		err = fmt.Errorf("offset of 24 hours or more") // RFC 3339 allows 23:59 at most; Go's parser more
+	}
 	if err != nil {
 		c.addf("%s %q is not a date-time: %v", name, s, err)
 		return time.Time{}, false
@@ -115,20 +178,43 @@ func (c *checker) time(name string) (time.Time, bool) {
 	return t, true
 }
 
-// parseRule reads and checks one rule: the schema's checks, then the
-// gateway's, then the Logic's compilation. Every problem is reported.
+// parseRule reads and checks one rule (a whole JSON document).
 func parseRule(data []byte) (*Rule, *RuleError) {
-	c := &checker{}
-	if err := json.Unmarshal(data, &c.raw); err != nil || c.raw == nil {
-		msg := "not JSON: " + fmt.Sprint(err)
-		if d := bytes.TrimSpace(data); json.Valid(d) {
-			msg = "want a JSON object, got " + kind(d)
-		}
-		return nil, &RuleError{Problems: []string{msg}}
+	r := &reader{b: data}
+	rule, rerr := r.rule()
+	if rerr != nil {
+		return nil, rerr
 	}
+	if err := r.end(); err != nil {
+		return nil, &RuleError{Identifier: rule.Identifier, Version: rule.Version, Problems: []string{"not JSON: " + err.Error()}}
+	}
+	return rule, nil
+}
+
+// rule reads and checks the rule at the reader.
+func (r *reader) rule() (*Rule, *RuleError) {
+	if !r.at('{') {
+		v, err := r.value()
+		if err != nil {
+			return nil, &RuleError{Problems: []string{"not JSON: " + err.Error()}}
+		}
+		return nil, &RuleError{Problems: []string{"want a JSON object, got " + kind(v)}}
+	}
+	m, logic, err := r.rawObject("Logic", len(fields))
+	if err != nil {
+		return nil, &RuleError{Problems: []string{"not JSON: " + err.Error()}}
+	}
+	return checkRule(m, logic)
+}
+
+// checkRule checks a rule read as JSON (logic: the bytes of its Logic):
+// the schema's checks, then the gateway's, then the Logic's compilation.
+// Every problem is reported.
+func checkRule(m map[string]any, logic []byte) (*Rule, *RuleError) {
+	c := &checker{m: m}
 	r := &Rule{}
 	var unknown []string
-	for k := range c.raw {
+	for k := range c.m {
 		if !slices.Contains(fields, k) {
 			unknown = append(unknown, k)
 		}
@@ -138,7 +224,7 @@ func parseRule(data []byte) (*Rule, *RuleError) {
 		c.addf("unknown field %s (the schema allows no other)", k)
 	}
 	for _, k := range fields {
-		if _, ok := c.raw[k]; !ok && k != "Region" {
+		if _, ok := c.m[k]; !ok && k != "Region" {
 			c.addf("%s is missing", k)
 		}
 	}
@@ -167,9 +253,9 @@ func parseRule(data []byte) (*Rule, *RuleError) {
 	r.ValidFrom, okFrom = c.time("ValidFrom")
 	r.ValidTo, okTo = c.time("ValidTo")
 	r.AffectedFields = c.affectedFields()
-	logic := c.logic()
-	if logic != nil {
-		r.Logic = json.RawMessage(c.raw["Logic"])
+	expr := c.logic()
+	if expr != nil {
+		r.Logic = compact(logic)
 	}
 
 	// The gateway's own checks (Gateway-constraints.adoc), in its order,
@@ -198,8 +284,8 @@ func parseRule(data []byte) (*Rule, *RuleError) {
 		}
 	}
 	var lerr error
-	if logic != nil {
-		if r.expr, lerr = certlogic.Compile(logic, certlogic.DefaultLimits()); lerr != nil {
+	if expr != nil {
+		if r.expr, lerr = certlogic.Compile(expr, certlogic.DefaultLimits()); lerr != nil {
 			c.addf("Logic: %v", lerr)
 		}
 	}
@@ -209,16 +295,31 @@ func parseRule(data []byte) (*Rule, *RuleError) {
 	return r, nil
 }
 
+// compact returns JSON without white space, in a new slice (never the
+// input's: a rule must not keep a whole bundle alive). A bundle's rules are
+// compact already.
+func compact(b []byte) json.RawMessage {
+	if !bytes.ContainsAny(b, " \t\n\r") {
+		return slices.Clone(b)
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(b))
+	if json.Compact(&buf, b) != nil {
+		return slices.Clone(b)
+	}
+	return buf.Bytes()
+}
+
 // descriptions checks Description: a non-empty array of {lang, desc}, one
 // of them in English.
 func (c *checker) descriptions() []Description {
-	raw, ok := c.raw["Description"]
+	v, ok := c.m["Description"]
 	if !ok {
 		return nil
 	}
-	var items []json.RawMessage
-	if raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
-		c.addf("Description: want an array, got %s", kind(raw))
+	items, ok := v.([]any)
+	if !ok {
+		c.addf("Description: want an array, got %s", kind(v))
 		return nil
 	}
 	if len(items) == 0 {
@@ -228,13 +329,13 @@ func (c *checker) descriptions() []Description {
 	out := make([]Description, 0, len(items))
 	english := false
 	for i, item := range items {
-		var m map[string]json.RawMessage
-		if item[0] != '{' || json.Unmarshal(item, &m) != nil {
+		m, ok := item.(map[string]any)
+		if !ok {
 			c.addf("Description[%d]: want an object, got %s", i, kind(item))
 			continue
 		}
 		// Other members of an item are allowed by the schema and dropped.
-		sub := &checker{raw: m}
+		sub := &checker{m: m}
 		var d Description
 		var okLang, okDesc bool
 		for _, k := range []string{"lang", "desc"} {
@@ -261,13 +362,13 @@ func (c *checker) descriptions() []Description {
 
 // affectedFields checks AffectedFields: a non-empty array of strings.
 func (c *checker) affectedFields() []string {
-	raw, ok := c.raw["AffectedFields"]
+	v, ok := c.m["AffectedFields"]
 	if !ok {
 		return nil
 	}
-	var items []json.RawMessage
-	if raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
-		c.addf("AffectedFields: want an array, got %s", kind(raw))
+	items, ok := v.([]any)
+	if !ok {
+		c.addf("AffectedFields: want an array, got %s", kind(v))
 		return nil
 	}
 	if len(items) == 0 {
@@ -275,8 +376,8 @@ func (c *checker) affectedFields() []string {
 	}
 	out := make([]string, 0, len(items))
 	for i, item := range items {
-		var s string
-		if item[0] != '"' || json.Unmarshal(item, &s) != nil {
+		s, ok := item.(string)
+		if !ok {
 			c.addf("AffectedFields[%d]: want a string, got %s", i, kind(item))
 			continue
 		}
@@ -285,25 +386,21 @@ func (c *checker) affectedFields() []string {
 	return out
 }
 
-// logic checks Logic (an object of at least one member) and returns it
-// decoded for certlogic, or nil. The rule keeps it compact.
-func (c *checker) logic() any {
-	raw, ok := c.raw["Logic"]
+// logic checks Logic (an object of at least one member) and returns it,
+// or nil.
+func (c *checker) logic() map[string]any {
+	v, ok := c.m["Logic"]
 	if !ok {
 		return nil
 	}
-	var m map[string]any
-	if raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
-		c.addf("Logic: want an object, got %s", kind(raw))
+	m, ok := v.(map[string]any)
+	switch {
+	case !ok:
+		c.addf("Logic: want an object, got %s", kind(v))
 		return nil
-	}
-	if len(m) == 0 {
+	case len(m) == 0:
 		c.addf("Logic is an empty object")
 		return nil
-	}
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, raw); err == nil {
-		c.raw["Logic"] = buf.Bytes()
 	}
 	return m
 }

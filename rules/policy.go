@@ -1,12 +1,9 @@
 package rules
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"maps"
-	"path"
 	"slices"
 	"strings"
 )
@@ -30,7 +27,7 @@ type Policy struct {
 	idx *index // built by ParsePolicy and LoadPolicy; nil for a Policy made in Go
 }
 
-// wirePolicy is the bundle's form of a policy.
+// wirePolicy is the bundle's form of a policy, for Marshal.
 type wirePolicy struct {
 	Name           string                `json:"name"`
 	Country        string                `json:"country"`
@@ -40,53 +37,127 @@ type wirePolicy struct {
 	ValueSets      []json.RawMessage     `json:"valueSets,omitempty"`
 }
 
-// decodeStrict decodes one JSON value into v, refusing unknown members.
-func decodeStrict(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return fmt.Errorf("data after the policy object")
-	}
-	return nil
-}
-
 // ParsePolicy reads a policy in the bundle's form: {"name", "country",
 // "contactTracing", "companions", "rules": [gateway rules], "valueSets":
 // [EU value sets]}. Every rule and value set is checked (rules compiled),
 // then the whole with Check.
 func ParsePolicy(data []byte) (*Policy, error) {
-	var w wirePolicy
-	if err := decodeStrict(data, &w); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidPolicy, err)
-	}
-	p := &Policy{Name: w.Name, Country: w.Country, ContactTracing: w.ContactTracing,
-		Companions: w.Companions, Rules: make([]*Rule, 0, len(w.Rules)), ValueSets: make(map[string]*ValueSet, len(w.ValueSets))}
-	for i, raw := range w.Rules {
-		r, err := parseRule(raw)
+	p := &Policy{ValueSets: map[string]*ValueSet{}}
+	r := &reader{b: data}
+	if !r.at('{') {
+		v, err := readJSON(data)
 		if err != nil {
-			err.Index = i + 1
-			return nil, fmt.Errorf("policy %s: %w", w.Name, err)
+			return nil, fmt.Errorf("%w: not JSON: %v", ErrInvalidPolicy, err)
 		}
-		p.Rules = append(p.Rules, r)
+		return nil, fmt.Errorf("%w: want a JSON object, got %s", ErrInvalidPolicy, kind(v))
 	}
-	for i, raw := range w.ValueSets {
-		v, err := parseValueSet(raw)
+	r.i++
+	var content error // what is wrong with the policy, as against its JSON
+	err := r.members(func(k string) error {
+		if k == "rules" && r.at('[') {
+			r.i++
+			return r.elements(func(i int) error {
+				rule, err := r.rule()
+				if err != nil {
+					err.Index = i + 1
+					content = err
+					return err
+				}
+				p.Rules = append(p.Rules, rule)
+				return nil
+			})
+		}
+		v, err := r.value()
 		if err != nil {
-			return nil, fmt.Errorf("policy %s: value set %d: %w", w.Name, i+1, err)
+			return err
 		}
-		if _, dup := p.ValueSets[v.ID]; dup {
-			return nil, fmt.Errorf("policy %s: %w: value set %s twice", w.Name, ErrInvalidValueSet, v.ID)
-		}
-		p.ValueSets[v.ID] = v
+		content = p.member(k, v)
+		return content
+	})
+	if err == nil {
+		err = r.end()
+	}
+	switch {
+	case content != nil && p.Name != "":
+		return nil, fmt.Errorf("policy %s: %w", p.Name, content)
+	case content != nil:
+		return nil, fmt.Errorf("policy: %w", content)
+	case err != nil:
+		return nil, fmt.Errorf("%w: not JSON: %v", ErrInvalidPolicy, err)
 	}
 	if err := p.Check(); err != nil {
 		return nil, err
 	}
 	p.idx = p.index()
 	return p, nil
+}
+
+// member sets a member of the bundle's form other than the rules.
+func (p *Policy) member(k string, v any) error {
+	want := ""
+	switch k {
+	case "name", "country":
+		s, ok := v.(string)
+		if !ok {
+			want = "a string"
+		} else if k == "name" {
+			p.Name = s
+		} else {
+			p.Country = s
+		}
+	case "contactTracing":
+		b, ok := v.(bool)
+		if !ok {
+			want = "a boolean"
+		}
+		p.ContactTracing = b
+	case "companions":
+		m, ok := v.(map[string]any)
+		if !ok {
+			want = "an object of certificate types by rule"
+			break
+		}
+		p.Companions = make(map[string][]CertType, len(m))
+		for id, ts := range m {
+			list, _ := ts.([]any)
+			types := make([]CertType, 0, len(list))
+			for _, t := range list {
+				if s, ok := t.(string); ok {
+					types = append(types, CertType(s))
+				} else {
+					list = nil
+				}
+			}
+			if list == nil {
+				return fmt.Errorf("%w: companions of %s: want an array of certificate types, got %s", ErrInvalidPolicy, id, show(ts))
+			}
+			p.Companions[id] = types
+		}
+	case "rules":
+		want = "an array"
+	case "valueSets":
+		list, ok := v.([]any)
+		if !ok {
+			want = "an array"
+			break
+		}
+		for i, item := range list {
+			vs, err := valueSetOf(item)
+			if err != nil {
+				return fmt.Errorf("value set %d: %w", i+1, err)
+			}
+			if _, dup := p.ValueSets[vs.ID]; dup {
+				return fmt.Errorf("%w: value set %s twice", ErrInvalidValueSet, vs.ID)
+			}
+			p.ValueSets[vs.ID] = vs
+		}
+	default:
+		return fmt.Errorf("%w: unknown member %q", ErrInvalidPolicy, k)
+	}
+	if want != "" {
+		return fmt.Errorf("%w: %s: want %s, got %s", ErrInvalidPolicy, k, want, kind(v))
+	}
+	return nil
 }
 
 // Marshal writes the policy in the bundle's form, deterministically: rules
@@ -114,20 +185,20 @@ func (p *Policy) Marshal() ([]byte, error) {
 		return a.ver.compare(b.ver)
 	})
 	for _, r := range rs {
-		b, err := json.Marshal(r)
+		b, err := r.MarshalJSON()
 		if err != nil {
 			return nil, fmt.Errorf("policy %s: rule %s %s: %w", p.Name, r.Identifier, r.Version, err)
 		}
 		w.Rules = append(w.Rules, b)
 	}
 	for _, id := range slices.Sorted(maps.Keys(p.ValueSets)) {
-		b, err := json.Marshal(p.ValueSets[id])
+		b, err := p.ValueSets[id].MarshalJSON()
 		if err != nil {
 			return nil, fmt.Errorf("policy %s: value set %s: %w", p.Name, id, err)
 		}
 		w.ValueSets = append(w.ValueSets, b)
 	}
-	return json.Marshal(w)
+	return marshal(w)
 }
 
 // Check reports whether the policy is consistent: a name, a country, at
@@ -142,7 +213,7 @@ func (p *Policy) Check() error {
 	if p.Name == "" {
 		add("no name")
 	}
-	if !countryPattern.MatchString(p.Country) {
+	if !countryPattern.match(p.Country) {
 		add("country %q: want an ISO 3166 alpha-2 code or EU", p.Country)
 	}
 	ids := map[string]bool{} // identifiers of Country's rules
@@ -158,7 +229,7 @@ func (p *Policy) Check() error {
 			ids[r.Identifier] = true
 		}
 	}
-	if len(ids) == 0 && countryPattern.MatchString(p.Country) {
+	if len(ids) == 0 && countryPattern.match(p.Country) {
 		add("no rule of %s", p.Country)
 	}
 	if err := checkVersions(slices.DeleteFunc(slices.Clone(p.Rules), func(r *Rule) bool { return r == nil })); err != nil {
@@ -191,93 +262,6 @@ func (p *Policy) Check() error {
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("%w %s: %s", ErrInvalidPolicy, p.Name, strings.Join(problems, "; "))
-	}
-	return nil
-}
-
-// policyHead is dir/policy.json of a policy folder.
-type policyHead struct {
-	Name           string                `json:"name"`
-	Country        string                `json:"country"`
-	ContactTracing bool                  `json:"contactTracing"`
-	Companions     map[string][]CertType `json:"companions"`
-}
-
-// LoadPolicy reads a policy folder: dir/policy.json ({"name", "country",
-// "contactTracing", "companions"}), the rules of every folder dir/RULE-ID
-// (its rule.json: one rule, or an array of its versions; tests/ beside it
-// are not read), and the value sets of dir/valuesets/*.json, in any form
-// ParseValueSets reads. Every other folder must hold a rule.json; files
-// beside policy.json and folders starting with "." are ignored.
-func LoadPolicy(fsys fs.FS, dir string) (*Policy, error) {
-	head := path.Join(dir, "policy.json")
-	b, err := fs.ReadFile(fsys, head)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidPolicy, err)
-	}
-	var h policyHead
-	if err := decodeStrict(b, &h); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrInvalidPolicy, head, err)
-	}
-	p := &Policy{Name: h.Name, Country: h.Country, ContactTracing: h.ContactTracing,
-		Companions: h.Companions, ValueSets: map[string]*ValueSet{}}
-	ents, err := fs.ReadDir(fsys, dir)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidPolicy, err)
-	}
-	for _, e := range ents {
-		name := path.Join(dir, e.Name())
-		switch {
-		case !e.IsDir() || strings.HasPrefix(e.Name(), "."):
-		case e.Name() == "valuesets":
-			if err := p.loadValueSets(fsys, name); err != nil {
-				return nil, err
-			}
-		default:
-			file := path.Join(name, "rule.json")
-			b, err := fs.ReadFile(fsys, file)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %w", ErrInvalidPolicy, err)
-			}
-			rs, err := ParseRules(b)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", file, err)
-			}
-			for _, r := range rs {
-				if r.Identifier != e.Name() {
-					return nil, fmt.Errorf("%w: %s: rule %s in the folder of %s", ErrInvalidPolicy, file, r.Identifier, e.Name())
-				}
-			}
-			p.Rules = append(p.Rules, rs...)
-		}
-	}
-	if err := p.Check(); err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
-	}
-	p.idx = p.index()
-	return p, nil
-}
-
-func (p *Policy) loadValueSets(fsys fs.FS, dir string) error {
-	files, err := fs.Glob(fsys, path.Join(dir, "*.json"))
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidValueSet, err)
-	}
-	for _, f := range files {
-		b, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			return fmt.Errorf("%w: %w", ErrInvalidValueSet, err)
-		}
-		vs, err := ParseValueSets(b)
-		if err != nil {
-			return fmt.Errorf("%s: %w", f, err)
-		}
-		for _, v := range vs {
-			if _, dup := p.ValueSets[v.ID]; dup {
-				return fmt.Errorf("%s: %w: value set %s twice", f, ErrInvalidValueSet, v.ID)
-			}
-			p.ValueSets[v.ID] = v
-		}
 	}
 	return nil
 }

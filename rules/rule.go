@@ -3,6 +3,7 @@ package rules
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -67,31 +68,39 @@ type Description struct {
 // fails is a *RuleError naming it and why. The versions of one rule must
 // differ, and a higher version may not start earlier.
 func ParseRules(data []byte) ([]*Rule, error) {
-	data = bytes.TrimSpace(data)
-	if len(data) > 0 && data[0] == '[' {
-		var raws []json.RawMessage
-		if err := json.Unmarshal(data, &raws); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrInvalidRule, err)
+	r := &reader{b: data}
+	if !r.at('[') {
+		rule, err := parseRule(data)
+		if err != nil {
+			return nil, err
 		}
-		out := make([]*Rule, 0, len(raws))
-		for i, raw := range raws {
-			r, err := parseRule(raw)
-			if err != nil {
-				err.Index = i + 1
-				return nil, err
-			}
-			out = append(out, r)
-		}
-		if err := checkVersions(out); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalidRule, err)
-		}
-		return out, nil
+		return []*Rule{rule}, nil
 	}
-	r, err := parseRule(data)
-	if err != nil {
+	r.i++
+	var out []*Rule
+	err := r.elements(func(i int) error {
+		rule, err := r.rule()
+		if err != nil {
+			err.Index = i + 1
+			return err
+		}
+		out = append(out, rule)
+		return nil
+	})
+	if err == nil {
+		err = r.end()
+	}
+	var re *RuleError
+	switch {
+	case errors.As(err, &re):
 		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("%w: not JSON: %v", ErrInvalidRule, err)
 	}
-	return []*Rule{r}, nil
+	if err := checkVersions(out); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidRule, err)
+	}
+	return out, nil
 }
 
 // UnmarshalJSON reads one rule as ParseRules does, checks and all.
@@ -123,16 +132,29 @@ func (r Rule) MarshalJSON() ([]byte, error) {
 		AffectedFields  []string
 		Logic           json.RawMessage
 	}
-	return json.Marshal(wire{r.Identifier, r.Type, r.Country, r.Region, r.Version, r.SchemaVersion,
+	return marshal(wire{r.Identifier, r.Type, r.Country, r.Region, r.Version, r.SchemaVersion,
 		r.Engine, r.EngineVersion, r.CertificateType, r.Description,
 		r.ValidFrom.Format(time.RFC3339), r.ValidTo.Format(time.RFC3339), r.AffectedFields, r.Logic})
+}
+
+// marshal is json.Marshal without escaping <, > and &: rules compare with
+// them. (json.Marshal of a value holding a Rule escapes them again; the
+// JSON means the same.)
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // Compile checks a Rule made in Go as ParseRules checks a parsed one and
 // compiles its Logic, so that Eval can run it. It must not run while the
 // rule is evaluated.
 func (r *Rule) Compile() error {
-	b, err := json.Marshal(r)
+	b, err := r.MarshalJSON()
 	if err != nil {
 		return fmt.Errorf("rule %s %s: %w", r.Identifier, r.Version, err)
 	}

@@ -19,22 +19,23 @@ type TestCase struct {
 	Set      string // the folder holding the rule's folder ("DE"), else the rule's Country
 	Rule     string // the rule's identifier
 	Name     string // the test's "name"; "" when it has none
-	File     string // its path in the fs.FS, e.g. "DE/VR-DE-0001/tests/test001.json"
+	File     string // its path in the fs.FS, e.g. "DE/VR-DE-0001/tests/test001.json" (a file may hold several)
 	Payload  any
 	External map[string]any
 	Expected any
 
 	rule *Rule
+	n    int // the place (from 1) of the test in a file of several; 0 for a file of one
 }
 
 // ID names the test in reports: SET/RULE-ID/FILE without .json, and an
 // index for a file holding several tests.
 func (t *TestCase) ID() string {
-	return t.Set + "/" + t.Rule + "/" + t.base()
-}
-
-func (t *TestCase) base() string {
-	return strings.TrimSuffix(path.Base(t.File), ".json")
+	id := t.Set + "/" + t.Rule + "/" + strings.TrimSuffix(path.Base(t.File), ".json")
+	if t.n > 0 {
+		id += fmt.Sprintf("#%d", t.n)
+	}
+	return id
 }
 
 // wireTest is a test file: the upstream schema's Assertion.
@@ -142,7 +143,7 @@ func loadRuleTests(fsys fs.FS, dir string) ([]*TestCase, error) {
 		for i, w := range ws {
 			t := &TestCase{Set: set, Rule: r.Identifier, Name: w.Name, File: f, Payload: w.Payload, External: w.External, rule: r}
 			if len(ws) > 1 {
-				t.File = fmt.Sprintf("%s#%d", f, i+1)
+				t.n = i + 1
 			}
 			if err := json.Unmarshal(w.Expected, &t.Expected); err != nil {
 				return nil, fmt.Errorf("%s: %w: expected: %v", f, ErrInvalidTest, err)

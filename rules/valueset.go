@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -38,6 +36,7 @@ func (v *ValueSet) Codes() []string {
 	return slices.Sorted(maps.Keys(v.Values))
 }
 
+// wireValueSet is the EU file form, for Marshal.
 type wireValueSet struct {
 	ID     string                  `json:"valueSetId"`
 	Date   string                  `json:"valueSetDate"`
@@ -45,25 +44,29 @@ type wireValueSet struct {
 }
 
 type wireSetValue struct {
-	Display *string `json:"display"`
-	Lang    string  `json:"lang"`
-	Active  *bool   `json:"active"`
-	System  string  `json:"system"`
-	Version string  `json:"version"`
+	Display string `json:"display"`
+	Lang    string `json:"lang"`
+	Active  bool   `json:"active"`
+	System  string `json:"system"`
+	Version string `json:"version"`
 }
 
 // MarshalJSON writes the EU file form.
 func (v ValueSet) MarshalJSON() ([]byte, error) {
 	w := wireValueSet{ID: v.ID, Date: v.Date, Values: make(map[string]wireSetValue, len(v.Values))}
 	for code, val := range v.Values {
-		w.Values[code] = wireSetValue{Display: &val.Display, Lang: val.Lang, Active: &val.Active, System: val.System, Version: val.Version}
+		w.Values[code] = wireSetValue(val)
 	}
-	return json.Marshal(w)
+	return marshal(w)
 }
 
 // UnmarshalJSON reads the EU file form of one value set.
 func (v *ValueSet) UnmarshalJSON(data []byte) error {
-	p, err := parseValueSet(data)
+	doc, err := readJSON(data)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidValueSet, err)
+	}
+	p, err := valueSetOf(doc)
 	if err != nil {
 		return err
 	}
@@ -79,47 +82,33 @@ func (v *ValueSet) UnmarshalJSON(data []byte) error {
 // but hold no codes, are refused. Sets come in the order given (sorted by
 // identifier for the codes-only form); an identifier may appear once.
 func ParseValueSets(data []byte) ([]*ValueSet, error) {
-	data = bytes.TrimSpace(data)
+	doc, err := readJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidValueSet, err)
+	}
 	var out []*ValueSet
-	switch {
-	case len(data) > 0 && data[0] == '[':
-		var raws []json.RawMessage
-		if err := json.Unmarshal(data, &raws); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrInvalidValueSet, err)
-		}
-		for i, raw := range raws {
-			v, err := parseValueSet(raw)
+	switch x := doc.(type) {
+	case []any:
+		for i, item := range x {
+			v, err := valueSetOf(item)
 			if err != nil {
 				return nil, fmt.Errorf("value set %d: %w", i+1, err)
 			}
 			out = append(out, v)
 		}
-	default:
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(data, &m); err != nil || m == nil {
-			return nil, fmt.Errorf("%w: want a value set object, an array of them or an object of code arrays: %v", ErrInvalidValueSet, err)
-		}
-		if _, ok := m["valueSetId"]; ok {
-			v, err := parseValueSet(data)
+	case map[string]any:
+		if _, ok := x["valueSetId"]; ok {
+			v, err := valueSetOf(x)
 			if err != nil {
 				return nil, err
 			}
 			return []*ValueSet{v}, nil
 		}
-		for _, id := range slices.Sorted(maps.Keys(m)) {
-			var codes []string
-			if err := json.Unmarshal(m[id], &codes); err != nil || codes == nil {
-				return nil, fmt.Errorf("%w: %s: want an array of codes (or an EU value-set file with valueSetId)", ErrInvalidValueSet, id)
-			}
-			v := &ValueSet{ID: id, Values: make(map[string]ValueSetValue, len(codes))}
-			for _, c := range codes {
-				if _, dup := v.Values[c]; dup {
-					return nil, fmt.Errorf("%w: %s: code %q twice", ErrInvalidValueSet, id, c)
-				}
-				v.Values[c] = ValueSetValue{Active: true}
-			}
-			out = append(out, v)
+		if out, err = codesOnly(x); err != nil {
+			return nil, err
 		}
+	default:
+		return nil, fmt.Errorf("%w: want a value set object, an array of them or an object of code arrays, got %s", ErrInvalidValueSet, kind(doc))
 	}
 	seen := map[string]bool{}
 	for _, v := range out {
@@ -131,28 +120,84 @@ func ParseValueSets(data []byte) ([]*ValueSet, error) {
 	return out, nil
 }
 
-// parseValueSet reads one EU value-set file.
-func parseValueSet(data []byte) (*ValueSet, error) {
-	var w wireValueSet
-	if err := json.Unmarshal(data, &w); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidValueSet, err)
-	}
-	switch {
-	case w.ID == "":
-		return nil, fmt.Errorf("%w: no valueSetId", ErrInvalidValueSet)
-	case w.Values == nil:
-		return nil, fmt.Errorf("%w: %s: no valueSetValues", ErrInvalidValueSet, w.ID)
-	}
-	v := &ValueSet{ID: w.ID, Date: w.Date, Values: make(map[string]ValueSetValue, len(w.Values))}
-	for _, code := range slices.Sorted(maps.Keys(w.Values)) {
-		val := w.Values[code]
-		switch {
-		case val.Display == nil:
-			return nil, fmt.Errorf("%w: %s: code %q has no display name", ErrInvalidValueSet, w.ID, code)
-		case val.Active == nil:
-			return nil, fmt.Errorf("%w: %s: code %q has no active flag", ErrInvalidValueSet, w.ID, code)
+// codesOnly reads the form of valueSets.json: identifier → codes.
+func codesOnly(m map[string]any) ([]*ValueSet, error) {
+	var out []*ValueSet
+	for _, id := range slices.Sorted(maps.Keys(m)) {
+		codes, ok := m[id].([]any)
+		if !ok {
+			return nil, fmt.Errorf("%w: %s: want an array of codes (or an EU value-set file with valueSetId), got %s", ErrInvalidValueSet, id, kind(m[id]))
 		}
-		v.Values[code] = ValueSetValue{Display: *val.Display, Lang: val.Lang, Active: *val.Active, System: val.System, Version: val.Version}
+		v := &ValueSet{ID: id, Values: make(map[string]ValueSetValue, len(codes))}
+		for _, c := range codes {
+			code, ok := c.(string)
+			if !ok {
+				return nil, fmt.Errorf("%w: %s: a code is %s, want a string", ErrInvalidValueSet, id, kind(c))
+			}
+			if _, dup := v.Values[code]; dup {
+				return nil, fmt.Errorf("%w: %s: code %q twice", ErrInvalidValueSet, id, code)
+			}
+			v.Values[code] = ValueSetValue{Active: true}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// valueSetOf reads one EU value-set file's object.
+func valueSetOf(doc any) (*ValueSet, error) {
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%w: want an object, got %s", ErrInvalidValueSet, kind(doc))
+	}
+	id, _ := m["valueSetId"].(string)
+	if id == "" {
+		return nil, fmt.Errorf("%w: no valueSetId", ErrInvalidValueSet)
+	}
+	date, ok := m["valueSetDate"].(string)
+	if _, there := m["valueSetDate"]; there && !ok {
+		return nil, fmt.Errorf("%w: %s: valueSetDate is %s, want a string", ErrInvalidValueSet, id, kind(m["valueSetDate"]))
+	}
+	values, ok := m["valueSetValues"].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s: no valueSetValues", ErrInvalidValueSet, id)
+	}
+	v := &ValueSet{ID: id, Date: date, Values: make(map[string]ValueSetValue, len(values))}
+	for code, raw := range values {
+		val, err := setValueOf(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: code %q %s", ErrInvalidValueSet, id, code, err)
+		}
+		v.Values[code] = val
 	}
 	return v, nil
+}
+
+// setValueOf reads one code's object; the error says what is wrong.
+func setValueOf(raw any) (ValueSetValue, error) {
+	var val ValueSetValue
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return val, fmt.Errorf("is %s, want an object", kind(raw))
+	}
+	if _, ok := m["display"]; !ok {
+		return val, fmt.Errorf("has no display name")
+	}
+	if _, ok := m["active"]; !ok {
+		return val, fmt.Errorf("has no active flag")
+	}
+	if val.Active, ok = m["active"].(bool); !ok {
+		return val, fmt.Errorf("active is %s, want a boolean", kind(m["active"]))
+	}
+	for _, f := range []struct {
+		name string
+		to   *string
+	}{{"display", &val.Display}, {"lang", &val.Lang}, {"system", &val.System}, {"version", &val.Version}} {
+		if v, there := m[f.name]; there {
+			if *f.to, ok = v.(string); !ok {
+				return val, fmt.Errorf("%s is %s, want a string", f.name, kind(v))
+			}
+		}
+	}
+	return val, nil
 }
