@@ -16,9 +16,10 @@ import (
 	"github.com/passgate/passgate/feedback"
 	"github.com/passgate/passgate/internal/demo"
 	"github.com/passgate/passgate/internal/pin"
+	"github.com/passgate/passgate/internal/presets"
+	"github.com/passgate/passgate/rules"
 	"github.com/passgate/passgate/store"
 	"github.com/passgate/passgate/uplink"
-	"github.com/passgate/passgate/verify"
 )
 
 // openRegister opens the register, making it when it is missing.
@@ -125,19 +126,18 @@ func (a *App) openDesk() error {
 	if err != nil {
 		return StoreErr(a.Cat, cfg.Register.Path, err)
 	}
-	var policy *verify.Policy
+	var policy *rules.Policy
 	if cfg.Trust.PolicyPreset != "" {
-		p, err := verify.Preset(cfg.Trust.PolicyPreset)
-		if err != nil {
+		if policy, err = presets.Load(cfg.Trust.PolicyPreset); err != nil {
 			return setupErr(err)
 		}
-		policy = &p
 	}
 	var recorded func()
 	if a.Uplink != nil {
 		recorded = a.Uplink.Notify
 	}
 	a.Desk, err = checkin.New(checkin.Options{Venue: a.venue(), Kiosk: a.kioskID(), Trust: a.Trust, Policy: policy,
+		Lang: a.Cat.Lang, PairWindow: cfg.Kiosk.PairWindow.Duration,
 		Register: a.Register, Secret: secret, Window: cfg.Kiosk.DuplicateWindow.Duration, Now: a.Now,
 		Rand: rand.Reader, Recorded: recorded, Log: a.Log.With("part", "desk")})
 	return err

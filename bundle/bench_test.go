@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -25,7 +26,7 @@ var bench10M = sync.OnceValues(func() ([]byte, [][16]byte) {
 	}
 	spec := &bundle.Spec{Sequence: 1, IssuedAt: t0, ValidUntil: t0.Add(72 * time.Hour),
 		Revocations: []bundle.RevocationSegment{{Type: verify.HashUCI, Hashes: hs}},
-		Policy:      verify.Presets()[verify.DefaultPreset]}
+		Policy:      presets.Must(presets.Default)}
 	data, err := bundle.Sign(spec, seedKey)
 	if err != nil {
 		panic(err)

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/passgate/passgate/rules"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -41,8 +42,9 @@ var (
 	// read; a newer kiosk is needed.
 	ErrVersion = errors.New("trust bundle format version unknown")
 	// ErrCorrupt: the bundle is not well formed: not a bundle at all,
-	// a segment whose SHA-256 differs from the manifest's, unsorted
-	// revocations, an unreadable key or policy, trailing bytes.
+	// a part whose SHA-256 differs from the manifest's, unsorted
+	// revocations, an unreadable key, a policy whose rules do not
+	// validate, trailing bytes.
 	ErrCorrupt = errors.New("trust bundle is corrupt")
 )
 
@@ -65,7 +67,12 @@ type Info struct {
 	ValidUntil time.Time // after it the kiosk calls its trust stale
 	Keys       []*verify.Key
 	Segments   []Segment
-	Policy     verify.Policy
+	// Policy is the entry policy (rules, value sets, country); never nil
+	// in a bundle that loaded. PolicySHA256 and PolicySize name its part
+	// of the bundle for delta sync.
+	Policy       *rules.Policy
+	PolicySHA256 [32]byte
+	PolicySize   int
 	// Authority is the health authority's X25519 key, to which contact
 	// details are sealed; nil when the bundle has none.
 	Authority *ecdh.PublicKey
@@ -199,8 +206,8 @@ func (b *Bundle) Revoked(t verify.HashType, h [16]byte) bool {
 	return false
 }
 
-// Policy returns the bundle's entry policy.
-func (b *Bundle) Policy() verify.Policy { return b.info.Policy }
+// Policy returns the bundle's entry policy. It is shared: do not change it.
+func (b *Bundle) Policy() *rules.Policy { return b.info.Policy }
 
 // Sequence returns the bundle's sequence number.
 func (b *Bundle) Sequence() uint64 { return b.info.Sequence }

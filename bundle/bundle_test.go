@@ -1,6 +1,7 @@
 package bundle_test
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdh"
 	"crypto/ecdsa"
@@ -8,10 +9,12 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/pem"
 	"errors"
 	"math/big"
@@ -21,6 +24,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -80,7 +84,7 @@ func testSpec(t testing.TB, seq uint64) *bundle.Spec {
 			{Type: verify.HashSignature, Hashes: randomHashes(3, 5)},
 			{Type: verify.HashUCI, Hashes: randomHashes(4, 40)},
 		},
-		Policy:    verify.Presets()[verify.DefaultPreset],
+		Policy:    presets.Must(presets.Default),
 		Authority: auth.PublicKey(),
 	}
 }
@@ -109,8 +113,13 @@ func TestBundleRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(map[string]int{"DE": 1, "KR": 2}, info.KeysPerCountry()); diff != "" {
 		t.Errorf("keys per country (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(spec.Policy, b.Policy()); diff != "" {
-		t.Errorf("policy (-want +got):\n%s", diff)
+	want, _ := spec.Policy.Marshal()
+	got, err := b.Policy().Marshal()
+	if err != nil || !bytes.Equal(want, got) {
+		t.Errorf("policy differs after the round trip (%v):\nwant %.200s\ngot  %.200s", err, want, got)
+	}
+	if sum := sha256.Sum256(got); info.PolicySHA256 != sum || info.PolicySize != len(got) {
+		t.Errorf("policy part: sha256 %x size %d, want %x %d", info.PolicySHA256[:8], info.PolicySize, sum[:8], len(got))
 	}
 	if b.Sequence() != 7 || !info.IssuedAt.Equal(t0) || !b.ValidUntil().Equal(spec.ValidUntil) || len(info.Segments) != 4 {
 		t.Errorf("header: seq %d issued %s until %s segments %d", b.Sequence(), info.IssuedAt, b.ValidUntil(), len(info.Segments))
@@ -186,7 +195,7 @@ func TestLoadBundleErrors(t *testing.T) {
 		return d
 	}
 	newVersion := slices.Clone(data)
-	newVersion[5] = 2
+	newVersion[5] = 3
 	for _, c := range []struct {
 		name    string
 		data    []byte
@@ -195,7 +204,7 @@ func TestLoadBundleErrors(t *testing.T) {
 		want    error
 	}{
 		{"flipped manifest byte", flip(20), pinned, nil, bundle.ErrSignature},
-		{"flipped signature byte", flip(len(data) - 16*365 - 3), pinned, nil, bundle.ErrSignature},
+		{"flipped signature byte", flip(10 + int(binary.BigEndian.Uint32(data[6:10])) + 3), pinned, nil, bundle.ErrSignature},
 		{"wrong pinned key", data, other, nil, bundle.ErrSignature},
 		{"short pinned key", data, pinned[:31], nil, bundle.ErrSignature},
 		{"equal sequence", data, pinned, current, bundle.ErrRollback},
@@ -250,7 +259,7 @@ func TestSignBundleRefuses(t *testing.T) {
 		"sequence 0":      func(s *bundle.Spec) { s.Sequence = 0 },
 		"valid before":    func(s *bundle.Spec) { s.ValidUntil = s.IssuedAt },
 		"tracing, no key": func(s *bundle.Spec) { s.Authority = nil; s.Policy.ContactTracing = true },
-		"unnamed policy":  func(s *bundle.Spec) { s.Policy.Name = "" },
+		"no policy":       func(s *bundle.Spec) { s.Policy = nil },
 		"bad hash type":   func(s *bundle.Spec) { s.Revocations[0].Type = 0 },
 		"key without kid": func(s *bundle.Spec) { s.Keys[2].KID = nil },
 		"unsupported key": func(s *bundle.Spec) { s.Keys[2].Public = pinned },

@@ -6,9 +6,9 @@ import (
 	"math"
 )
 
-// Delta sync of bundles. A bundle's manifest names each revocation segment
-// by its SHA-256, and a segment that did not change from one bundle to the
-// next keeps its name. So a hub can serve a bundle in two parts, its head
+// Delta sync of bundles. A bundle's manifest names its policy and each
+// revocation segment by its SHA-256, and a part that did not change from
+// one bundle to the next keeps its name. So a hub can serve a bundle in two parts, its head
 // (header, manifest and signature: small) and its segments by name, and a
 // kiosk fetches the head, takes the segments it already holds from its
 // current bundle, fetches the others, and puts the bundle back together
@@ -31,8 +31,9 @@ func Head(data []byte) ([]byte, error) {
 	return append([]byte(nil), data[:n]...), nil
 }
 
-// Segments returns the segments of a bundle by their SHA-256. It
-// checks each segment against the name the manifest gives it, so a damaged
+// Segments returns the parts of a bundle after its head by their SHA-256:
+// the policy and the revocation segments. It checks each against the name
+// the manifest gives it, so a damaged
 // bundle is never served in parts under names it does not have; it does not
 // check the signature. The segments are slices of data, not copies.
 func Segments(data []byte) (map[[32]byte][]byte, error) {
@@ -44,7 +45,8 @@ func Segments(data []byte) (map[[32]byte][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bundle segments: %w", err)
 	}
-	m := make(map[[32]byte][]byte, len(segs))
+	m := make(map[[32]byte][]byte, len(segs)+1)
+	m[info.PolicySHA256] = c.body[:info.PolicySize:info.PolicySize]
 	for i, s := range segs {
 		meta := info.Segments[i]
 		if sha256.Sum256(s) != meta.SHA256 {
@@ -56,8 +58,8 @@ func Segments(data []byte) (map[[32]byte][]byte, error) {
 }
 
 // Assemble puts a bundle back together from its head (see Head)
-// and its segments, which segment returns by SHA-256 (false when the caller
-// does not have it).
+// and its parts (the policy and the segments), which segment returns by
+// SHA-256 (false when the caller does not have it).
 //
 // When every segment is there, it returns the bundle, byte for byte the one
 // the head was cut from. Otherwise data is nil and missing lists the
@@ -70,16 +72,29 @@ func Assemble(head []byte, segment func(sum [32]byte) ([]byte, bool)) (data []by
 	if err != nil {
 		return nil, nil, fmt.Errorf("assemble bundle: %w", err)
 	}
-	if len(c.segments) != 0 {
-		return nil, nil, fmt.Errorf("assemble bundle: %w: %d bytes after the head's signature", ErrCorrupt, len(c.segments))
+	if len(c.body) != 0 {
+		return nil, nil, fmt.Errorf("assemble bundle: %w: %d bytes after the head's signature", ErrCorrupt, len(c.body))
 	}
 	var m manifest
 	if err := manifestDec.Unmarshal(c.manifest, &m); err != nil {
 		return nil, nil, fmt.Errorf("assemble bundle: %w: manifest: %w", ErrCorrupt, err)
 	}
-	parts := make([][]byte, len(m.Segments))
-	seen := make(map[[32]byte]bool, len(m.Segments))
+	if len(m.Policy.SHA256) != sha256.Size {
+		return nil, nil, fmt.Errorf("assemble bundle: %w: policy: digest of %d bytes", ErrCorrupt, len(m.Policy.SHA256))
+	}
+	parts := make([][]byte, 1+len(m.Segments))
+	seen := make(map[[32]byte]bool, 1+len(m.Segments))
 	size := uint64(len(head))
+	psum := [32]byte(m.Policy.SHA256)
+	if p, ok := segment(psum); !ok {
+		missing = append(missing, psum)
+		seen[psum] = true
+	} else if uint64(len(p)) != m.Policy.Size || sha256.Sum256(p) != psum {
+		return nil, nil, fmt.Errorf("assemble bundle: %w: policy (sha256 %x): the bytes given do not match the manifest", ErrCorrupt, psum[:8])
+	} else {
+		parts[0] = p
+		size += uint64(len(p))
+	}
 	for i, ws := range m.Segments {
 		if len(ws.SHA256) != sha256.Size {
 			return nil, nil, fmt.Errorf("assemble bundle: %w: segment %d: digest of %d bytes", ErrCorrupt, i, len(ws.SHA256))
@@ -99,7 +114,7 @@ func Assemble(head []byte, segment func(sum [32]byte) ([]byte, bool)) (data []by
 		if uint64(len(s)) != ws.Count*16 || sha256.Sum256(s) != sum {
 			return nil, nil, fmt.Errorf("assemble bundle: %w: segment %d (sha256 %x): the bytes given do not match the manifest", ErrCorrupt, i, sum[:8])
 		}
-		parts[i] = s
+		parts[1+i] = s
 		size += uint64(len(s))
 	}
 	if len(missing) > 0 {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -79,10 +80,15 @@ func TestAssembleNoSegments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(head, data) {
-		t.Fatal("the head of a bundle without segments is not the bundle")
+	parts, err := bundle.Segments(data)
+	if err != nil || len(parts) != 1 {
+		t.Fatalf("Segments = %d parts, %v; want the policy alone", len(parts), err)
 	}
-	got, missing, err := bundle.Assemble(head, func([32]byte) ([]byte, bool) { return nil, false })
+	_, missing, err := bundle.Assemble(head, func([32]byte) ([]byte, bool) { return nil, false })
+	if err != nil || len(missing) != 1 {
+		t.Fatalf("Assemble without parts: missing %d, %v; want the policy", len(missing), err)
+	}
+	got, missing, err := bundle.Assemble(head, func(s [32]byte) ([]byte, bool) { b, ok := parts[s]; return b, ok })
 	if err != nil || len(missing) != 0 || !bytes.Equal(got, data) {
 		t.Fatalf("Assemble = %d bytes, missing %d, %v", len(got), len(missing), err)
 	}
@@ -99,8 +105,8 @@ func TestAssembleDuplicateSegment(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, missing, err := bundle.Assemble(head, func([32]byte) ([]byte, bool) { return nil, false })
-	if err != nil || len(missing) != 4 {
-		t.Fatalf("missing %d, %v; want 4 distinct segments of 5", len(missing), err)
+	if err != nil || len(missing) != 5 {
+		t.Fatalf("missing %d, %v; want the policy and 4 distinct segments of 5", len(missing), err)
 	}
 	segs, err := bundle.Segments(data)
 	if err != nil {
@@ -219,4 +225,40 @@ func FuzzAssembleBundle(f *testing.F) {
 		}
 		_, _ = bundle.Load(got, pinned, nil, t0.Add(time.Hour))
 	})
+}
+
+// TestDeltaPartsAreIndependent: a new rule set resends the policy and no
+// revocation segment; a new revocation batch resends that segment and not
+// the policy.
+func TestDeltaPartsAreIndependent(t *testing.T) {
+	old := mustSign(t, testSpec(t, 2))
+	have, err := bundle.Segments(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	missingFor := func(spec *bundle.Spec) [][32]byte {
+		t.Helper()
+		head, err := bundle.Head(mustSign(t, spec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, missing, err := bundle.Assemble(head, func(s [32]byte) ([]byte, bool) { b, ok := have[s]; return b, ok })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return missing
+	}
+	rulesChanged := testSpec(t, 3)
+	rulesChanged.Policy = presets.Must("eu-3g")
+	info, _ := bundle.ReadInfo(mustSign(t, rulesChanged))
+	if m := missingFor(rulesChanged); len(m) != 1 || m[0] != info.PolicySHA256 {
+		t.Errorf("new rules: missing %d parts, want only the policy", len(m))
+	}
+	revsChanged := testSpec(t, 3)
+	revsChanged.Revocations[3].Hashes = randomHashes(9, 41)
+	if m := missingFor(revsChanged); len(m) != 1 {
+		t.Errorf("new revocations: missing %d parts, want only the changed segment", len(m))
+	} else if _, ok := have[m[0]]; ok {
+		t.Errorf("the part asked for is one the kiosk has")
+	}
 }

@@ -10,25 +10,32 @@ import (
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/passgate/passgate/rules"
 	"github.com/passgate/passgate/verify"
 )
 
-// The bundle file, version 1 (all integers big-endian):
+// The bundle file, version 2 (all integers big-endian):
 //
 //	magic     4 bytes   "PGTB"
-//	version   2 bytes   1
+//	version   2 bytes   2
 //	length    4 bytes   length of the manifest
 //	manifest  length    CBOR (core deterministic encoding), see manifest
 //	signature 64 bytes  Ed25519 over everything before it (magic to manifest)
+//	policy              the entry policy (rules.Policy's JSON: CertLogic
+//	                    rules, value sets, the country applied), size bytes
 //	segments            the revocation segments the manifest lists, in its
 //	                    order, each count×16 bytes of sorted hashes
 //
-// Only the manifest is signed; it names every segment by SHA-256, so the
-// signature covers the segments too. Segments are content-addressed so that a
-// kiosk holding a previous bundle can be sent only the segments it lacks.
+// Only the manifest is signed; it names the policy and every segment by
+// SHA-256, so the signature covers them too. The policy and the segments
+// are content-addressed so that a kiosk holding a previous bundle can be
+// sent only the parts it lacks: a new revocation batch does not resend the
+// rules, a rule change does not resend the revocations. Version 1 carried
+// a Go policy struct inside the manifest; this build refuses it
+// (ErrVersion).
 const (
 	bundleMagic   = "PGTB"
-	bundleVersion = 1
+	bundleVersion = 2
 	headerLen     = 4 + 2 + 4
 	sigLen        = 64
 )
@@ -40,7 +47,7 @@ type manifest struct {
 	ValidUntil int64         `cbor:"3,keyasint"` // Unix seconds
 	Keys       []wireKey     `cbor:"4,keyasint"`
 	Segments   []wireSegment `cbor:"5,keyasint"`
-	Policy     []byte        `cbor:"6,keyasint"` // JSON, as verify.ParsePolicy reads it
+	Policy     wireBlob      `cbor:"6,keyasint"` // the entry policy, first after the signature
 	Authority  []byte        `cbor:"7,keyasint,omitempty"`
 }
 
@@ -55,6 +62,13 @@ type wireKey struct {
 	Types     verify.PassType
 	NotBefore int64
 	NotAfter  int64
+}
+
+// wireBlob names a part of the bundle that is not a revocation segment.
+type wireBlob struct {
+	_      struct{} `cbor:",toarray"`
+	Size   uint64
+	SHA256 []byte
 }
 
 type wireSegment struct {
@@ -93,7 +107,7 @@ type container struct {
 	signed   []byte // magic to manifest: what the signature covers
 	manifest []byte
 	sig      []byte
-	segments []byte
+	body     []byte // after the signature: the policy, then the segments
 }
 
 func splitBundle(data []byte) (*container, error) {
@@ -123,12 +137,12 @@ func splitBundle(data []byte) (*container, error) {
 		signed:   data[:end],
 		manifest: data[headerLen:end],
 		sig:      data[end : end+sigLen],
-		segments: data[end+sigLen:],
+		body:     data[end+sigLen:],
 	}, nil
 }
 
 // decodeManifest reads the manifest into a Info and the segments'
-// bytes, sliced from c.segments without copying. It checks the structure
+// bytes, sliced from c.body without copying. It checks the structure
 // and lengths, not the segment hashes.
 func decodeManifest(c *container) (*Info, [][]byte, error) {
 	var m manifest
@@ -141,10 +155,24 @@ func decodeManifest(c *container) (*Info, [][]byte, error) {
 		IssuedAt:   time.Unix(m.IssuedAt, 0).UTC(),
 		ValidUntil: time.Unix(m.ValidUntil, 0).UTC(),
 	}
+	rest := c.body
+	if len(m.Policy.SHA256) != sha256.Size {
+		return nil, nil, fmt.Errorf("%w: policy: digest of %d bytes", ErrCorrupt, len(m.Policy.SHA256))
+	}
+	if m.Policy.Size > uint64(len(rest)) {
+		return nil, nil, fmt.Errorf("%w: policy of %d bytes, %d bytes left", ErrTruncated, m.Policy.Size, len(rest))
+	}
+	pb := rest[:m.Policy.Size]
+	rest = rest[m.Policy.Size:]
+	if sha256.Sum256(pb) != [32]byte(m.Policy.SHA256) {
+		return nil, nil, fmt.Errorf("%w: policy: SHA-256 differs from the manifest", ErrCorrupt)
+	}
 	var err error
-	if info.Policy, err = verify.ParsePolicy(m.Policy); err != nil {
+	if info.Policy, err = rules.ParsePolicy(pb); err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
+	info.PolicySHA256 = [32]byte(m.Policy.SHA256)
+	info.PolicySize = len(pb)
 	if len(m.Authority) > 0 {
 		if info.Authority, err = ecdh.X25519().NewPublicKey(m.Authority); err != nil {
 			return nil, nil, fmt.Errorf("%w: authority key: %w", ErrCorrupt, err)
@@ -159,7 +187,6 @@ func decodeManifest(c *container) (*Info, [][]byte, error) {
 		info.Keys = append(info.Keys, k)
 	}
 	segs := make([][]byte, 0, len(m.Segments))
-	rest := c.segments
 	for i, ws := range m.Segments {
 		if ws.Type < verify.HashUCI || ws.Type > verify.HashSignature {
 			return nil, nil, fmt.Errorf("%w: segment %d: unknown hash type %d", ErrCorrupt, i, ws.Type)

@@ -10,16 +10,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/verify"
 )
 
 // craft signs a hand-made manifest and appends raw segment bytes, to make
 // bundles Sign refuses to make.
-func craft(t *testing.T, priv ed25519.PrivateKey, m *manifest, segs []byte) []byte {
+func craft(t *testing.T, priv ed25519.PrivateKey, m *manifest, policy, segs []byte) []byte {
 	t.Helper()
-	if m.Policy == nil {
-		m.Policy, _ = json.Marshal(verify.Presets()[verify.DefaultPreset])
+	if policy == nil {
+		var err error
+		if policy, err = presets.Must(presets.Default).Marshal(); err != nil {
+			t.Fatal(err)
+		}
 	}
+	sum := sha256.Sum256(policy)
+	m.Policy = wireBlob{Size: uint64(len(policy)), SHA256: sum[:]}
 	mb, err := manifestEnc.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
@@ -28,6 +34,7 @@ func craft(t *testing.T, priv ed25519.PrivateKey, m *manifest, segs []byte) []by
 	out = binary.BigEndian.AppendUint32(out, uint32(len(mb)))
 	out = append(out, mb...)
 	out = append(out, ed25519.Sign(priv, out)...)
+	out = append(out, policy...)
 	return append(out, segs...)
 }
 
@@ -51,23 +58,25 @@ func TestLoadBundleCrafted(t *testing.T) {
 	huge := goodSeg
 	huge.Count = 1 << 60
 	for _, c := range []struct {
-		name string
-		m    manifest
-		segs []byte
-		want error
+		name   string
+		m      manifest
+		segs   []byte
+		want   error
+		policy []byte
 	}{
-		{"unsorted", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{unsortedSeg}}, unsorted, ErrCorrupt},
-		{"duplicate", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{dupSeg}}, dup, ErrCorrupt},
-		{"unknown hash type", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{badType}}, good, ErrCorrupt},
-		{"count of 2^60", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{huge}}, good, ErrTruncated},
-		{"bad policy", manifest{Sequence: 1, ValidUntil: 2000, Policy: []byte(`{"name":"x","nope":1}`)}, nil, ErrCorrupt},
-		{"bad authority", manifest{Sequence: 1, ValidUntil: 2000, Authority: []byte{1, 2, 3}}, nil, ErrCorrupt},
-		{"key of nothing", manifest{Sequence: 1, ValidUntil: 2000, Keys: []wireKey{{KID: []byte("12345678")}}}, nil, ErrCorrupt},
-		{"key of garbage", manifest{Sequence: 1, ValidUntil: 2000, Keys: []wireKey{{KID: []byte("12345678"), Cert: []byte{0x30, 1, 2}}}}, nil, ErrCorrupt},
-		{"good", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{goodSeg}}, good, nil},
+		{"unsorted", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{unsortedSeg}}, unsorted, ErrCorrupt, nil},
+		{"duplicate", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{dupSeg}}, dup, ErrCorrupt, nil},
+		{"unknown hash type", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{badType}}, good, ErrCorrupt, nil},
+		{"count of 2^60", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{huge}}, good, ErrTruncated, nil},
+		{"bad policy", manifest{Sequence: 1, ValidUntil: 2000}, nil, ErrCorrupt, []byte(`{"name":"x","nope":1}`)},
+		{"policy of a rule that does not compile", manifest{Sequence: 1, ValidUntil: 2000}, nil, ErrCorrupt, brokenRule(t)},
+		{"bad authority", manifest{Sequence: 1, ValidUntil: 2000, Authority: []byte{1, 2, 3}}, nil, ErrCorrupt, nil},
+		{"key of nothing", manifest{Sequence: 1, ValidUntil: 2000, Keys: []wireKey{{KID: []byte("12345678")}}}, nil, ErrCorrupt, nil},
+		{"key of garbage", manifest{Sequence: 1, ValidUntil: 2000, Keys: []wireKey{{KID: []byte("12345678"), Cert: []byte{0x30, 1, 2}}}}, nil, ErrCorrupt, nil},
+		{"good", manifest{Sequence: 1, ValidUntil: 2000, Segments: []wireSegment{goodSeg}}, good, nil, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Load(craft(t, priv, &c.m, c.segs), pub, nil, at)
+			_, err := Load(craft(t, priv, &c.m, c.policy, c.segs), pub, nil, at)
 			if !errors.Is(err, c.want) || (c.want == nil) != (err == nil) {
 				t.Fatalf("err = %v, want %v", err, c.want)
 			}
@@ -92,4 +101,23 @@ func TestLoadBundleHugeLength(t *testing.T) {
 	if d := after.TotalAlloc - before.TotalAlloc; d > 1<<16 {
 		t.Errorf("allocated %d bytes for a %d-byte input", d, len(data))
 	}
+}
+
+// brokenRule is the default policy's JSON with one rule's logic replaced
+// by an unknown operation: signed, but kiosks must refuse it.
+func brokenRule(t *testing.T) []byte {
+	b, err := presets.Must(presets.Default).Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["rules"].([]any)[0].(map[string]any)["Logic"] = map[string]any{"evalJS": []any{"while(1){}"}}
+	out, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

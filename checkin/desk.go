@@ -22,6 +22,7 @@ import (
 
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/entry"
+	"github.com/passgate/passgate/rules"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -36,8 +37,11 @@ type Options struct {
 	// Trust returns the bundle in use (uplink.Uplink.Trust); nil means none
 	// yet: every pass is refused with "verify by hand".
 	Trust func() *bundle.Bundle
-	// Policy, when set, replaces the bundle's entry policy.
-	Policy *verify.Policy
+	// Policy, when set, replaces the bundle's entry policy (a preset the
+	// configuration names); the bundle's value sets still name the codes.
+	Policy *rules.Policy
+	// Lang is the language of rule descriptions in verdicts; "" English.
+	Lang string
 	// Register records entries; nil records nothing (verdicts only).
 	Register Recorder
 	// Secret is the venue's pseudonym key (store.DB.VenueSecret).
@@ -45,6 +49,10 @@ type Options struct {
 	// Window is how long a pass shown again counts as the same guest;
 	// 0 means 5 minutes.
 	Window time.Duration
+	// PairWindow is how long a pass that admits only with a second pass of
+	// the same holder (2G+: a vaccination waiting for a test) waits for
+	// it; 0 means 60 seconds.
+	PairWindow time.Duration
 	// Now is the clock of verdicts and entries; nil means time.Now.
 	Now func() time.Time
 	// Rand is the randomness of entry ids and sealed contacts; nil means
@@ -82,6 +90,14 @@ type Outcome struct {
 	// Duplicate: the same pass was shown within the window; the earlier
 	// outcome stands and nothing is recorded again.
 	Duplicate bool
+	// Needs, when set, says the pass admits only with a second pass of the
+	// same holder, of one of these certificate types (2G+): the desk waits
+	// for it until NeedsUntil. Reason is ReasonCompanion; the entry is
+	// recorded refused, and a pair that follows is recorded on its own.
+	Needs      []rules.CertType
+	NeedsUntil time.Time
+	// Pair: the verdict judged two passes of one holder together.
+	Pair bool
 	// Stale: the bundle in use is past its valid-until: the screen says so.
 	Stale bool
 	// Recorded: Entry is in the register. When false and RecordErr is set,
@@ -100,13 +116,18 @@ type Counts struct {
 // ReasonNoTrust is the reason when the kiosk has no trust bundle.
 const ReasonNoTrust = "no-trust"
 
+// ReasonCompanion is the reason of a pass that waits for a second pass of
+// the same holder (Outcome.Needs).
+const ReasonCompanion = "companion-needed"
+
 // Desk is the check-in desk. Safe for concurrent use.
 type Desk struct {
 	o   Options
 	log *slog.Logger
 
 	mu      sync.Mutex
-	policy  *verify.Policy // replaces the bundle's policy when set
+	policy  *rules.Policy // replaces the bundle's policy when set
+	waiting *waiting      // a pass waiting for its companion (2G+)
 	ids     *entry.IDs
 	seen    map[[32]byte]*seenPass
 	counts  Counts
@@ -131,6 +152,9 @@ func New(o Options) (*Desk, error) {
 	if o.Window <= 0 {
 		o.Window = 5 * time.Minute
 	}
+	if o.PairWindow <= 0 {
+		o.PairWindow = time.Minute
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -143,22 +167,14 @@ func New(o Options) (*Desk, error) {
 	if o.Register != nil && len(o.Secret) < 16 {
 		return nil, errors.New("checkin: a register needs the venue secret (16 bytes or more)")
 	}
-	d := &Desk{o: o, log: o.Log, ids: entry.NewIDs(o.Rand), seen: map[[32]byte]*seenPass{}}
-	if o.Policy != nil {
-		p := *o.Policy
-		d.policy = &p
-	}
+	d := &Desk{o: o, log: o.Log, ids: entry.NewIDs(o.Rand), seen: map[[32]byte]*seenPass{}, policy: o.Policy}
 	return d, nil
 }
 
 // SetPolicy replaces the entry policy from now on (staff choosing a preset
 // in the admin menu); nil goes back to the bundle's policy. Passes still
 // within the duplicate window keep their earlier outcome.
-func (d *Desk) SetPolicy(p *verify.Policy) {
-	if p != nil {
-		c := *p
-		p = &c
-	}
+func (d *Desk) SetPolicy(p *rules.Policy) {
 	d.mu.Lock()
 	d.policy = p
 	d.mu.Unlock()
@@ -170,15 +186,11 @@ func (d *Desk) SetPolicy(p *verify.Policy) {
 }
 
 // Policy returns the policy set with SetPolicy (or Options.Policy), nil
-// when the bundle's policy is used.
-func (d *Desk) Policy() *verify.Policy {
+// when the bundle's policy is used. It is shared: do not change it.
+func (d *Desk) Policy() *rules.Policy {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.policy == nil {
-		return nil
-	}
-	c := *d.policy
-	return &c
+	return d.policy
 }
 
 // trust returns the bundle in use, and says once when there is none.
@@ -242,12 +254,18 @@ func (d *Desk) Scan(s Scan) Outcome {
 	out := d.judge(payload, now, s.Method)
 	d.mu.Lock()
 	p.outcome, p.ready = out, true
+	if len(out.Needs) > 0 {
+		// Waiting for a companion is not an outcome to repeat: shown
+		// again, the pass is judged again and waits anew.
+		delete(d.seen, key)
+	}
 	d.mu.Unlock()
 	return out
 }
 
 // judge verifies a pass shown for the first time within the window and
-// records the guest.
+// records the guest. A pass waiting for its companion (2G+) is judged
+// with this one when they name the same holder.
 func (d *Desk) judge(payload string, now time.Time, method entry.Method) Outcome {
 	out := Outcome{Time: now, Method: method}
 	b := d.trust()
@@ -256,15 +274,22 @@ func (d *Desk) judge(payload string, now time.Time, method entry.Method) Outcome
 			Detail: "no trust bundle on this kiosk"}
 		out.Reason = ReasonNoTrust
 	} else {
-		policy := b.Policy()
-		if p := d.Policy(); p != nil {
-			policy = *p
-		}
-		out.Verdict = (&verify.Verifier{Trust: b, Policy: policy}).Verify(payload, now)
+		vf := &verify.Verifier{Trust: b, Policy: d.policyFor(b), Lang: d.o.Lang}
+		var first string
+		out.Verdict, first = d.pair(vf, payload, now)
+		out.Pair = out.Verdict.Pass != nil && countEntries(out.Verdict.Pass) > 1
 		out.Stale = b.Expired(now)
 		out.Admitted = out.Verdict.Status == verify.Valid
 		if !out.Admitted {
 			out.Reason = string(out.Verdict.Reasons[0])
+		}
+		if len(out.Verdict.Needs) > 0 {
+			out.Reason = ReasonCompanion
+			out.Needs = out.Verdict.Needs
+			out.NeedsUntil = now.Add(d.o.PairWindow)
+			d.mu.Lock()
+			d.waiting = &waiting{payload: first, until: out.NeedsUntil, day: now.Format(time.DateOnly)}
+			d.mu.Unlock()
 		}
 	}
 	if d.o.Register != nil {
@@ -273,6 +298,15 @@ func (d *Desk) judge(payload string, now time.Time, method entry.Method) Outcome
 	}
 	d.count(&out)
 	return out
+}
+
+// policyFor is the policy passes are judged by: the preset staff chose,
+// else the bundle's.
+func (d *Desk) policyFor(b *bundle.Bundle) *rules.Policy {
+	if p := d.Policy(); p != nil {
+		return p.WithValueSets(b.Policy().ValueSets)
+	}
+	return b.Policy()
 }
 
 // forget drops passes older than the window, not those being verified;
@@ -296,6 +330,7 @@ func (d *Desk) count(out *Outcome) {
 		d.counts = Counts{Day: day}
 	}
 	switch {
+	case len(out.Needs) > 0: // counted when the pair is judged, or lapses
 	case out.Method == entry.Manual:
 		d.counts.Manual++
 	case out.Admitted:

@@ -13,9 +13,9 @@ import (
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/internal/pemfile"
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/internal/testkit/fixtures"
 	"github.com/passgate/passgate/store"
-	"github.com/passgate/passgate/verify"
 )
 
 var noon = fixtures.Noon
@@ -185,12 +185,11 @@ func TestSetPolicy(t *testing.T) {
 	if out := show(); out.Admitted || d.Policy() != nil {
 		t.Fatalf("bundle's policy admitted a vaccination older than 180 days: %+v", out)
 	}
-	eu, err := verify.Preset("eu-3g")
+	eu, err := presets.Load("eu-3g")
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.SetPolicy(&eu)
-	eu.Name = "changed by the caller"
+	d.SetPolicy(eu)
 	if p := d.Policy(); p == nil || p.Name != "eu-3g" {
 		t.Fatalf("Policy() = %+v", p)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/entry"
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/internal/testkit/fixtures"
 	"github.com/passgate/passgate/store"
 	"github.com/passgate/passgate/verify"
@@ -142,11 +143,11 @@ func TestDeskLog(t *testing.T) {
 	}
 
 	// Policy changes say which.
-	eu, err := verify.Preset("eu-3g")
+	eu, err := presets.Load("eu-3g")
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.SetPolicy(&eu)
+	d.SetPolicy(eu)
 	d.SetPolicy(nil)
 	rs := lb.find(t, slog.LevelInfo, "policy")
 	if len(rs) != 2 || rs[0]["preset"] != "eu-3g" || rs[1]["preset"] != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/entry"
+	"github.com/passgate/passgate/verify"
 )
 
 // entryOf makes the register's entry for a scan's outcome. The error is
@@ -18,6 +19,9 @@ func (d *Desk) entryOf(out *Outcome, b *bundle.Bundle) (entry.Entry, error) {
 		e.Outcome = entry.Admitted
 	}
 	v := out.Verdict
+	if len(v.Reasons) > 1 && (v.Reasons[0] == verify.RuleFailed || v.Reasons[0] == verify.RuleError) {
+		e.Reason += ":" + string(v.Reasons[1]) // which rule: the audit trail names it
+	}
 	e.Country = v.Country
 	var err error
 	if p := v.Pass; p != nil {

@@ -65,6 +65,9 @@ type Kiosk struct {
 	// DuplicateWindow is how long a pass scanned again counts as the same
 	// guest (not recorded twice); 0 records every scan.
 	DuplicateWindow Duration `toml:"duplicate_window"`
+	// PairWindow is how long a pass that admits only with a second pass of
+	// the same holder (2G+) waits for it.
+	PairWindow Duration `toml:"pair_window"`
 }
 
 // Trust is where the trust bundle comes from.
@@ -77,7 +80,7 @@ type Trust struct {
 	// bundle.bin beside the register.
 	BundleFile string `toml:"bundle_file"`
 	// PolicyPreset is "" for the bundle's policy, else one of
-	// verify.PresetNames().
+	// presets.Names().
 	PolicyPreset string `toml:"policy_preset"`
 }
 
@@ -152,6 +155,7 @@ func Defaults() Config {
 		Kiosk: Kiosk{
 			VerdictSeconds:  5,
 			DuplicateWindow: Duration{5 * time.Minute},
+			PairWindow:      Duration{time.Minute},
 		},
 		Register: Register{RetentionDays: 28},
 		Hub: Hub{

@@ -92,7 +92,7 @@ func TestUnknownKeys(t *testing.T) {
 		t.Fatal("no error")
 	}
 	for _, w := range []string{
-		"config.toml:4: [kiosk] languge is not a key: [kiosk] has duplicate_window, id, kiosk_mode, language, verdict_seconds",
+		"config.toml:4: [kiosk] languge is not a key: [kiosk] has duplicate_window, id, kiosk_mode, language, pair_window, verdict_seconds",
 		"config.toml:6: [camera] fsp is not a key",
 		"config.toml:7: unknown section [printer]: want one of [staff], camera, hook, hub, kiosk, log, register, sound, trust, venue",
 	} {

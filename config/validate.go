@@ -18,7 +18,7 @@ import (
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/internal/pemfile"
 	"github.com/passgate/passgate/internal/pin"
-	"github.com/passgate/passgate/verify"
+	"github.com/passgate/passgate/internal/presets"
 )
 
 // ErrNoBundleKey means [trust] bundle_key is empty: fine for the demo, not
@@ -30,7 +30,7 @@ func wantFor(key string) string {
 	parts := strings.Split(key, ".")
 	k := parts[0] + "." + parts[len(parts)-1]
 	if k == "trust.policy_preset" {
-		return fmt.Sprintf(allowed[k], strings.Join(verify.PresetNames(), ", "))
+		return fmt.Sprintf(allowed[k], strings.Join(presets.Names(), ", "))
 	}
 	return allowed[k]
 }
@@ -81,6 +81,7 @@ func (c *Config) validate() error {
 		bad("kiosk.verdict_seconds", c.Kiosk.VerdictSeconds)
 	}
 	between("kiosk.duplicate_window", c.Kiosk.DuplicateWindow, 0, 24*time.Hour)
+	between("kiosk.pair_window", c.Kiosk.PairWindow, 10*time.Second, 10*time.Minute)
 	if c.Kiosk.KioskMode && len(c.Staff) == 0 {
 		errs = append(errs, &Error{File: c.File, Key: "kiosk.kiosk_mode",
 			Msg: "is true but there is no [[staff]] with a PIN: nobody could quit; add staff or set it to false"})
@@ -91,7 +92,7 @@ func (c *Config) validate() error {
 			errs = append(errs, err)
 		}
 	}
-	if c.Trust.PolicyPreset != "" && !slices.Contains(verify.PresetNames(), c.Trust.PolicyPreset) {
+	if c.Trust.PolicyPreset != "" && !slices.Contains(presets.Names(), c.Trust.PolicyPreset) {
 		bad("trust.policy_preset", c.Trust.PolicyPreset)
 	}
 

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -192,7 +193,7 @@ func TestPublishRefuses(t *testing.T) {
 	}
 	stranger := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, 32))
 	flipped := bytes.Clone(signBundle(t, 9))
-	flipped[len(flipped)-1] ^= 1 // no segments: the last byte is the signature's
+	flipped[10+int(binary.BigEndian.Uint32(flipped[6:10]))] ^= 1 // the signature's first byte
 	damagedSeg := bytes.Clone(signBundle(t, 8, hashes(2, 10)))
 	damagedSeg[len(damagedSeg)-1] ^= 1
 	seven := signBundle(t, 7, hashes(3, 10))

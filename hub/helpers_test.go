@@ -21,6 +21,7 @@ import (
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/hub"
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -91,7 +92,7 @@ func signBundleWith(t testing.TB, key ed25519.PrivateKey, seq uint64, lists ...[
 		Sequence:   seq,
 		IssuedAt:   t0.Add(-time.Hour),
 		ValidUntil: t0.Add(72 * time.Hour),
-		Policy:     verify.Presets()[verify.DefaultPreset],
+		Policy:     presets.Must(presets.Default),
 		Authority:  auth.PublicKey(),
 	}
 	for _, l := range lists {

@@ -32,10 +32,11 @@ if [[ "${1:-}" == "--keys" || ! -f keys/bundle.key ]]; then
 	pc cert dsc -ca keys/csca -out keys/dsc-stranger -country KR -not-before 2020-06-01 -not-after 2023-06-01
 fi
 
-rm -rf passes && mkdir passes
+rm -rf passes passes-rules && mkdir passes passes-rules
 hong=(-family 홍 -given 길동 -family-std HONG -given-std GILDONG -dob 1990-03-01)
 kim=(-family 김 -given 서연 -family-std KIM -given-std SEOYEON -dob 1985-07-15)
 anna=(-family Müller -given "Anna Lena" -dob 1979-11-30)
+minor=(-family 이 -given 하늘 -family-std LEE -given-std HANEUL -dob 2005-06)
 pass() { # NAME FLAGS...: HC1 text and QR image
 	local name=$1
 	shift
@@ -99,15 +100,15 @@ cat >passes/expected.json <<'EOF'
   "vaccination-ps256":        {"status": "valid", "reasons": []},
   "vaccination-booster":      {"status": "valid", "reasons": []},
   "vaccination-uncompressed": {"status": "valid", "reasons": []},
-  "vaccination-too-old":      {"status": "not-valid", "reasons": ["policy-refused", "vaccination-too-old"]},
-  "vaccination-too-recent":   {"status": "not-valid", "reasons": ["policy-refused", "vaccination-too-recent"]},
-  "vaccination-incomplete":   {"status": "not-valid", "reasons": ["policy-refused", "vaccination-incomplete"]},
+  "vaccination-too-old":      {"status": "not-valid", "reasons": ["rule-failed", "VR-KR-0003"]},
+  "vaccination-too-recent":   {"status": "not-valid", "reasons": ["rule-failed", "VR-KR-0002"]},
+  "vaccination-incomplete":   {"status": "not-valid", "reasons": ["rule-failed", "VR-KR-0001"]},
   "test-pcr-valid":           {"status": "valid", "reasons": []},
-  "test-pcr-too-old":         {"status": "not-valid", "reasons": ["policy-refused", "test-too-old"]},
-  "test-rat":                 {"status": "not-valid", "reasons": ["policy-refused", "test-type-refused"]},
-  "test-positive":            {"status": "not-valid", "reasons": ["policy-refused", "test-positive"]},
+  "test-pcr-too-old":         {"status": "not-valid", "reasons": ["rule-failed", "TR-KR-0003"]},
+  "test-rat":                 {"status": "not-valid", "reasons": ["rule-failed", "TR-KR-0002"]},
+  "test-positive":            {"status": "not-valid", "reasons": ["rule-failed", "TR-KR-0001"]},
   "recovery-valid":           {"status": "valid", "reasons": []},
-  "recovery-expired":         {"status": "not-valid", "reasons": ["policy-refused", "recovery-expired"]},
+  "recovery-expired":         {"status": "not-valid", "reasons": ["rule-failed", "RR-KR-0001"]},
   "expired":                  {"status": "not-valid", "reasons": ["expired"]},
   "not-yet-valid":            {"status": "not-valid", "reasons": ["not-yet-valid"]},
   "revoked-uci":              {"status": "not-valid", "reasons": ["revoked"]},
@@ -119,6 +120,23 @@ cat >passes/expected.json <<'EOF'
   "tampered":                 {"status": "not-valid", "reasons": ["bad-signature"]},
   "truncated":                {"status": "not-valid", "reasons": ["malformed"]},
   "zip-bomb":                 {"status": "not-valid", "reasons": ["malformed"]}
+}
+EOF
+# Passes of the entry rules, kept out of passes/ so that the generated
+# camera frames (internal/testkit/framegen), made from passes/, stay the
+# same: a minor (kr-2021-12 exempts an incomplete vaccination) and a test
+# of the holder of vaccination-valid (the 2G+ pair).
+passr() {
+	local name=$1
+	shift
+	pc issue "$@" -out "passes-rules/$name.txt" -png "passes-rules/$name.png"
+}
+passr vaccination-minor "${vac[@]}" "${minor[@]}" -dose 1 -doses 2 -date 2021-11-20
+passr test-pcr-hong "${tst[@]}" "${hong[@]}" -test pcr -sampled 2021-12-13T09:00:00+09:00
+cat >passes-rules/expected.json <<'EOF'
+{
+  "vaccination-minor": {"status": "valid", "reasons": []},
+  "test-pcr-hong":     {"status": "valid", "reasons": []}
 }
 EOF
 echo "fixtures written: $(ls passes/*.txt | wc -l) passes, bundle.bin"

@@ -6,7 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/passgate/passgate/verify"
+	"github.com/passgate/passgate/internal/presets"
 )
 
 // The admin menu's handlers. What asks the kiosk (stats, devices, camera
@@ -120,13 +120,13 @@ func (m *Model) nextPolicy() {
 	if name == "" {
 		m.o.Kiosk.Desk.SetPolicy(nil)
 	} else {
-		p, err := verify.Preset(name)
+		p, err := presets.Load(name)
 		if err != nil {
 			m.o.Log.Error("policy change failed", "staff", m.adminMenu.staff, "policy", name, "err", err)
 			m.adminMenu.info, m.adminMenu.infoErr = err.Error(), true
 			return
 		}
-		m.o.Kiosk.Desk.SetPolicy(&p)
+		m.o.Kiosk.Desk.SetPolicy(p)
 	}
 	policy := name
 	if policy == "" {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/entry"
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/internal/testkit/fixtures"
-	"github.com/passgate/passgate/verify"
 )
 
 // openAdmin opens the admin menu with the right PIN and moves to item.
@@ -77,7 +77,7 @@ func TestAdminPolicyPreset(t *testing.T) {
 	}
 	m := newModel(t, "en", 80, 24, noon, fixtureBundle(t))
 	openAdmin(t, m, itemPolicy)
-	names := verify.PresetNames()
+	names := presets.Names()
 	for _, want := range names {
 		press(m, "enter")
 		if p := m.o.Kiosk.Desk.Policy(); p == nil || p.Name != want || !strings.Contains(screenText(m), "Policy: "+want) {

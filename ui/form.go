@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/passgate/passgate/checkin"
-	"github.com/passgate/passgate/verify"
+	"github.com/passgate/passgate/internal/presets"
 )
 
 // purpose is what a PIN form is for.
@@ -234,4 +234,4 @@ type adminMenu struct {
 
 // policyChoices are the policy presets staff cycle through: "" is the
 // bundle's own policy.
-func policyChoices() []string { return append([]string{""}, verify.PresetNames()...) }
+func policyChoices() []string { return append([]string{""}, presets.Names()...) }

@@ -161,18 +161,14 @@ func (m *Model) banner(w, h int) string {
 		lines = append(lines, c.T("ui.no_trust"))
 		warnings = append(warnings, c.T("ui.stale"))
 	case !o.Admitted && o.Verdict != nil:
-		lines = append(lines, words.Reason(c, o.Verdict.Reasons))
+		lines = append(lines, words.Refusal(c, o.Verdict))
 	}
 	if o.Verdict != nil && o.Verdict.Pass != nil {
 		p := o.Verdict.Pass
 		lines = append(lines, "",
 			fmt.Sprintf("%s: %s", c.T("label.name"), words.Name(p)),
 			fmt.Sprintf("%s: %s", c.T("label.dob"), p.DateOfBirth))
-		facts := words.Facts(c, p)
-		if p.ValidUntil != nil {
-			facts = c.T("ui.facts_until", facts, p.ValidUntil.In(m.now.Location()).Format(time.DateOnly))
-		}
-		lines = append(lines, facts)
+		lines = append(lines, words.Facts(c, p))
 	}
 	if o.Stale {
 		warnings = append(warnings, c.T("ui.stale"))

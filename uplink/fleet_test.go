@@ -24,6 +24,7 @@ import (
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/hub"
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/store"
 	"github.com/passgate/passgate/uplink"
 	"github.com/passgate/passgate/verify"
@@ -556,7 +557,7 @@ func TestDeltaPull(t *testing.T) {
 	}
 	make := func(seq uint64, segs ...bundle.RevocationSegment) []byte {
 		b, err := bundle.Sign(&bundle.Spec{Sequence: seq, IssuedAt: t0, ValidUntil: t0.Add(72 * time.Hour),
-			Revocations: segs, Policy: verify.Presets()[verify.DefaultPreset]}, priv)
+			Revocations: segs, Policy: presets.Must(presets.Default)}, priv)
 		if err != nil {
 			t.Fatal(err)
 		}

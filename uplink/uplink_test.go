@@ -20,8 +20,8 @@ import (
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/internal/pemfile"
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/uplink"
-	"github.com/passgate/passgate/verify"
 )
 
 var t0 = time.Date(2021, 12, 13, 3, 0, 0, 0, time.UTC)
@@ -44,7 +44,7 @@ func keys(t testing.TB) (ed25519.PublicKey, ed25519.PrivateKey) {
 func signedBundle(t testing.TB, priv ed25519.PrivateKey, seq uint64) []byte {
 	t.Helper()
 	b, err := bundle.Sign(&bundle.Spec{Sequence: seq, IssuedAt: t0, ValidUntil: t0.Add(72 * time.Hour),
-		Policy: verify.Presets()[verify.DefaultPreset]}, priv)
+		Policy: presets.Must(presets.Default)}, priv)
 	if err != nil {
 		t.Fatal(err)
 	}

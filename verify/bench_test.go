@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/internal/testkit/shareddata"
 )
 
@@ -46,7 +47,7 @@ func BenchmarkVerify(b *testing.B) {
 		b.Run(path, func(b *testing.B) {
 			payload, keys, clock := benchVector(b, path)
 			at, _ := ParseTime(clock)
-			vf := &Verifier{Trust: keys, Policy: Presets()["eu-3g"]}
+			vf := &Verifier{Trust: keys, Policy: presets.Must("eu-3g")}
 			if vd := vf.Verify(payload, at); !*vd.Checks.Signature {
 				b.Fatalf("signature did not verify: %s", vd.Detail)
 			}

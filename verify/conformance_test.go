@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/internal/testkit/conformance"
 	"github.com/passgate/passgate/internal/testkit/shareddata"
 	"github.com/passgate/passgate/scanner"
@@ -65,7 +66,7 @@ func observe(t *testing.T, v *conformance.Vector) (conformance.Observed, string)
 	if err != nil && v.Expected["EXPIRATIONCHECK"] {
 		t.Fatalf("validation clock: %v", err)
 	}
-	vf := &verify.Verifier{Trust: trust, Policy: verify.Presets()[verify.DefaultPreset]}
+	vf := &verify.Verifier{Trust: trust, Policy: presets.Must(presets.Default)}
 	vd, u := vf.Inspect(v.Prefix, at)
 	obs.Checks = vd.Checks
 	if u != nil {

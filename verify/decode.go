@@ -37,7 +37,7 @@ const (
 	StageKeyUsage   Stage = "keyusage"
 	StageRevocation Stage = "revocation"
 	StageSchema     Stage = "schema"
-	StagePolicy     Stage = "policy"
+	StageRules      Stage = "rules"
 )
 
 // StageError is a failure at one stage; errors.As finds it in any error

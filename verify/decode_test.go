@@ -10,6 +10,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 
 	"github.com/passgate/passgate/internal/base45"
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -141,7 +142,7 @@ func TestDecodeAccepts(t *testing.T) {
 func TestUnsupportedAlgorithm(t *testing.T) {
 	kid := []byte{1, 2, 3, 4, 5, 6, 7, 8}
 	payload := hc1(t, sign1(t, map[int]any{1: -8, 4: kid}, map[int]any{}, claims(nil)), true)
-	vf := &verify.Verifier{Trust: verify.Keys{{KID: kid, Types: verify.AllTypes}}, Policy: verify.Presets()[verify.DefaultPreset]}
+	vf := &verify.Verifier{Trust: verify.Keys{{KID: kid, Types: verify.AllTypes}}, Policy: presets.Must(presets.Default)}
 	vd := vf.Verify(payload, time.Unix(1650000000, 0))
 	if vd.Status != verify.NotValid || len(vd.Reasons) < 2 || vd.Reasons[0] != verify.BadSignature || vd.Reasons[1] != verify.UnsupportedAlg {
 		t.Fatalf("verdict %+v, want bad-signature/unsupported-algorithm", vd)

@@ -39,11 +39,17 @@ func loadFixtureBundle(t testing.TB) *bundle.Bundle {
 	return b
 }
 
-// TestFixtures checks every pass in testdata/passes against the verdict
-// testdata/passes/expected.json records for it.
+// TestFixtures checks every pass in testdata/passes and passes-rules
+// against the verdict the folder's expected.json records for it.
 func TestFixtures(t *testing.T) {
+	for _, dir := range []string{"passes", "passes-rules"} {
+		t.Run(dir, func(t *testing.T) { checkFixtures(t, "../testdata/"+dir) })
+	}
+}
+
+func checkFixtures(t *testing.T, dir string) {
 	b := loadFixtureBundle(t)
-	raw, err := os.ReadFile("../testdata/passes/expected.json")
+	raw, err := os.ReadFile(dir + "/expected.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +60,7 @@ func TestFixtures(t *testing.T) {
 	if err := json.Unmarshal(raw, &expected); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob("../testdata/passes/*.txt")
+	files, _ := filepath.Glob(dir + "/*.txt")
 	if len(files) != len(expected) {
 		t.Errorf("%d pass files, %d expectations", len(files), len(expected))
 	}
@@ -79,7 +85,7 @@ func TestFixtures(t *testing.T) {
 					t.Errorf("reasons %v, want %v (%s)", vd.Reasons, want.Reasons, vd.Detail)
 				}
 			}
-			if (vd.Pass != nil) != (vd.Status == verify.Valid || slices.Contains(vd.Reasons, verify.PolicyRefused)) {
+			if (vd.Pass != nil) != (vd.Status == verify.Valid || slices.Contains(vd.Reasons, verify.RuleFailed)) {
 				t.Errorf("pass data shown=%v for %v", vd.Pass != nil, vd.Reasons)
 			}
 		})

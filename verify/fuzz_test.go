@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -27,7 +28,7 @@ func FuzzVerify(f *testing.F) {
 	if _, err := os.Stat("../testdata/bundle.bin"); err == nil {
 		trust = loadFixtureBundle(f)
 	}
-	vf := &verify.Verifier{Trust: trust, Policy: verify.Presets()[verify.DefaultPreset]}
+	vf := &verify.Verifier{Trust: trust, Policy: presets.Must(presets.Default)}
 	f.Fuzz(func(t *testing.T, payload string) {
 		vd := vf.Verify(payload, fixtureTime)
 		if (vd.Status == verify.Valid) != (len(vd.Reasons) == 0) {

@@ -146,8 +146,14 @@ func validateSchema(doc any) error {
 // strings and non-string keys, which JSON cannot hold, are errors.
 func JSONValue(v any) (any, error) {
 	switch x := v.(type) {
-	case nil, bool, string, uint64, int64, float64, float32:
+	case nil, bool, string, float64:
 		return x, nil
+	case uint64: // numbers are float64, as encoding/json and CertLogic have them
+		return float64(x), nil
+	case int64:
+		return float64(x), nil
+	case float32:
+		return float64(x), nil
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {

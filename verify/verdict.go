@@ -1,6 +1,10 @@
 package verify
 
-import "time"
+import (
+	"time"
+
+	"github.com/passgate/passgate/rules"
+)
 
 // Status is the outcome shown at the door.
 type Status string
@@ -26,21 +30,9 @@ const (
 	NotYetValid    Reason = "not-yet-valid"
 	Revoked        Reason = "revoked"
 	SchemaInvalid  Reason = "schema-invalid"
-	PolicyRefused  Reason = "policy-refused"
 	UnsupportedAlg Reason = "unsupported-algorithm" // follows BadSignature
-	// Policy details, following PolicyRefused.
-	VaccinationIncomplete Reason = "vaccination-incomplete"
-	VaccinationTooRecent  Reason = "vaccination-too-recent"
-	VaccinationTooOld     Reason = "vaccination-too-old"
-	TestPositive          Reason = "test-positive"
-	TestTooOld            Reason = "test-too-old"
-	TestInFuture          Reason = "test-in-future"
-	TestTypeRefused       Reason = "test-type-refused"
-	RecoveryNotYetValid   Reason = "recovery-not-yet-valid"
-	RecoveryExpired       Reason = "recovery-expired"
-	RecoveryRefused       Reason = "recovery-refused"
-	WrongDisease          Reason = "wrong-disease"
-	BadDate               Reason = "bad-date"
+	// RuleFailed and RuleError (rules.go) are the categories of the entry
+	// rules, followed by the rule's identifier.
 )
 
 // Checks records the result of each stage: true passed, false failed, nil not
@@ -57,7 +49,7 @@ type Checks struct {
 	KeyUsage   *bool `json:"keyusage,omitempty"`
 	Revocation *bool `json:"revocation,omitempty"`
 	Schema     *bool `json:"schema,omitempty"`
-	Policy     *bool `json:"policy,omitempty"`
+	Rules      *bool `json:"rules,omitempty"`
 }
 
 func (c *Checks) field(s Stage) **bool {
@@ -84,8 +76,8 @@ func (c *Checks) field(s Stage) **bool {
 		return &c.Revocation
 	case StageSchema:
 		return &c.Schema
-	case StagePolicy:
-		return &c.Policy
+	case StageRules:
+		return &c.Rules
 	}
 	return nil
 }
@@ -121,6 +113,14 @@ type Verdict struct {
 	// with a trusted key: unverified data is never shown as if it were true.
 	Pass   *PassInfo `json:"pass,omitempty"`
 	Checks Checks    `json:"checks"`
+	// Rules are the entry rules evaluated, in identifier order; empty when
+	// the pass did not get as far.
+	Rules []RuleResult `json:"rules,omitempty"`
+	// Needs, on a refused pass, lists the certificate types of which a
+	// second pass of the same holder would complete it (2G+: a vaccination
+	// waiting for a test): every rule it failed is a companion rule of the
+	// policy. See VerifyPair.
+	Needs []rules.CertType `json:"needs,omitempty"`
 	// Issuer facts, known once the COSE message is read.
 	KID     []byte `json:"kid,omitempty"`
 	Country string `json:"country,omitempty"`
@@ -148,11 +148,23 @@ type PassInfo struct {
 	SchemaVersion string    `json:"ver"`
 	IssuedAt      time.Time `json:"issued_at"`
 	Expires       time.Time `json:"expires"`
-	// ValidUntil is when the entry policy stops accepting this pass, when the
-	// policy sets a limit.
-	ValidUntil *time.Time `json:"valid_until,omitempty"`
 
+	// One of these, or two for a pair (VerifyPair).
 	Vaccination *Vaccination `json:"vaccination,omitempty"`
 	Test        *Test        `json:"test,omitempty"`
 	Recovery    *Recovery    `json:"recovery,omitempty"`
+	// Names are the value-set codes in words, from the policy's value sets.
+	Names Names `json:"names,omitzero"`
+}
+
+// Names are a pass's codes in words, from the EU value sets the bundle
+// carries (English display names); a code the value sets do not know is
+// left empty.
+type Names struct {
+	Product      string `json:"product,omitempty"`      // vaccine (mp)
+	Manufacturer string `json:"manufacturer,omitempty"` // authorisation holder (ma)
+	Prophylaxis  string `json:"prophylaxis,omitempty"`  // vaccine type (vp)
+	TestType     string `json:"test_type,omitempty"`    // tt
+	TestDevice   string `json:"test_device,omitempty"`  // the RAT device (ma of a test)
+	Disease      string `json:"disease,omitempty"`      // tg
 }

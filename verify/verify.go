@@ -10,14 +10,22 @@ import (
 	"fmt"
 	"math/big"
 	"time"
+
+	"github.com/passgate/passgate/rules"
 )
 
-// Verifier decides on passes with one trust set and one policy. It holds no
-// mutable state: share it between goroutines, and build a new one when the
-// bundle changes.
+// Verifier decides on passes with one trust set and one entry policy. It
+// holds no mutable state: share it between goroutines, and build a new one
+// when the bundle changes.
 type Verifier struct {
-	Trust  TrustSet
-	Policy Policy
+	Trust TrustSet
+	// Policy is the entry policy: the CertLogic rules the pass is judged
+	// by, with the value sets they read. Nil refuses every pass (rule-error,
+	// no-policy): a kiosk without rules never admits.
+	Policy *rules.Policy
+	// Lang is the language of the rules' descriptions in verdicts; "" is
+	// English. RuleResult.Describe gives any other.
+	Lang string
 }
 
 // Verify decodes and checks a scanned payload at time at. Every stage that
@@ -32,13 +40,24 @@ func (v *Verifier) Verify(payload string, at time.Time) *Verdict {
 // for diagnostics: the conformance tests and `passgate verify --decoded`. The
 // pass is nil when decoding failed before the COSE message could be read.
 func (v *Verifier) Inspect(payload string, at time.Time) (*Verdict, *Unverified) {
+	vd, u, ok := v.check(payload, at)
+	if ok {
+		v.judge(vd, u.dccJSON, certTypes(u.passType()), u.IssuedAt, u.Expires, at)
+	}
+	return vd, u
+}
+
+// check runs every stage but the entry rules. ok is true when the pass is
+// genuine, in date, not revoked and schema-valid: its contents are trusted
+// and vd.Pass is set.
+func (v *Verifier) check(payload string, at time.Time) (vd *Verdict, u *Unverified, ok bool) {
 	st := decode(payload)
-	vd := &Verdict{Status: NotValid, Checks: st.checks}
-	u := st.u
+	vd = &Verdict{Status: NotValid, Checks: st.checks}
+	u = st.u
 	if u == nil {
 		vd.Reasons = []Reason{Malformed}
 		vd.Detail = st.err.Error()
-		return vd, nil
+		return vd, nil, false
 	}
 	vd.KID = u.KID
 
@@ -50,10 +69,10 @@ func (v *Verifier) Inspect(payload string, at time.Time) (*Verdict, *Unverified)
 		vd.Country = candidate.Country
 	}
 
-	fail := func(detail string, reasons ...Reason) (*Verdict, *Unverified) {
+	fail := func(detail string, reasons ...Reason) (*Verdict, *Unverified, bool) {
 		vd.Reasons = reasons
 		vd.Detail = detail
-		return vd, u
+		return vd, u, false
 	}
 	if st.err != nil {
 		return fail(st.err.Error(), Malformed)
@@ -91,20 +110,10 @@ func (v *Verifier) Inspect(payload string, at time.Time) (*Verdict, *Unverified)
 		return fail(schemaErr.Error(), SchemaInvalid)
 	}
 
-	// From here on the contents are trusted: show them even if the policy
-	// refuses, so staff can tell the guest why.
-	vd.Pass = passInfo(u)
-	dec := v.Policy.evaluate(u.DCC, at)
-	vd.Checks.set(StagePolicy, dec.ok)
-	if !dec.validUntil.IsZero() {
-		vd.Pass.ValidUntil = &dec.validUntil
-	}
-	if !dec.ok {
-		return fail(dec.detail, PolicyRefused, dec.reason)
-	}
-	vd.Status = Valid
-	vd.Reasons = []Reason{}
-	return vd, u
+	// From here on the contents are trusted: show them even if the rules
+	// refuse, so staff can tell the guest why.
+	vd.Pass = passInfo(u, v.Policy)
+	return vd, u, true
 }
 
 // checkSignature finds the key by kid and verifies. key is the key that
@@ -221,7 +230,7 @@ func (v *Verifier) checkRevocation(u *Unverified) (bool, HashType) {
 	return false, 0
 }
 
-func passInfo(u *Unverified) *PassInfo {
+func passInfo(u *Unverified, pol *rules.Policy) *PassInfo {
 	d := u.DCC
 	p := &PassInfo{
 		Type:          d.Type().String(),
@@ -244,5 +253,6 @@ func passInfo(u *Unverified) *PassInfo {
 	case Recovered:
 		p.Recovery = &d.R[0]
 	}
+	p.Names = names(p, pol)
 	return p
 }

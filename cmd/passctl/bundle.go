@@ -54,14 +54,15 @@ func (c *cli) bundleBuild(fs *flag.FlagSet, args []string) error {
 		info.IssuedAt.Format(time.RFC3339), info.ValidUntil.Format(time.RFC3339)))
 	fmt.Fprintln(c.stdout, c.cat.T("passctl.bundle.wrote_keys", countryCounts(c.cat, info)))
 	fmt.Fprintln(c.stdout, c.cat.T("passctl.bundle.wrote_revocations", revocationCounts(c.cat, info)))
-	fmt.Fprintln(c.stdout, c.cat.T("passctl.bundle.wrote_policy", info.Policy.Name))
+	fmt.Fprintln(c.stdout, c.cat.T("passctl.bundle.wrote_policy", info.Policy.Name, info.Policy.Country, len(info.Policy.Rules), len(info.Policy.ValueSets)))
 	return nil
 }
 
 type buildOptions struct {
-	key, validFor, issuedAt, trustlistKey, revType, policy, preset, authority, out string
-	seq                                                                            uint64
-	certs, certDirs, trustlists, revocations                                       stringList
+	key, validFor, issuedAt, trustlistKey, revType, authority, out string
+	seq                                                            uint64
+	certs, certDirs, trustlists, revocations                       stringList
+	policy                                                         policySource
 }
 
 func (o *buildOptions) register(cat *i18n.Catalog, fs *flag.FlagSet) {
@@ -76,8 +77,7 @@ func (o *buildOptions) register(cat *i18n.Catalog, fs *flag.FlagSet) {
 	fs.StringVar(&o.trustlistKey, "trustlist-key", "", u("trustlist_key"))
 	fs.Var(&o.revocations, "revocations", u("revocations"))
 	fs.StringVar(&o.revType, "revocation-type", "", u("revocation_type"))
-	fs.StringVar(&o.policy, "policy", "", u("policy"))
-	fs.StringVar(&o.preset, "preset", "", u("preset", strings.Join(verify.PresetNames(), ", "), verify.DefaultPreset))
+	o.policy.register(cat, fs)
 	fs.StringVar(&o.authority, "authority-pub", "", u("authority_pub"))
 	fs.StringVar(&o.out, "out", "", u("out"))
 }
@@ -87,8 +87,6 @@ func (o *buildOptions) spec(c *cli) (*bundle.Spec, ed25519.PrivateKey, error) {
 	switch {
 	case o.key == "" || o.out == "" || o.seq == 0:
 		return nil, nil, command.UsageKey(c.cat, "passctl.bundle.required")
-	case o.policy != "" && o.preset != "":
-		return nil, nil, command.UsageKey(c.cat, "passctl.bundle.policy_twice")
 	case len(o.trustlists) > 0 && o.trustlistKey == "":
 		return nil, nil, command.UsageKey(c.cat, "passctl.bundle.trustlist_key")
 	}
@@ -119,7 +117,7 @@ func (o *buildOptions) spec(c *cli) (*bundle.Spec, ed25519.PrivateKey, error) {
 	if spec.Revocations, err = o.readRevocations(c.cat); err != nil {
 		return nil, nil, err
 	}
-	if spec.Policy, err = o.readPolicy(c.cat); err != nil {
+	if spec.Policy, err = o.policy.read(c.cat); err != nil {
 		return nil, nil, err
 	}
 	if o.authority != "" {
@@ -154,29 +152,6 @@ func (o *buildOptions) readRevocations(cat *i18n.Catalog) ([]bundle.RevocationSe
 		out = append(out, segs...)
 	}
 	return out, nil
-}
-
-func (o *buildOptions) readPolicy(cat *i18n.Catalog) (verify.Policy, error) {
-	if o.policy == "" {
-		name := o.preset
-		if name == "" {
-			name = verify.DefaultPreset
-		}
-		p, err := verify.Preset(name)
-		if err != nil {
-			return p, command.Usagef("-preset: %v", err)
-		}
-		return p, nil
-	}
-	b, err := os.ReadFile(o.policy)
-	if err != nil {
-		return verify.Policy{}, command.Errorf(cat, "passctl.bundle.read_policy", err)
-	}
-	p, err := verify.ParsePolicy(b)
-	if err != nil {
-		return p, fmt.Errorf("%s: %w", o.policy, err)
-	}
-	return p, nil
 }
 
 func (c *cli) bundleInspect(fs *flag.FlagSet, args []string) error {
@@ -257,7 +232,7 @@ type inspectReport struct {
 	Countries  map[string]int    `json:"keys_per_country"`
 	Revoked    map[string]int    `json:"revocations"`
 	Segments   []inspectSegment  `json:"segments"`
-	Policy     verify.Policy     `json:"policy"`
+	Policy     inspectPolicy     `json:"policy"`
 	Authority  map[string]string `json:"authority,omitempty"`
 }
 
@@ -271,7 +246,7 @@ func newInspectReport(path string, size int, info *bundle.Info, sig string, now 
 	r := &inspectReport{File: path, Bytes: size, Version: info.Version, Sequence: info.Sequence,
 		IssuedAt: info.IssuedAt, ValidUntil: info.ValidUntil, Expired: now.After(info.ValidUntil),
 		Signature: sig, Keys: len(info.Keys), Countries: info.KeysPerCountry(),
-		Revoked: map[string]int{}, Policy: info.Policy}
+		Revoked: map[string]int{}, Policy: policyReport(info)}
 	for t, n := range info.Revocations() {
 		r.Revoked[t.String()] = n
 	}
@@ -300,7 +275,6 @@ func (r *inspectReport) print(cat *i18n.Catalog, w io.Writer, info *bundle.Info)
 	if r.Authority != nil {
 		auth = "X25519 " + r.Authority["fingerprint"] + " (" + r.Authority["x25519"] + ")"
 	}
-	pj, _ := json.Marshal(r.Policy)
 	label := func(name string) string { return cat.T("passctl.inspect." + name) }
 	rows := [][2]string{
 		{label("sequence"), fmt.Sprint(r.Sequence)},
@@ -311,7 +285,7 @@ func (r *inspectReport) print(cat *i18n.Catalog, w io.Writer, info *bundle.Info)
 		{label("revocations"), revocationCounts(cat, info)},
 	}
 	tail := [][2]string{
-		{label("policy"), r.Policy.Name + " " + string(pj)},
+		{label("policy"), cat.T("passctl.inspect.policy_line", r.Policy.Name, r.Policy.Country, r.Policy.Rules, len(r.Policy.ValueSets), r.Policy.SHA256[:16])},
 		{label("authority"), auth},
 	}
 	segment := label("segment")

@@ -109,11 +109,11 @@ func TestBundleInspect(t *testing.T) {
 	dir := t.TempDir()
 	key := signingKey(t, dir)
 	mustPassctl(t, "keygen-authority", "-out", filepath.Join(dir, "auth"))
-	write(t, dir, "policy.json", `{"name":"strict","vaccination":{"accept":true,"min_after_last":"14d"},"contact_tracing":true}`)
+	writePolicy(t, dir, "strict", `{"var": "payload.v.0"}`)
 	write(t, dir, "rev.txt", fmt.Sprintf("SIGNATURE %x\n", hash16("x")))
 	build := func(out string) []byte {
 		mustPassctl(t, "bundle", "build", "-key", key+".key", "-seq", "9", "-issued-at", "2021-12-01T00:00:00Z",
-			"-valid-for", "7d", "-policy", filepath.Join(dir, "policy.json"), "-authority-pub", filepath.Join(dir, "auth.pub"),
+			"-valid-for", "7d", "-policy", filepath.Join(dir, "strict"), "-authority-pub", filepath.Join(dir, "auth.pub"),
 			"-revocations", filepath.Join(dir, "rev.txt"), "-out", out)
 		b, err := os.ReadFile(out)
 		if err != nil {
@@ -127,7 +127,7 @@ func TestBundleInspect(t *testing.T) {
 	}
 	text := mustPassctl(t, "bundle", "inspect", "-key", key+".pub", path)
 	for _, want := range []string{"sequence     9", "signature    ok", "valid until  2021-12-08T00:00:00Z (EXPIRED",
-		"SIGNATURE 1", "policy       strict", "authority    X25519 sha256:"} {
+		"SIGNATURE 1", "policy       strict: rules of XX, 1 rules", "authority    X25519 sha256:"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("inspect output lacks %q:\n%s", want, text)
 		}

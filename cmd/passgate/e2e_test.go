@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -224,7 +225,7 @@ func judged(t *testing.T, es []map[string]any) {
 	var admitted, refused bool
 	for _, e := range es {
 		admitted = admitted || e["method"] == "camera" && e["outcome"] == "admitted" && e["venue"] == "cafe" && e["kiosk"] == "door-1"
-		refused = refused || e["method"] == "camera" && e["outcome"] == "refused" && e["reason"] == "policy-refused"
+		refused = refused || e["method"] == "camera" && e["outcome"] == "refused" && strings.HasPrefix(fmt.Sprint(e["reason"]), "rule-failed:")
 	}
 	if !admitted || !refused {
 		t.Fatalf("register: admitted by camera %v, refused by camera %v:\n%v", admitted, refused, es)
@@ -273,7 +274,7 @@ func TestConfiguredReplayInTmux(t *testing.T) {
 	var admitted, refused bool
 	for _, r := range lines {
 		admitted = admitted || r["method"] == "camera" && r["admitted"] == true && r["recorded"] == true
-		refused = refused || r["method"] == "camera" && r["admitted"] == false && r["reason"] == "policy-refused"
+		refused = refused || r["method"] == "camera" && r["admitted"] == false && r["reason"] == "rule-failed"
 	}
 	if !admitted || !refused {
 		t.Fatalf("headless: admitted %v, refused %v:\n%s", admitted, refused, out)

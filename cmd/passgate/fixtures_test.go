@@ -83,7 +83,7 @@ func TestVerifyHuman(t *testing.T) {
 	}
 	for lang, want := range map[string][]string{
 		"en": {"NOT VALID", "vaccination", "1985-07-15", "KIM SEOYEON"},
-		"ko": {"입장 불가", "접종 후 유효기간 경과", "1985-07-15", "김 서연"},
+		"ko": {"입장 불가", "마지막 접종이 180일 이내이거나 추가 접종이어야 합니다.", "1985-07-15", "김 서연", "규칙 VR-KR-0003 1.0.0 실패"},
 	} {
 		code, out, errOut := run(t, "", "verify", "--lang", lang, "--bundle", fixtureBundle, "--bundle-key", fixtureKey,
 			"--at", fixtureAt, strings.TrimSpace(string(pass)))

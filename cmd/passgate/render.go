@@ -16,15 +16,12 @@ func writeHuman(w io.Writer, c *i18n.Catalog, vd *verify.Verdict) {
 		fmt.Fprintf(w, "✔ %s\n", c.T("verdict.valid"))
 	} else {
 		fmt.Fprintf(w, "✘ %s\n", c.T("verdict.not_valid"))
-		fmt.Fprintf(w, "  %s\n", words.Reason(c, vd.Reasons))
+		fmt.Fprintf(w, "  %s\n", words.Refusal(c, vd))
 	}
 	if p := vd.Pass; p != nil {
 		fmt.Fprintf(w, "  %s: %s\n", c.T("label.name"), words.Name(p))
 		fmt.Fprintf(w, "  %s: %s\n", c.T("label.dob"), p.DateOfBirth)
 		fmt.Fprintf(w, "  %s: %s\n", c.T("label.pass"), words.Facts(c, p))
-		if p.ValidUntil != nil {
-			fmt.Fprintf(w, "  %s: %s\n", c.T("label.valid_until"), p.ValidUntil.Format("2006-01-02 15:04 MST"))
-		}
 		fmt.Fprintf(w, "  %s: %s\n", c.T("label.uvci"), p.UVCI)
 	}
 	if vd.Country != "" {
@@ -36,10 +33,13 @@ func writeHuman(w io.Writer, c *i18n.Catalog, vd *verify.Verdict) {
 	if vd.Detail != "" {
 		fmt.Fprintf(w, "  %s: %s\n", c.T("label.detail"), vd.Detail)
 	}
+	for _, r := range vd.Rules {
+		fmt.Fprintf(w, "  %s %s %s %s: %s\n", c.T("label.rule"), r.ID, r.Version, c.T("rule."+string(r.Result)), r.Describe(c.Lang))
+	}
 	fmt.Fprintf(w, "  %s:", c.T("label.checks"))
 	for _, s := range []verify.Stage{verify.StagePicture, verify.StagePrefix, verify.StageBase45,
 		verify.StageDecompress, verify.StageCOSE, verify.StageCBOR, verify.StageSignature,
-		verify.StageKeyUsage, verify.StageExpiry, verify.StageRevocation, verify.StageSchema, verify.StagePolicy} {
+		verify.StageKeyUsage, verify.StageExpiry, verify.StageRevocation, verify.StageSchema, verify.StageRules} {
 		if ok, reached := vd.Checks.Get(s); reached {
 			mark := "✔"
 			if !ok {

@@ -18,6 +18,7 @@ import (
 	"github.com/passgate/passgate/internal/command"
 	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/pemfile"
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/scanner"
 	"github.com/passgate/passgate/verify"
 )
@@ -53,7 +54,7 @@ func (p *cli) verify(_ context.Context, args []string) error {
 	fs.BoolVar(&o.decoded, "decoded", false, c.T("flag.verify.decoded"))
 	fs.StringVar(&o.lang, "lang", "", c.T("flag.verify.lang"))
 	fs.StringVar(&o.image, "image", "", c.T("flag.verify.image"))
-	fs.StringVar(&o.policy, "policy", "", c.T("flag.verify.policy", strings.Join(verify.PresetNames(), ", ")))
+	fs.StringVar(&o.policy, "policy", "", c.T("flag.verify.policy", strings.Join(presets.Names(), ", ")))
 	if err := p.parse(fs, args, -1); err != nil {
 		return err
 	}
@@ -170,15 +171,19 @@ func buildVerifier(e *app.Env, c *i18n.Catalog, o *verifyOptions, at time.Time) 
 		return nil, c.T("cli.no_trust")
 	}
 	if preset == "" && o.bundle == "" {
-		preset = verify.DefaultPreset
+		preset = presets.Default
 	}
 	if preset != "" {
-		p, err := verify.Preset(preset)
+		p, err := presets.Load(preset)
 		if err != nil {
 			return nil, err.Error()
 		}
+		if vf.Policy != nil { // the bundle's value sets still name the codes
+			p = p.WithValueSets(vf.Policy.ValueSets)
+		}
 		vf.Policy = p
 	}
+	vf.Lang = c.Lang
 	return vf, ""
 }
 

@@ -34,11 +34,9 @@ func TestCatalogsHaveSameKeys(t *testing.T) {
 // TestEveryReasonTranslated checks every reason code verify can return.
 func TestEveryReasonTranslated(t *testing.T) {
 	reasons := []verify.Reason{verify.Malformed, verify.UnknownIssuer, verify.BadSignature, verify.WrongKeyUsage,
-		verify.Expired, verify.NotYetValid, verify.Revoked, verify.SchemaInvalid, verify.PolicyRefused,
-		verify.UnsupportedAlg, verify.VaccinationIncomplete, verify.VaccinationTooRecent, verify.VaccinationTooOld,
-		verify.TestPositive, verify.TestTooOld, verify.TestInFuture, verify.TestTypeRefused,
-		verify.RecoveryNotYetValid, verify.RecoveryExpired, verify.RecoveryRefused, verify.WrongDisease,
-		verify.BadDate, "signer-validity", "no-dates"}
+		verify.Expired, verify.NotYetValid, verify.Revoked, verify.SchemaInvalid, verify.UnsupportedAlg,
+		verify.RuleFailed, verify.RuleError, verify.NoRules, verify.NoPolicy, verify.HolderMismatch,
+		"signer-validity", "no-dates", "companion-needed"}
 	for _, lang := range []string{"en", "ko"} {
 		c, _ := i18n.New(lang)
 		for _, r := range reasons {
@@ -67,7 +65,7 @@ func TestFromLocale(t *testing.T) {
 		t.Error("New(fr) should fail")
 	}
 	c, _ := i18n.New("ko")
-	if got := c.T("pass.vaccination", 2, 2, "2021-11-02"); !slices.Contains([]string{"예방접종, 2/2차, 2021-11-02 접종"}, got) {
+	if got := c.T("pass.vaccination", "Comirnaty", 2, 2, "2021-11-02"); !slices.Contains([]string{"Comirnaty, 2/2차, 2021-11-02 접종"}, got) {
 		t.Errorf("T = %q", got)
 	}
 }

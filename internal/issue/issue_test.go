@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/internal/issue"
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/scanner"
 	"github.com/passgate/passgate/verify"
 )
@@ -85,7 +86,7 @@ func TestSignVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	trust := trustKeys(t, m.es, m.ps, m.testOnly)
-	vf := &verify.Verifier{Trust: trust, Policy: verify.Presets()[verify.DefaultPreset]}
+	vf := &verify.Verifier{Trust: trust, Policy: presets.Must(presets.Default)}
 	valid := vaccinationPass(t, hong, 2, 2, day(2021, 11, 2))
 	test, _ := issue.NewDCC(hong)
 	test.T = append(test.T, issue.Test(issue.Common{Country: "KR", Issuer: "KDCA"}, false, now.Add(-20*time.Hour), false))
@@ -139,7 +140,7 @@ func TestBrokenPasses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vf := &verify.Verifier{Trust: trustKeys(t, m.es), Policy: verify.Presets()[verify.DefaultPreset]}
+	vf := &verify.Verifier{Trust: trustKeys(t, m.es), Policy: presets.Must(presets.Default)}
 	bomb, err := issue.ZipBomb(1 << 20)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/passgate/passgate/internal/i18n"
+	"github.com/passgate/passgate/rules"
 	"github.com/passgate/passgate/verify"
 )
 
@@ -26,6 +27,36 @@ func Reason(c *i18n.Catalog, reasons []verify.Reason) string {
 	return ""
 }
 
+// Refusal says why a verdict refused a pass, in the catalog's language:
+// the description of the rule that refused it (the authority's own words),
+// else Reason. A pass waiting for its companion (2G+) says which pass is
+// still needed.
+func Refusal(c *i18n.Catalog, vd *verify.Verdict) string {
+	if len(vd.Needs) > 0 {
+		return Needs(c, vd.Needs)
+	}
+	if len(vd.Reasons) > 1 && vd.Reasons[0] == verify.RuleFailed {
+		for i := range vd.Rules {
+			if r := &vd.Rules[i]; r.ID == string(vd.Reasons[1]) {
+				if d := r.Describe(c.Lang); d != "" {
+					return d
+				}
+			}
+		}
+	}
+	return Reason(c, vd.Reasons)
+}
+
+// Needs says which second pass would complete a 2G+ verdict: "now the
+// test certificate".
+func Needs(c *i18n.Catalog, types []rules.CertType) string {
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = c.T("needs." + strings.ToLower(string(t)))
+	}
+	return c.T("needs.now", strings.Join(names, c.T("needs.or")))
+}
+
 // Name is the holder's name as printed on the pass, with the
 // machine-readable form in brackets when it differs.
 func Name(p *verify.PassInfo) string {
@@ -40,20 +71,30 @@ func Name(p *verify.PassInfo) string {
 	return name
 }
 
-// Facts is the one-line summary of a pass's key facts.
+// Facts is the one-line summary of a pass's key facts; a pair's two
+// entries are joined.
 func Facts(c *i18n.Catalog, p *verify.PassInfo) string {
-	switch {
-	case p.Vaccination != nil:
-		v := p.Vaccination
-		return c.T("pass.vaccination", int(v.DoseNumber), int(v.TotalDoses), v.Date)
-	case p.Test != nil:
-		t := p.Test
+	var parts []string
+	if v := p.Vaccination; v != nil {
+		product := v.Product
+		if n := p.Names.Product; n != "" {
+			product = n
+			if m := p.Names.Manufacturer; m != "" {
+				product += " (" + m + ")"
+			}
+		}
+		parts = append(parts, c.T("pass.vaccination", product, int(v.DoseNumber), int(v.TotalDoses), v.Date))
+	}
+	if t := p.Test; t != nil {
 		kind := c.T("pass.test_other")
 		switch t.Type {
 		case "LP6464-4":
 			kind = c.T("pass.test_naat")
 		case "LP217198-3":
 			kind = c.T("pass.test_rat")
+		}
+		if d := p.Names.TestDevice; d != "" {
+			kind += " (" + d + ")"
 		}
 		result := c.T("pass.positive")
 		if t.Result == "260415000" {
@@ -63,10 +104,13 @@ func Facts(c *i18n.Catalog, p *verify.PassInfo) string {
 		if ts, err := verify.ParseTime(t.SampleTime); err == nil {
 			sampled = ts.Format(time.RFC3339)
 		}
-		return c.T("pass.test", kind, result, sampled)
-	case p.Recovery != nil:
-		r := p.Recovery
-		return c.T("pass.recovery", r.FirstPositive, r.ValidFrom, r.ValidUntil)
+		parts = append(parts, c.T("pass.test", kind, result, sampled))
 	}
-	return p.Type
+	if r := p.Recovery; r != nil {
+		parts = append(parts, c.T("pass.recovery", r.FirstPositive, r.ValidFrom, r.ValidUntil))
+	}
+	if len(parts) == 0 {
+		return p.Type
+	}
+	return strings.Join(parts, " + ")
 }
