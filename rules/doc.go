@@ -19,8 +19,9 @@
 // that moment); Judge evaluates them. Only a result of exactly true passes
 // a rule.
 //
-// Test and LoadTests run the upstream rule tests (dgc-business-rules-testdata)
-// as the upstream runner judges them; passctl rules test is their command.
+// LoadTests and TestCase.Run run the upstream rule tests
+// (dgc-business-rules-testdata) as the upstream runner judges them; passctl
+// rules test is their command.
 //
 // The package is pure: it reads files only through an fs.FS it is given,
 // does no network I/O and never reads the clock. A Rule or Policy returned

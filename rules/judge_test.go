@@ -164,3 +164,28 @@ func TestJudgeMalformedPayload(t *testing.T) {
 		}
 	}
 }
+
+// TestJudgeConcurrent: one parsed policy judges passes from many
+// goroutines at once (run with -race).
+func TestJudgeConcurrent(t *testing.T) {
+	p := mustPolicy(t)
+	ext := rules.External{ValidationClock: mustTime(t, from2022), CountryCode: "KR"}
+	want := outcomes(p.Judge(vaccinated(2, 2), ext, rules.Vaccination))
+	errs := make(chan string, 8)
+	for range 8 {
+		go func() {
+			for range 50 {
+				if got := outcomes(p.Judge(vaccinated(2, 2), ext, rules.Vaccination)); !cmp.Equal(want, got) {
+					errs <- cmp.Diff(want, got)
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range 8 {
+		if d := <-errs; d != "" {
+			t.Errorf("(-want +got):\n%s", d)
+		}
+	}
+}

@@ -90,6 +90,9 @@ func ParseRules(data []byte) ([]*Rule, error) {
 	if err == nil {
 		err = r.end()
 	}
+	if err == nil && len(out) == 0 {
+		return nil, fmt.Errorf("%w: an empty array, want a rule or its versions", ErrInvalidRule)
+	}
 	var re *RuleError
 	switch {
 	case errors.As(err, &re):

@@ -87,6 +87,7 @@ func TestParseRulesErrors(t *testing.T) {
 		{"logic", ruleJSON("VR-KR-0001", "1.0.0", from2021, to2030, `{"nope":[1]}`), "rule VR-KR-0001 1.0.0: Logic: ", true},
 		{"in an array", "[" + good + "," + ruleJSON("VR-KR-0001", "2.0.0", from2021, to2030, `{"var":1}`) + "]",
 			"rule 2 (VR-KR-0001 2.0.0): Logic: ", true},
+		{"empty array", "[ ]", "invalid rule: an empty array", false},
 		{"version twice", "[" + good + "," + good + "]", "rule VR-KR-0001 version 1.0.0 twice", false},
 		{"later version earlier", "[" + ruleJSON("VR-KR-0001", "1.0.1", from2021, to2030, logicTrue) + "," +
 			ruleJSON("VR-KR-0001", "1.0.0", from2022, to2030, logicTrue) + "]",
