@@ -143,8 +143,11 @@ func (m *Model) scanningBody(w, h int) string {
 func (m *Model) banner(w, h int) string {
 	o, c, s := m.outcome, m.cat, m.styles
 	style, title := s.refuse, c.T("ui.refuse")
-	if o.Admitted {
+	switch {
+	case o.Admitted:
 		style, title = s.admit, c.T("ui.admit")
+	case len(o.Needs) > 0:
+		style, title = s.wait, c.T("ui.wait")
 	}
 	lines := []string{"", ">>>  " + title + "  <<<", ""}
 	if o.Duplicate {

@@ -13,6 +13,7 @@ type styles struct {
 	venue, demo, dim, key   lipgloss.Style
 	ok, warn, bad           lipgloss.Style
 	admit, refuse, caution  lipgloss.Style
+	wait                    lipgloss.Style // a pass waiting for its companion (2G+)
 	title, selected, errMsg lipgloss.Style
 	prompt, input           lipgloss.Style
 	outline                 color.Color
@@ -34,6 +35,7 @@ func newStyles() styles {
 		bad:      lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#f85149")),
 		admit:    lipgloss.NewStyle().Background(green).Foreground(white).Bold(true),
 		refuse:   lipgloss.NewStyle().Background(red).Foreground(white).Bold(true),
+		wait:     lipgloss.NewStyle().Background(amber).Foreground(black).Bold(true),
 		caution:  lipgloss.NewStyle().Background(amber).Foreground(black).Bold(true).Padding(0, 1),
 		title:    lipgloss.NewStyle().Bold(true).Underline(true),
 		selected: lipgloss.NewStyle().Bold(true).Reverse(true),

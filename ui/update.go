@@ -102,7 +102,11 @@ func (m *Model) onOutcome(out checkin.Outcome) tea.Cmd {
 	}
 	m.state = result
 	m.seq++
-	return clearAfter(m.o.ClearAfter, m.seq)
+	after := m.o.ClearAfter
+	if len(out.Needs) > 0 { // the desk waits for the second pass: so does the screen
+		after = max(after, out.NeedsUntil.Sub(out.Time))
+	}
+	return clearAfter(after, m.seq)
 }
 
 func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {

@@ -80,4 +80,3 @@ func mergePayloads(a, b any) any {
 	}
 	return out
 }
-

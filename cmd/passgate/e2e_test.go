@@ -284,3 +284,79 @@ func TestConfiguredReplayInTmux(t *testing.T) {
 		t.Errorf("headless register: %v\n%s", err, export)
 	}
 }
+
+// TestPairInTmux: a venue on 2G+ (policy_preset = "2g-plus"); a guest
+// holds up a vaccination (no booster), the screen asks for the test, the
+// guest holds up the test, the pair is admitted. Both are in the register:
+// the vaccination waiting (companion-needed), then the admission.
+func TestPairInTmux(t *testing.T) {
+	dir := t.TempDir()
+	bin := buildInTmux(t, dir)
+	passctl := filepath.Join(dir, "passctl")
+	if out, err := exec.Command("go", "build", "-o", passctl, "../passctl").CombinedOutput(); err != nil {
+		t.Fatalf("build passctl: %v\n%s", err, out)
+	}
+	replay := filepath.Join(dir, "replay")
+	if err := os.MkdirAll(replay, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	p := func(name string) string { return filepath.Join(dir, name) }
+	now := time.Now().UTC()
+	holder := []string{"-family", "홍", "-given", "길동", "-family-std", "HONG", "-given-std", "GILDONG", "-dob", "1990-03-01"}
+	steps := [][]string{
+		{"cert", "csca", "-out", p("ca"), "-country", "KR"},
+		{"cert", "dsc", "-ca", p("ca"), "-out", p("dsc"), "-alg", "ES256", "-types", "v,t,r"},
+		{"keygen", "-out", p("signing")},
+		{"bundle", "build", "-key", p("signing.key"), "-seq", "1", "-cert", p("dsc.crt"), "-preset", "2g-plus", "-out", p("bundle.bin")},
+		append([]string{"issue", "-dsc", p("dsc"), "-type", "vaccination", "-dose", "2", "-doses", "2",
+			"-date", now.AddDate(0, -2, 0).Format(time.DateOnly), "-out", p("vacc.txt"), "-png", filepath.Join(replay, "a-vaccination.png")}, holder...),
+		append([]string{"issue", "-dsc", p("dsc"), "-type", "test", "-sampled", now.Add(-time.Hour).Format(time.RFC3339),
+			"-out", p("test.txt"), "-png", filepath.Join(replay, "c-test.png")}, holder...),
+	}
+	for _, args := range steps {
+		if out, err := exec.Command(passctl, args...).CombinedOutput(); err != nil {
+			t.Fatalf("passctl %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	// The guest holds the vaccination up for three frames, then the test.
+	img, err := os.ReadFile(filepath.Join(replay, "a-vaccination.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"b1", "b2"} {
+		if err := os.WriteFile(filepath.Join(replay, n+"-vaccination.png"), img, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := p("config.toml")
+	doc := "[venue]\nid = \"bar\"\nname = \"Bar 2G+\"\n[kiosk]\nid = \"door-1\"\nlanguage = \"en\"\n" +
+		"[trust]\nbundle_key = \"signing.pub\"\nbundle_file = \"bundle.bin\"\npolicy_preset = \"2g-plus\"\n" +
+		"[register]\npath = \"register.db\"\n[camera]\nreplay = \"replay\"\nfps = 1\n[sound]\nenabled = false\n"
+	if err := os.WriteFile(cfg, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	session := "passgate-e2e-pair-" + filepath.Base(dir)
+	tmux(t, "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
+		"env", "LANG=en_US.UTF-8", "TERM=xterm-256color", bin, "--config", cfg)
+	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", session).Run() })
+	screen := waitFor(t, session, "ONE MORE PASS", 20*time.Second)
+	if !strings.Contains(screen, "Now show the test certificate.") {
+		t.Errorf("the waiting screen does not say what is needed:\n%s", screen)
+	}
+	screen = waitFor(t, session, "ADMIT", 20*time.Second)
+	if !strings.Contains(screen, "Comirnaty") || !strings.Contains(screen, "PCR/NAAT test") {
+		t.Errorf("the pair's screen lacks one of the passes:\n%s", screen)
+	}
+	tmux(t, "send-keys", "-t", session, "q")
+	if !ended(session) {
+		t.Fatalf("still running after q:\n%s", tmux(t, "capture-pane", "-p", "-t", session))
+	}
+	var waited, admitted bool
+	for _, e := range guests(t, bin, cfg) {
+		waited = waited || e["outcome"] == "refused" && e["reason"] == "companion-needed:GR-EU-0002"
+		admitted = admitted || e["outcome"] == "admitted" && e["type"] == "v"
+	}
+	if !waited || !admitted {
+		t.Errorf("register: waited %v, admitted %v: %v", waited, admitted, guests(t, bin, cfg))
+	}
+}
