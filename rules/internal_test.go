@@ -57,7 +57,9 @@ var jsonSamples = []string{
 	"\"\xff\xfe\"", "\"é\"", "\"a\tb\"", `"a\/b\"\\\b\f\n\r\t"`, `[]`, `[1,2,[3,[]]]`, `[1,]`, `[,1]`, `[1 2]`, `{}`,
 	`{"a":1,"a":2}`, `{"a":{"b":[{"c":null}]}}`, `{"a":1,}`, `{"a" 1}`, `{1:2}`, `{"a":1}x`, ` {"a" : [ true , false ] } `,
 	`tru`, `nul`, `falsey`, "\xef\xbb\xbf{}", `[` + strings.Repeat(`"var",`, 40) + `1]`,
-	strings.Repeat("[", 10001) + strings.Repeat("]", 10001), strings.Repeat("[", 100) + strings.Repeat("]", 100),
+	strings.Repeat("[", 10001) + strings.Repeat("]", 10001), strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
+	strings.Repeat("[", 100) + strings.Repeat("]", 100), `[1,"a\"]",{"b":[2,{}]},[]]`, `["\\"]`, `[1 ]`, `[ 1, 2 ]`, `[1}`, `[{]}`,
+	`[{"a":1}{"b":2}]`, `["a""b"]`, `[1"a"]`, `[[]1]`, `["a`, `[1,`, `[`, `[[`, `[]]`,
 }
 
 func checkReader(t *testing.T, b []byte) {
@@ -72,6 +74,33 @@ func checkReader(t *testing.T, b []byte) {
 	// deep nesting.
 	if err == nil && !reflect.DeepEqual(want, got) {
 		t.Fatalf("%q (-encoding/json +reader):\n%s", b, cmp.Diff(want, got))
+	}
+	// An array split by elementSpans and read element by element, as
+	// arrays of rules are, reads as the whole does.
+	if r := (&reader{b: b}); r.at('[') {
+		r.i++
+		spans, err := r.elementSpans()
+		if err == nil {
+			err = r.end()
+		}
+		elems := []any{}
+		for _, sp := range spans {
+			if err != nil {
+				break
+			}
+			e := &reader{b: sp, depth: 1}
+			var v any
+			if v, err = e.value(); err == nil {
+				err = e.end()
+			}
+			elems = append(elems, v)
+		}
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("%q split: error %v, encoding/json's %v", b, err, wantErr)
+		}
+		if err == nil && !reflect.DeepEqual(want, any(elems)) {
+			t.Fatalf("%q split (-encoding/json +reader):\n%s", b, cmp.Diff(want, any(elems)))
+		}
 	}
 	// An object read with the bytes of a member gives the same values,
 	// and the bytes read again give the member's value.

@@ -395,3 +395,89 @@ func (r *reader) hex4(i int) (rune, bool) {
 	}
 	return v, true
 }
+
+// elementSpans splits the array after its '[' into the bytes of its
+// elements, without reading them: each is read (and so checked) on its
+// own, possibly in parallel. A span is only where an element must lie;
+// reading it finds what is wrong inside.
+func (r *reader) elementSpans() ([][]byte, error) {
+	if err := r.enter(); err != nil {
+		return nil, err
+	}
+	defer func() { r.depth-- }()
+	var spans [][]byte
+	if r.at(']') {
+		r.i++
+		return spans, nil
+	}
+	for {
+		r.space()
+		start := r.i
+		if err := r.skip(); err != nil {
+			return nil, err
+		}
+		spans = append(spans, r.b[start:r.i])
+		if r.space(); r.i >= len(r.b) {
+			return nil, r.errorf("")
+		}
+		switch r.b[r.i] {
+		case ',':
+			r.i++
+		case ']':
+			r.i++
+			return spans, nil
+		default:
+			return nil, r.errorf("after array element")
+		}
+	}
+}
+
+// skip moves past one value: a string to its closing quote, an object or
+// array to its closing bracket (counting brackets of both kinds, outside
+// strings), anything else to the next delimiter.
+func (r *reader) skip() error {
+	start, depth := r.i, 0
+	for r.i < len(r.b) {
+		c := r.b[r.i]
+		switch {
+		case c == '"':
+			for r.i++; r.i < len(r.b) && r.b[r.i] != '"'; r.i++ {
+				if r.b[r.i] == '\\' {
+					r.i++
+				}
+			}
+			if r.i >= len(r.b) {
+				return r.errorf("")
+			}
+			r.i++
+		case c == '{' || c == '[':
+			if depth++; r.depth+depth > maxDepth {
+				return fmt.Errorf("exceeded max depth of %d", maxDepth)
+			}
+			r.i++
+		case c == '}' || c == ']':
+			if depth == 0 {
+				if r.i == start {
+					return r.errorf("looking for beginning of value")
+				}
+				return nil
+			}
+			depth--
+			r.i++
+		case depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			if r.i == start {
+				return r.errorf("looking for beginning of value")
+			}
+			return nil
+		default:
+			r.i++
+		}
+		if depth == 0 && (c == '"' || c == '}' || c == ']') {
+			return nil
+		}
+	}
+	if depth > 0 || r.i == start {
+		return r.errorf("")
+	}
+	return nil
+}

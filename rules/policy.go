@@ -56,16 +56,17 @@ func ParsePolicy(data []byte) (*Policy, error) {
 	err := r.members(func(k string) error {
 		if k == "rules" && r.at('[') {
 			r.i++
-			return r.elements(func(i int) error {
-				rule, err := r.rule()
-				if err != nil {
-					err.Index = i + 1
-					content = err
-					return err
-				}
-				p.Rules = append(p.Rules, rule)
-				return nil
-			})
+			spans, err := r.elementSpans()
+			if err != nil {
+				return err
+			}
+			rs, rerr := parseRuleSpans(spans)
+			if rerr != nil {
+				content = rerr
+				return rerr
+			}
+			p.Rules = append(p.Rules, rs...)
+			return nil
 		}
 		v, err := r.value()
 		if err != nil {

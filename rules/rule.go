@@ -3,9 +3,11 @@ package rules
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/passgate/passgate/certlogic"
@@ -77,31 +79,59 @@ func ParseRules(data []byte) ([]*Rule, error) {
 		return []*Rule{rule}, nil
 	}
 	r.i++
-	var out []*Rule
-	err := r.elements(func(i int) error {
-		rule, err := r.rule()
-		if err != nil {
-			err.Index = i + 1
-			return err
-		}
-		out = append(out, rule)
-		return nil
-	})
+	spans, err := r.elementSpans()
 	if err == nil {
 		err = r.end()
 	}
-	if err == nil && len(out) == 0 {
+	if err != nil {
+		return nil, fmt.Errorf("%w: not JSON: %v", ErrInvalidRule, err)
+	}
+	if len(spans) == 0 {
 		return nil, fmt.Errorf("%w: an empty array, want a rule or its versions", ErrInvalidRule)
 	}
-	var re *RuleError
-	switch {
-	case errors.As(err, &re):
-		return nil, err
-	case err != nil:
-		return nil, fmt.Errorf("%w: not JSON: %v", ErrInvalidRule, err)
+	out, rerr := parseRuleSpans(spans)
+	if rerr != nil {
+		return nil, rerr
 	}
 	if err := checkVersions(out); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidRule, err)
+	}
+	return out, nil
+}
+
+// parseRuleSpans parses the rules of an array, each given by its bytes,
+// on every processor: a kiosk checks and compiles all the rules of a
+// bundle when it arrives. The error is that of the first rule that fails.
+func parseRuleSpans(spans [][]byte) ([]*Rule, *RuleError) {
+	out := make([]*Rule, len(spans))
+	errs := make([]*RuleError, len(spans))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), 1+len(spans)/16) {
+		wg.Go(func() {
+			r := &reader{} // one per worker: its interned strings are its own
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(spans) {
+					return
+				}
+				r.b, r.i, r.depth = spans[i], 0, 1 // inside the array
+				rule, err := r.rule()
+				if err == nil {
+					if e := r.end(); e != nil { // a span holding more than one value
+						rule, err = nil, &RuleError{Identifier: rule.Identifier, Version: rule.Version, Problems: []string{"not JSON: " + e.Error()}}
+					}
+				}
+				out[i], errs[i] = rule, err
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			err.Index = i + 1
+			return nil, err
+		}
 	}
 	return out, nil
 }

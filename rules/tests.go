@@ -205,6 +205,11 @@ func (r TestResult) Failed() bool { return !r.OK && !r.Skipped }
 // rule's [ValidFrom, ValidTo) is skipped, and Why says so.
 func (t *TestCase) Run() TestResult {
 	res := TestResult{Test: t}
+	if t.rule == nil {
+		res.Err = fmt.Errorf("test %s: %w: no rule (tests come from LoadTests)", t.File, ErrNotCompiled)
+		res.Why = res.Err.Error()
+		return res
+	}
 	if c, ok := t.External["validationClock"]; ok {
 		s, _ := c.(string)
 		at, err := parseClock(s)

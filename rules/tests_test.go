@@ -136,6 +136,9 @@ func TestLoadTestsErrors(t *testing.T) {
 			t.Errorf("%s: %v, want %v with %q", c.dir, err, c.is, c.want)
 		}
 	}
+	if r := (&rules.TestCase{File: "x.json"}).Run(); !r.Failed() || !errors.Is(r.Err, rules.ErrNotCompiled) {
+		t.Errorf("a test made in Go: %+v", r)
+	}
 	ts, err := rules.LoadTests(m, "badclock")
 	if err != nil {
 		t.Fatal(err)
