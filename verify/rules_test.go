@@ -66,6 +66,8 @@ func TestRuleOutcomes(t *testing.T) {
 			verify.NotValid, []verify.Reason{verify.RuleError, "GR-XX-0002"}, []rules.Outcome{rules.Failed, rules.Open}, "These English words say why."},
 		{"a non-boolean truthy result fails", policyOf(t, [3]string{"GR-XX-0001", "", `{"var":"payload.v"}`}), "",
 			verify.NotValid, []verify.Reason{verify.RuleFailed, "GR-XX-0001"}, []rules.Outcome{rules.Failed}, "These English words say why."},
+		{"a value set missing is open", policyOf(t, [3]string{"GR-XX-0009", "", `{"in":[{"var":"payload.v.0.mp"},{"var":"external.valueSets.no-such-set"}]}`}), "",
+			verify.NotValid, []verify.Reason{verify.RuleError, "GR-XX-0009"}, []rules.Outcome{rules.Open}, "These English words say why."},
 		{"no rule in force", policyOf(t, [3]string{"GR-XX-0001", "2025-01-01T00:00:00Z", `{"===":[1,1]}`}), "",
 			verify.NotValid, []verify.Reason{verify.RuleError, verify.NoRules}, nil, ""},
 		{"no policy", nil, "", verify.NotValid, []verify.Reason{verify.RuleError, verify.NoPolicy}, nil, ""},

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,8 +26,8 @@ import (
 // `passctl rules import` writes), with rules and value sets imported on
 // top and the country applied overridden.
 type policySource struct {
-	preset, policy, country string
-	rules, valueSets        stringList
+	preset, policy, country, name string
+	rules, valueSets              stringList
 }
 
 // read builds the policy. Every rule is checked against the gateway's
@@ -39,6 +40,18 @@ func (s *policySource) read(cat *i18n.Catalog) (*rules.Policy, error) {
 	var p *rules.Policy
 	var err error
 	switch {
+	case s.policy == "" && s.preset == "" && len(s.rules) > 0:
+		// Imported rules alone: a policy of their own, with the built-in
+		// value sets to name the codes until -valuesets brings the
+		// authority's.
+		vs, err := presets.ValueSets()
+		if err != nil {
+			return nil, err
+		}
+		p = &rules.Policy{ValueSets: map[string]*rules.ValueSet{}}
+		for _, v := range vs {
+			p.ValueSets[v.ID] = v
+		}
 	case s.policy != "":
 		if p, err = readPolicyPath(s.policy); err != nil {
 			return nil, command.Errorf(cat, "passctl.policy.read", s.policy, err)
@@ -64,6 +77,26 @@ func (s *policySource) read(cat *i18n.Catalog) (*rules.Policy, error) {
 	}
 	if s.country != "" {
 		p.Country = strings.ToUpper(s.country)
+	}
+	if p.Country == "" { // imported rules alone: theirs, when they are of one country
+		for _, r := range p.Rules {
+			if p.Country != "" && r.Country != p.Country {
+				return nil, command.UsageKey(cat, "passctl.policy.which_country")
+			}
+			p.Country = r.Country
+		}
+	}
+	if s.name != "" {
+		p.Name = s.name
+	} else if p.Name == "" {
+		p.Name = "rules-" + strings.ToLower(p.Country)
+	}
+	if missing := p.MissingValueSets(); len(missing) > 0 {
+		var lines []string
+		for _, id := range slices.Sorted(maps.Keys(missing)) {
+			lines = append(lines, cat.T("passctl.policy.missing_valueset", id, strings.Join(missing[id], ", ")))
+		}
+		return nil, command.Errorf(cat, "passctl.policy.check", p.Name, errors.New(strings.Join(lines, "; ")))
 	}
 	// Through its JSON form, as a kiosk will read it: checked and indexed.
 	name := p.Name
@@ -220,6 +253,7 @@ func (s *policySource) register(cat *i18n.Catalog, fs *flag.FlagSet) {
 	fs.Var(&s.rules, "rules", u("rules"))
 	fs.Var(&s.valueSets, "valuesets", u("valuesets"))
 	fs.StringVar(&s.country, "country", "", u("country"))
+	fs.StringVar(&s.name, "name", "", u("name"))
 }
 
 // inspectPolicy is what `bundle inspect` says of the policy.

@@ -59,6 +59,7 @@ func TestRulesImport(t *testing.T) {
 		"unknown operation": {ruleJSON("GR-XX-0003", `{"evalJS": ["1"]}`), "GR-XX-0003"},
 		"bad identifier":    {ruleJSON("XX-0003", `true`), "XX-0003"},
 		"not a rule":        {`{"hello": 1}`, "neither a rule"},
+		"value set missing": {ruleJSON("GR-XX-0004", `{"in":[{"var":"payload.v.0.mp"},{"var":"external.valueSets.no-such-set"}]}`), "GR-XX-0004 reads value set no-such-set"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			write(t, dir, "bad.json", c.file)
