@@ -79,8 +79,12 @@ func TestLayers(t *testing.T) {
 				t.Errorf("%s imports %s: only ui speaks Bubble Tea and Lip Gloss", name, imp)
 			case name == "ui" && (slices.Contains([]string{"store", "uplink", "hub"}, dep) || imp == "go.etcd.io/bbolt" || imp == "net/http"):
 				t.Errorf("ui imports %s: the screen must not talk to the register or the network itself", imp)
-			case (name == "verify" || name == "bundle" || name == "certlogic") && slices.Contains([]string{"os", "net", "net/http", "io/ioutil"}, imp):
+			case slices.Contains([]string{"verify", "bundle", "certlogic", "rules"}, name) && slices.Contains([]string{"os", "net", "net/http", "io/ioutil"}, imp):
 				t.Errorf("%s imports %s: it must do no file or network I/O", name, imp)
+			case name == "certlogic" && isLocal:
+				t.Errorf("certlogic imports %s: the evaluator stands alone", dep)
+			case name == "rules" && isLocal && dep != "certlogic":
+				t.Errorf("rules imports %s: the rules know CertLogic and nothing of passes or bundles", dep)
 			case name == "verify" && dep == "bundle":
 				t.Errorf("verify imports bundle: verify judges against a TrustSet it is given")
 			case strings.HasPrefix(name, "cmd/") && isLocal && strings.HasPrefix(dep, "cmd/"):
