@@ -117,7 +117,7 @@ func (o *buildOptions) spec(c *cli) (*bundle.Spec, ed25519.PrivateKey, error) {
 	if spec.Revocations, err = o.readRevocations(c.cat); err != nil {
 		return nil, nil, err
 	}
-	if spec.Policy, err = o.policy.read(c.cat); err != nil {
+	if spec.Policy, err = o.policy.read(c.cat, c.stderr); err != nil {
 		return nil, nil, err
 	}
 	if o.authority != "" {

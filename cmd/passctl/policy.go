@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -33,7 +34,10 @@ type policySource struct {
 // read builds the policy. Every rule is checked against the gateway's
 // constraints and CertLogic's validation as it is read; one that fails is
 // refused with its identifier and why, naming the file.
-func (s *policySource) read(cat *i18n.Catalog) (*rules.Policy, error) {
+func (s *policySource) read(cat *i18n.Catalog, warn io.Writer) (*rules.Policy, error) {
+	skip := func(file string, err error) {
+		fmt.Fprintln(warn, cat.T("passctl.policy.skipped", file, err))
+	}
 	if s.policy != "" && s.preset != "" {
 		return nil, command.UsageKey(cat, "passctl.bundle.policy_twice")
 	}
@@ -66,12 +70,12 @@ func (s *policySource) read(cat *i18n.Catalog) (*rules.Policy, error) {
 		}
 	}
 	for _, path := range s.rules {
-		if err := importPath(p, path); err != nil {
+		if err := importPath(p, path, skip); err != nil {
 			return nil, command.Errorf(cat, "passctl.policy.import", path, err)
 		}
 	}
 	for _, path := range s.valueSets {
-		if err := importPath(p, path); err != nil {
+		if err := importPath(p, path, skip); err != nil {
 			return nil, command.Errorf(cat, "passctl.policy.import", path, err)
 		}
 	}
@@ -130,8 +134,11 @@ func readPolicyPath(path string) (*rules.Policy, error) {
 // importPath adds the rules and value sets of a file, or of every JSON
 // file under a folder (tests/ folders left out), to the policy. A file is
 // told by its content: a rule, a list of rules (its versions), an EU value
-// set or a list of them, or valueSets.json (value set id → codes).
-func importPath(p *rules.Policy, path string) error {
+// set or a list of them, or valueSets.json (value set id → codes). In a
+// folder, a JSON file that is neither, or a value set in another shape
+// (the EU's vaccine-encoding-instructions.json), is passed to skip and
+// left out; a rule that does not validate is an error wherever it is.
+func importPath(p *rules.Policy, path string, skip func(file string, err error)) error {
 	st, err := os.Stat(path)
 	if err != nil {
 		return err
@@ -159,6 +166,13 @@ func importPath(p *rules.Policy, path string) error {
 	}
 	for _, f := range files {
 		if err := importFile(p, f); err != nil {
+			if errors.Is(err, errNotImportable) || errors.Is(err, rules.ErrInvalidValueSet) {
+				if inner := errors.Unwrap(err); inner != nil {
+					err = inner // importFile names the file; skip does too
+				}
+				skip(f, err)
+				continue
+			}
 			return err
 		}
 	}
@@ -199,10 +213,13 @@ func importFile(p *rules.Policy, path string) error {
 			}
 		}
 	default:
-		return fmt.Errorf("%s: neither a rule, a list of rules nor value sets", path)
+		return fmt.Errorf("%s: %w", path, errNotImportable)
 	}
 	return nil
 }
+
+// errNotImportable: a file that is neither rules nor value sets.
+var errNotImportable = errors.New("neither a rule, a list of rules nor value sets")
 
 // kindOf tells a rules file from a value-set file by its first keys.
 func kindOf(b []byte) string {

@@ -24,7 +24,7 @@ func (c *cli) rulesImport(fs *flag.FlagSet, args []string) error {
 		return command.UsageKey(c.cat, "passctl.policy.no_out")
 	}
 	src.rules = append(src.rules, fs.Args()...)
-	p, err := src.read(c.cat)
+	p, err := src.read(c.cat, c.stderr)
 	if err != nil {
 		return err
 	}
