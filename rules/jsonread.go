@@ -303,7 +303,9 @@ func (r *reader) str() (string, error) {
 			s := r.intern(r.b[start:r.i])
 			r.i++
 			return s, nil
-		case c == '\\' || c >= utf8.RuneSelf:
+		case c >= utf8.RuneSelf:
+			return r.utf8Str(start)
+		case c == '\\':
 			return r.slowStr(start)
 		case c < ' ':
 			return "", r.errorf("in string literal")
@@ -311,6 +313,26 @@ func (r *reader) str() (string, error) {
 		r.i++
 	}
 	return "", r.errorf("")
+}
+
+// utf8Str reads on from the first non-ASCII byte of a string: without
+// escapes and valid UTF-8 (a description in German or Korean), it is
+// taken as it is.
+func (r *reader) utf8Str(start int) (string, error) {
+	for i := r.i; i < len(r.b); i++ {
+		switch c := r.b[i]; {
+		case c == '"':
+			if !utf8.Valid(r.b[start:i]) {
+				return r.slowStr(start)
+			}
+			s := string(r.b[start:i])
+			r.i = i + 1
+			return s, nil
+		case c == '\\' || c < ' ':
+			return r.slowStr(start)
+		}
+	}
+	return r.slowStr(start)
 }
 
 func (r *reader) slowStr(start int) (string, error) {
