@@ -259,7 +259,7 @@ func TestConfiguredReplayInTmux(t *testing.T) {
 	// The same configuration headless, on a register of its own (--db
 	// wins over [register] path): one JSON line per guest.
 	other := filepath.Join(dir, "headless.db")
-	out, err := exec.Command(bin, "--headless", "--config", cfg, "--db", other, "--no-stdin", "--for", "10s") // the replay loops: room for a busy machine.Output()
+	out, err := exec.Command(bin, "--headless", "--config", cfg, "--db", other, "--no-stdin", "--for", "10s").Output() // the replay loops: room for a busy machine
 	if err != nil {
 		t.Fatalf("headless: %v\n%s", err, out)
 	}
