@@ -95,7 +95,7 @@ type Register struct {
 
 // Hub is the server the register is pushed to and the bundle pulled from.
 type Hub struct {
-	URL       string   `toml:"url"`        // "" works offline only
+	URL       string   `toml:"url"`        // "" works offline only; several replicas separated by commas
 	TokenFile string   `toml:"token_file"` // the kiosk's bearer token
 	PullEvery Duration `toml:"pull_every"`
 	PushEvery Duration `toml:"push_every"`

@@ -80,7 +80,7 @@ var allowed = map[string]string{
 	"trust.policy_preset":     "\"\" for the bundle's policy, or one of %s",
 	"register.path":           "a file path",
 	"register.retention_days": "a whole number of days from 1 to 3650",
-	"hub.url":                 "\"\" to work offline, or an http:// or https:// URL",
+	"hub.url":                 "\"\" to work offline, or http:// or https:// URLs (several replicas separated by commas)",
 	"hub.token_file":          "the path of the file holding the kiosk's token",
 	"hub.pull_every":          "a duration from \"1m\" to \"7d\"",
 	"hub.push_every":          "a duration from \"1s\" to \"1h\"",

@@ -101,8 +101,15 @@ func (c *Config) validate() error {
 	}
 
 	if c.Hub.URL != "" {
-		u, err := url.Parse(c.Hub.URL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		hubs := strings.FieldsFunc(c.Hub.URL, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+		for _, h := range hubs {
+			u, err := url.Parse(h)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				bad("hub.url", c.Hub.URL)
+				break
+			}
+		}
+		if len(hubs) == 0 {
 			bad("hub.url", c.Hub.URL)
 		}
 		if c.Hub.TokenFile == "" {

@@ -1,7 +1,6 @@
 package uplink
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -41,7 +40,7 @@ func (u *Uplink) pull(ctx context.Context) (string, error) {
 			return msg, err
 		}
 	}
-	resp, err := u.get(ctx, strings.TrimRight(u.o.Hub, "/")+"/v1/bundle", true)
+	resp, err := u.get(ctx, "/v1/bundle", true)
 	if err != nil {
 		return "", u.pullFailed(err)
 	}
@@ -83,7 +82,7 @@ func (u *Uplink) notModified() {
 // bundle as a whole one. ok is false when the delta path could not be
 // used (an old hub, a malformed head): the caller fetches the whole bundle.
 func (u *Uplink) pullDelta(ctx context.Context, raw []byte) (msg string, err error, ok bool) {
-	base := strings.TrimRight(u.o.Hub, "/") + "/v1/bundle"
+	base := "/v1/bundle"
 	resp, err := u.get(ctx, base+"/head", true)
 	if err != nil {
 		return "", u.pullFailed(err), true
@@ -131,20 +130,18 @@ func (u *Uplink) pullDelta(ctx context.Context, raw []byte) (msg string, err err
 	return u.take(ctx, data, resp.Header.Get("ETag"), true, len(missing)), nil, true
 }
 
-func (u *Uplink) get(ctx context.Context, url string, conditional bool) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
-	}
-	if tag, _ := u.etag.Load().(string); conditional && tag != "" {
-		req.Header.Set("If-None-Match", tag)
-	}
-	return u.o.Client.Do(req)
+// get fetches path from the hubs (send).
+func (u *Uplink) get(ctx context.Context, path string, conditional bool) (*http.Response, error) {
+	return u.send(ctx, http.MethodGet, path, nil, func(req *http.Request) {
+		if tag, _ := u.etag.Load().(string); conditional && tag != "" {
+			req.Header.Set("If-None-Match", tag)
+		}
+	})
 }
 
 // segment fetches one revocation segment and checks it is the one named.
-func (u *Uplink) segment(ctx context.Context, url string, sum [32]byte) ([]byte, error) {
-	resp, err := u.get(ctx, url, false)
+func (u *Uplink) segment(ctx context.Context, path string, sum [32]byte) ([]byte, error) {
+	resp, err := u.get(ctx, path, false)
 	if err != nil {
 		return nil, err
 	}
@@ -335,13 +332,10 @@ func (u *Uplink) post(ctx context.Context, es []entry.Entry) (entry.Ack, error) 
 	if err != nil {
 		return ack, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(u.o.Hub, "/")+"/v1/entries", bytes.NewReader(body))
-	if err != nil {
-		return ack, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+u.o.Token)
-	resp, err := u.o.Client.Do(req)
+	resp, err := u.send(ctx, http.MethodPost, "/v1/entries", body, func(req *http.Request) {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+u.o.Token)
+	})
 	if err != nil {
 		return ack, err
 	}

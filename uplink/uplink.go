@@ -37,7 +37,10 @@ type Register interface {
 
 // Options configure an Uplink. Hub, Token and BundleKey are required.
 type Options struct {
-	Hub       string // base URL, e.g. https://hub.example:8443
+	// Hub is the hub's base URL, e.g. https://hub.example:8443, or several
+	// replicas' separated by commas or spaces: a request moves to the next
+	// on a connection failure or a 503.
+	Hub       string
 	Token     string // the kiosk's bearer token
 	BundleKey ed25519.PublicKey
 	// BundlePath is where the bundle in use is kept, so a restart starts
@@ -107,6 +110,8 @@ type Uplink struct {
 	mu    sync.Mutex
 	state State
 	rnd   *rand.Rand
+	hubs  []string // Options.Hub split
+	hub   int      // the index in hubs of the one that answered last
 	// warned holds the ids of entries whose refusal by the hub was logged
 	// at Warn: a refused entry is offered again every round, and its
 	// refusal is news only once.
@@ -152,7 +157,10 @@ func New(o Options, reg Register) (*Uplink, error) {
 	if r == nil {
 		r = rand.New(rand.NewPCG(uint64(o.Now().UnixNano()), 0x9e3779b97f4a7c15))
 	}
-	u := &Uplink{o: o, reg: reg, wake: make(chan struct{}, 1), rnd: r, warned: map[string]bool{}}
+	u := &Uplink{o: o, reg: reg, wake: make(chan struct{}, 1), rnd: r, warned: map[string]bool{}, hubs: hubs(o.Hub)}
+	if len(u.hubs) == 0 {
+		return nil, errors.New("uplink: the hub URL is required")
+	}
 	u.etag.Store("")
 	if o.BundlePath != "" {
 		data, err := os.ReadFile(o.BundlePath)
