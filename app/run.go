@@ -33,9 +33,24 @@ func (a *App) Screen(ctx context.Context) error {
 		o.SyncNow = a.Uplink.Notify
 	}
 	a.Log.Info("screen started", "lang", a.Cat.Lang)
+	stop := a.retaining(ctx)
+	defer stop()
 	err := ui.Run(ctx, o)
 	a.Log.Info("screen stopped", "err", err)
 	return err
+}
+
+// retaining runs retain in the background until the returned stop is
+// called (the register is closed after it). The demo's throwaway register
+// needs none.
+func (a *App) retaining(ctx context.Context) (stop func()) {
+	if a.Register == nil || a.Config.Demo {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); a.retain(ctx, time.After) }()
+	return func() { cancel(); <-done }
 }
 
 // syncState is the uplink's state as the screen shows it.
@@ -83,6 +98,8 @@ func (a *App) Headless(ctx context.Context, o HeadlessOptions) error {
 	enc := json.NewEncoder(o.Out)
 	enc.SetEscapeHTML(false)
 	a.Log.Info("headless started", "wedge", o.Wedge != nil)
+	stop := a.retaining(ctx)
+	defer stop()
 	err := a.Kiosk.Run(ctx, func(ev checkin.Event) {
 		if ev.Outcome != nil {
 			_ = enc.Encode(ev.Outcome.Report())
