@@ -46,6 +46,8 @@ func (u *Uplink) pull(ctx context.Context) (string, error) {
 	}
 	defer resp.Body.Close()
 	switch {
+	case resp.StatusCode == http.StatusNotModified && !u.hasETag():
+		return "", u.pullFailed(errors.New("the hub answered 304 Not Modified to a request without an ETag"))
 	case resp.StatusCode == http.StatusNotModified:
 		u.notModified()
 		return "unchanged", nil
@@ -89,6 +91,8 @@ func (u *Uplink) pullDelta(ctx context.Context, raw []byte) (msg string, err err
 	}
 	defer resp.Body.Close()
 	switch {
+	case resp.StatusCode == http.StatusNotModified && !u.hasETag():
+		return "", u.pullFailed(errors.New("the hub answered 304 Not Modified to a request without an ETag")), true
 	case resp.StatusCode == http.StatusNotModified:
 		u.notModified()
 		return "unchanged", nil, true
@@ -128,6 +132,13 @@ func (u *Uplink) pullDelta(ctx context.Context, raw []byte) (msg string, err err
 	u.state.SegmentsFetched += len(missing)
 	u.mu.Unlock()
 	return u.take(ctx, data, resp.Header.Get("ETag"), true, len(missing)), nil, true
+}
+
+// hasETag tells whether a bundle pull asks with an ETag (If-None-Match):
+// only then may the hub answer 304.
+func (u *Uplink) hasETag() bool {
+	tag, _ := u.etag.Load().(string)
+	return tag != ""
 }
 
 // get fetches path from the hubs (send).
@@ -354,6 +365,9 @@ func (u *Uplink) post(ctx context.Context, es []entry.Entry) (entry.Ack, error) 
 func (u *Uplink) statusError(resp *http.Response) error {
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 		return &RetryAfterError{Status: resp.StatusCode, After: retryAfter(resp.Header.Get("Retry-After"), u.o.Now())}
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return &HTTPError{Status: resp.StatusCode, Body: "a redirect to " + strconv.Quote(resp.Header.Get("Location")) + ", not followed"}
 	}
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	return &HTTPError{Status: resp.StatusCode, Body: strings.TrimSpace(string(b))}

@@ -144,6 +144,12 @@ func New(o Options, reg Register) (*Uplink, error) {
 	if o.Client == nil {
 		o.Client = &http.Client{Timeout: 30 * time.Second}
 	}
+	// Never follow a redirect: a 307 would re-post the entries (and the
+	// bearer token) to another host, perhaps over plain http. A copy, so
+	// the caller's client is left as it is.
+	client := *o.Client
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	o.Client = &client
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -224,13 +230,13 @@ type Report struct {
 // its bundle; Report.Bundle says why); a hub that cannot be reached is.
 func (u *Uplink) Once(ctx context.Context) (Report, error) {
 	var rep Report
-	msg, err := u.pull(ctx)
+	msg, pullErr := u.pull(ctx)
 	rep.Bundle = msg
-	if err != nil {
-		return rep, err
-	}
-	rep.Pushed, rep.Rejected, rep.StillQueued, err = u.pushAll(ctx)
-	return rep, err
+	// A failed pull does not keep the entries back: the push is a request
+	// of its own, perhaps to another replica.
+	var pushErr error
+	rep.Pushed, rep.Rejected, rep.StillQueued, pushErr = u.pushAll(ctx)
+	return rep, errors.Join(pullErr, pushErr)
 }
 
 // Run syncs until ctx ends: pulls every PullEvery (jittered), pushes every

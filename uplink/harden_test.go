@@ -1,0 +1,71 @@
+package uplink_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/passgate/passgate/uplink"
+)
+
+// TestNoRedirects: a hub that answers 307 (to another host, or from https
+// to http) is not followed: the entries and the token stay home, and the
+// error names where it pointed.
+func TestNoRedirects(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { elsewhere.Add(1) }))
+	defer other.Close()
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer redirect.Close()
+	reg := &memRegister{pending: entries(t, 3)}
+	u := newUplink(t, redirect.URL, reg, uplink.Options{})
+	_, err := u.Once(context.Background())
+	if err == nil || !strings.Contains(err.Error(), other.URL+"/v1/entries") || !strings.Contains(err.Error(), "not followed") {
+		t.Fatalf("err = %v, want the redirect named", err)
+	}
+	if elsewhere.Load() != 0 || len(reg.pending) != 3 {
+		t.Errorf("%d requests reached the other host; %d entries pending", elsewhere.Load(), len(reg.pending))
+	}
+}
+
+// TestNotModifiedWithoutETag: a 304 to a pull that sent no ETag is an
+// error, not "unchanged".
+func TestNotModifiedWithoutETag(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotModified)
+	}))
+	defer srv.Close()
+	u := newUplink(t, srv.URL, &memRegister{}, uplink.Options{})
+	rep, err := u.Once(context.Background())
+	if err == nil || rep.Bundle == "unchanged" || !strings.Contains(err.Error(), "without an ETag") {
+		t.Fatalf("report %+v, err %v", rep, err)
+	}
+}
+
+// TestPushDespiteFailedPull: a pull that fails does not keep the entries
+// back.
+func TestPushDespiteFailedPull(t *testing.T) {
+	hub := &fakeHub{stored: map[string]int{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v1/bundle") {
+			http.Error(w, "disk on fire", http.StatusInternalServerError)
+			return
+		}
+		hub.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	reg := &memRegister{pending: entries(t, 5)}
+	u := newUplink(t, srv.URL, reg, uplink.Options{})
+	rep, err := u.Once(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "pull bundle") {
+		t.Errorf("err = %v, want the pull's failure", err)
+	}
+	if rep.Pushed != 5 || len(hub.stored) != 5 || len(reg.pending) != 0 {
+		t.Fatalf("pushed %d, stored %d, pending %d", rep.Pushed, len(hub.stored), len(reg.pending))
+	}
+}
