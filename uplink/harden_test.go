@@ -69,3 +69,22 @@ func TestPushDespiteFailedPull(t *testing.T) {
 		t.Fatalf("pushed %d, stored %d, pending %d", rep.Pushed, len(hub.stored), len(reg.pending))
 	}
 }
+
+// TestAckOfUnsentIDs: acknowledgements for ids the kiosk never sent are
+// not counted as pushed, and an answer of only those is an error.
+func TestAckOfUnsentIDs(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/entries" {
+			http.Error(w, "no bundle", http.StatusNotFound)
+			return
+		}
+		w.Write([]byte(`{"acked":["01ARZ3NDEKTSV4RRFFQ69G5FAV","01BX5ZZKBKACTAV9WEVGEMMVRZ"]}`))
+	}))
+	defer srv.Close()
+	reg := &memRegister{pending: entries(t, 2)}
+	u := newUplink(t, srv.URL, reg, uplink.Options{})
+	rep, err := u.Once(context.Background())
+	if rep.Pushed != 0 || len(reg.pending) != 2 || err == nil || !strings.Contains(err.Error(), "acknowledged nothing") {
+		t.Fatalf("pushed %d, pending %d, err %v", rep.Pushed, len(reg.pending), err)
+	}
+}

@@ -274,6 +274,14 @@ func (u *Uplink) pushAll(ctx context.Context) (pushed int, rejected []entry.Reje
 			u.failed(err)
 			return pushed, rejected, len(es), err
 		}
+		// Only what was sent counts: an id the kiosk did not send in this
+		// batch, acknowledged or refused, is the hub's mistake and ignored.
+		sent := make(map[string]bool, len(es))
+		for _, e := range es {
+			sent[e.ID] = true
+		}
+		ack.Acked = slices.DeleteFunc(ack.Acked, func(id string) bool { return !sent[id] })
+		ack.Rejected = slices.DeleteFunc(ack.Rejected, func(r entry.Reject) bool { return !sent[r.ID] })
 		if len(ack.Acked) > 0 {
 			if err := u.reg.Ack(ack.Acked); err != nil {
 				err = fmt.Errorf("push: mark acknowledged: %w", err)
