@@ -78,6 +78,10 @@ type HeadlessOptions struct {
 	// For stops the kiosk after this long; 0 runs until ctx ends or every
 	// input has ended.
 	For time.Duration
+	// Holder puts the holder's name, date of birth and certificate id in
+	// the lines; without it they are left out (a line goes to logs and
+	// scripts, which have no need of who the guest is).
+	Holder bool
 }
 
 // Headless runs the desk without a screen, for a door with only a relay or
@@ -102,7 +106,11 @@ func (a *App) Headless(ctx context.Context, o HeadlessOptions) error {
 	defer stop()
 	err := a.Kiosk.Run(ctx, func(ev checkin.Event) {
 		if ev.Outcome != nil {
-			_ = enc.Encode(ev.Outcome.Report())
+			r := ev.Outcome.Report()
+			if !o.Holder {
+				r = r.WithoutHolder()
+			}
+			_ = enc.Encode(r)
 			a.outcome(*ev.Outcome)
 		}
 	})

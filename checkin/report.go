@@ -23,6 +23,34 @@ type Report struct {
 	Staff     string           `json:"staff,omitempty"`
 }
 
+// WithoutHolder returns the report without who the guest is: no name,
+// date of birth or certificate id (UVCI); the pass's type, country,
+// dates and value-set names stay.
+func (r Report) WithoutHolder() Report {
+	if r.Pass == nil {
+		return r
+	}
+	p := *r.Pass
+	p.FamilyName, p.GivenName, p.FamilyNameStd, p.GivenNameStd, p.DateOfBirth, p.UVCI = "", "", "", "", "", ""
+	if v := p.Vaccination; v != nil {
+		c := *v
+		c.CertificateID = ""
+		p.Vaccination = &c
+	}
+	if t := p.Test; t != nil {
+		c := *t
+		c.CertificateID = ""
+		p.Test = &c
+	}
+	if rc := p.Recovery; rc != nil {
+		c := *rc
+		c.CertificateID = ""
+		p.Recovery = &c
+	}
+	r.Pass = &p
+	return r
+}
+
 // Report describes the outcome for machines.
 func (o Outcome) Report() Report {
 	r := Report{Time: o.Time.UTC(), Method: string(o.Method), Admitted: o.Admitted, Reason: o.Reason,

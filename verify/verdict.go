@@ -137,12 +137,12 @@ func (v *Verdict) Reason() Reason {
 // PassInfo is what a verified pass says, ready for the screen and the register.
 type PassInfo struct {
 	Type          string    `json:"type"` // "v", "t" or "r"
-	FamilyName    string    `json:"family_name"`
+	FamilyName    string    `json:"family_name,omitempty"`
 	GivenName     string    `json:"given_name,omitempty"`
-	FamilyNameStd string    `json:"family_name_std"`
+	FamilyNameStd string    `json:"family_name_std,omitempty"`
 	GivenNameStd  string    `json:"given_name_std,omitempty"`
-	DateOfBirth   string    `json:"dob"`
-	UVCI          string    `json:"uvci"`
+	DateOfBirth   string    `json:"dob,omitempty"`
+	UVCI          string    `json:"uvci,omitempty"`
 	Country       string    `json:"country"` // of the entry (co)
 	Issuer        string    `json:"issuer,omitempty"`
 	SchemaVersion string    `json:"ver"`

@@ -12,7 +12,7 @@ import (
 
 const (
 	screenArgs   = "[--config FILE | --demo] [--lang ko|en] [flags]"
-	headlessArgs = "[--config FILE | --demo] [--no-stdin] [--for DURATION] [flags]"
+	headlessArgs = "[--config FILE | --demo] [--no-stdin] [--for DURATION] [--holder] [flags]"
 )
 
 // kioskFlags are the override flags of the screen and of headless mode:
@@ -75,6 +75,7 @@ func (p *cli) headless(ctx context.Context, args []string) (err error) {
 	k := p.kioskCmd("--headless", headlessArgs, "usage.headless")
 	noStdin := k.fs.Bool("no-stdin", false, p.cat.T("flag.headless.no_stdin"))
 	duration := k.fs.Duration("for", 0, p.cat.T("flag.watch.for"))
+	holder := k.fs.Bool("holder", false, p.cat.T("flag.headless.holder"))
 	if err := p.parse(k.fs, args, 0); err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func (p *cli) headless(ctx context.Context, args []string) (err error) {
 		return err
 	}
 	defer closeApp(a, &err)
-	o := app.HeadlessOptions{Out: p.env.Stdout, For: *duration}
+	o := app.HeadlessOptions{Out: p.env.Stdout, For: *duration, Holder: *holder}
 	if !*noStdin {
 		o.Wedge = p.env.Stdin
 	}

@@ -110,3 +110,29 @@ func TestHeadlessReplayFlag(t *testing.T) {
 		t.Errorf("the configured register holds %d entries, want 2", st.Total)
 	}
 }
+
+// TestHeadlessHolderOptIn: headless lines leave out who the guest is
+// (name, date of birth, UVCI) unless --holder asks for them.
+func TestHeadlessHolderOptIn(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile("../../testdata/passes/vaccination-valid.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "a.png"), b, 0o600)
+	for _, holder := range []bool{false, true} {
+		cfg := writeConfig(t, filepath.Join(t.TempDir(), "r.db"), "[camera]\ndevice = \"no-such-camera\"\n")
+		args := []string{"--headless", "--config", cfg, "--replay", dir, "--fps", "4", "--no-stdin"}
+		if holder {
+			args = append(args, "--holder")
+		}
+		code, out, errOut := run(t, "", args...)
+		if code != ExitOK || !strings.Contains(out, `"method":"camera"`) {
+			t.Fatalf("exit %d: %s %s", code, out, errOut)
+		}
+		shows := strings.Contains(out, "GILDONG") || strings.Contains(out, "1990-03-01") || strings.Contains(out, "URN:UVCI")
+		if shows != holder {
+			t.Errorf("--holder %v: the line shows the holder: %v\n%s", holder, shows, out)
+		}
+	}
+}
