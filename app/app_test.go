@@ -73,3 +73,34 @@ func TestOpenBuildsWhatTheModeNeeds(t *testing.T) {
 		t.Errorf("trust %v", b)
 	}
 }
+
+// TestTokenFileMode: a token file others may read is refused, as ssh
+// refuses such a key; 0600 is taken.
+func TestTokenFileMode(t *testing.T) {
+	dir := t.TempDir()
+	tok := filepath.Join(dir, "token")
+	e := env(t, fixtures.Noon)
+	load := func() config.Config {
+		t.Helper()
+		c, err := config.Load("", e.Getenv,
+			config.Override{Key: "register.path", Value: filepath.Join(dir, "r.db"), Flag: "--db"},
+			config.Override{Key: "hub.url", Value: "https://hub.example.org", Flag: "--hub"},
+			config.Override{Key: "hub.token_file", Value: tok, Flag: "--token-file"},
+			config.Override{Key: "trust.bundle_key", Value: fixtures.Path("keys/bundle.pub"), Flag: "--bundle-key"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	os.WriteFile(tok, []byte("secret\n"), 0o644)
+	os.Chmod(tok, 0o644)
+	if _, err := app.Open(load(), e, app.ModeSync); command.Code(err) != 2 || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("a 0644 token file: %v (exit %d)", err, command.Code(err))
+	}
+	os.Chmod(tok, 0o600)
+	a, err := app.Open(load(), e, app.ModeSync)
+	if err != nil {
+		t.Fatalf("a 0600 token file: %v", err)
+	}
+	a.Close()
+}

@@ -100,6 +100,11 @@ func (a *App) openUplink(key []byte) error {
 	if a.Mode.kiosk() && cfg.Kiosk.ID == "" {
 		return a.missing("kiosk.id")
 	}
+	// The token is the kiosk's key to the hub: like an ssh key, a file
+	// others may read is refused.
+	if st, err := os.Stat(cfg.Hub.TokenFile); err == nil && st.Mode().Perm()&0o077 != 0 {
+		return setupErr(fmt.Errorf("%s", a.Cat.T("app.token_mode", cfg.Hub.TokenFile, st.Mode().Perm())))
+	}
 	tok, err := os.ReadFile(cfg.Hub.TokenFile)
 	if err != nil {
 		return setupErr(fmt.Errorf("%s", a.Cat.T("app.token_file", cfg.Hub.TokenFile, err, a.where("hub.token_file"))))
