@@ -32,6 +32,7 @@ func Migrate(ctx context.Context, url string) (from, to int64, err error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("migrate: %w", err)
 	}
+	sessionParams(cfg)
 	db := stdlib.OpenDB(*cfg)
 	defer db.Close()
 	from, to, err = migrate(ctx, db)

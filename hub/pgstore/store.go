@@ -12,17 +12,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/passgate/passgate/hub"
 )
-
-// DefaultMaxConns is the pool size when Options.MaxConns is zero. Ingest
-// waits mostly on commits (WAL flushes), which PostgreSQL groups across
-// connections: 16 measured about twice the entries a second of pgxpool's
-// default of 4 with 50 kiosks pushing, on 2 cores.
-const DefaultMaxConns = 16
 
 // pollInterval is how often a replica compares its cached bundle with the
 // database when no notification came, and while its listen connection is
@@ -39,12 +34,15 @@ type Options struct {
 	// the migrations Open applies. Nil means nothing is logged.
 	Log *slog.Logger
 	// MaxConns caps the store's connections to the database, the listen
-	// connection not counted. Zero means DefaultMaxConns; a url parameter
-	// pool_max_conns overrides both.
+	// connection not counted. Zero means pgxpool's default: 4, or the
+	// number of CPUs if more. A batch waits mostly on the database's CPU
+	// and its commit: with 50 kiosks pushing, on 2 cores shared with the
+	// database, 4 to 8 measured best, and 32 as little as half as many
+	// entries a second. A url parameter pool_max_conns overrides it.
 	MaxConns int32
 
-	// poll replaces pollInterval; listen false means no LISTEN at all, the
-	// poll alone (tests of the fallback).
+	// poll replaces pollInterval; noListen leaves the poll alone, no
+	// LISTEN (tests of the fallback; see export_test.go).
 	poll     time.Duration
 	noListen bool
 }
@@ -95,15 +93,10 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open hub store: %w", err)
 	}
-	if !strings.Contains(url, "pool_max_conns") {
-		cfg.MaxConns = DefaultMaxConns
-		if o.MaxConns > 0 {
-			cfg.MaxConns = o.MaxConns
-		}
+	if o.MaxConns > 0 && !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = o.MaxConns
 	}
-	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
-		cfg.ConnConfig.RuntimeParams["application_name"] = "passhub"
-	}
+	sessionParams(cfg.ConnConfig)
 	from, to, err := Migrate(ctx, url)
 	if err != nil {
 		return nil, fmt.Errorf("open hub store: %w", err)
@@ -134,7 +127,20 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// now is the store's clock, to the microsecond: what PostgreSQL keeps, so
+// sessionParams sets what the store's sessions need unless the url set it:
+// a name in pg_stat_activity, and synchronous_commit on, since an entry is
+// acknowledged once its commit returns and must survive a crash of the
+// database then (a server or database default of off would lose the last
+// moments' acknowledged entries).
+func sessionParams(cfg *pgx.ConnConfig) {
+	for k, v := range map[string]string{"application_name": "passhub", "synchronous_commit": "on"} {
+		if _, ok := cfg.RuntimeParams[k]; !ok {
+			cfg.RuntimeParams[k] = v
+		}
+	}
+}
+
+// clock is the store's clock, to the microsecond: what PostgreSQL keeps, so
 // a value cached is the value read back.
 func (s *Store) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
