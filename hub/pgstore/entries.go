@@ -36,13 +36,13 @@ const insertSQL = `
 
 // batch is entries as columns, for insertSQL.
 type batch struct {
-	time, entryTime                                                    []time.Time
-	id                                                                 [][16]byte
-	ns                                                                 []int16
+	time, entryTime                                                     []time.Time
+	id                                                                  [][16]byte
+	ns                                                                  []int16
 	venue, kiosk, method, outcome, reason, format, typ, country, holder []string
-	staff, note                                                        []string
-	contact                                                            [][]byte
-	at                                                                 []int // index in the entries given
+	staff, note                                                         []string
+	contact                                                             [][]byte
+	at                                                                  []int // index in the entries given
 }
 
 func (b *batch) add(i int, id ulid.ULID, e *entry.Entry) {

@@ -165,11 +165,11 @@ func unavailable(err error) bool {
 	if errors.As(err, &pe) {
 		switch {
 		case strings.HasPrefix(pe.Code, "08"), // connection exception
-			strings.HasPrefix(pe.Code, "53"),         // insufficient resources: disk full, too many connections
-			strings.HasPrefix(pe.Code, "57P"),        // shutting down, crashed, starting up
-			pe.Code == "25006",                       // read-only transaction: a standby, or default_transaction_read_only
-			pe.Code == "40001", pe.Code == "40P01",   // serialization failure, deadlock: try again
-			pe.Code == "55P03", pe.Code == "57014":   // lock not available, statement timeout
+			strings.HasPrefix(pe.Code, "53"),       // insufficient resources: disk full, too many connections
+			strings.HasPrefix(pe.Code, "57P"),      // shutting down, crashed, starting up
+			pe.Code == "25006",                     // read-only transaction: a standby, or default_transaction_read_only
+			pe.Code == "40001", pe.Code == "40P01", // serialization failure, deadlock: try again
+			pe.Code == "55P03", pe.Code == "57014": // lock not available, statement timeout
 			return true
 		}
 		return false
