@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"crypto/ed25519"
 	"crypto/sha256"
 	"fmt"
 	"math"
@@ -129,4 +130,47 @@ func Assemble(head []byte, segment func(sum [32]byte) ([]byte, bool)) (data []by
 		data = append(data, p...)
 	}
 	return data, nil, nil
+}
+
+// MaxParts bounds the parts (policy and segments) a head may name; a
+// bundle of 10 million revocations needs a few hundred segments.
+const MaxParts = 4096
+
+// CheckHead checks a head (see Head) before any of its parts is fetched,
+// so a hub cannot make a kiosk download for nothing: the signature with
+// the pinned key, the sequence above current's (when current is not nil),
+// at most MaxParts parts and at most maxBytes in all. The parts are
+// checked later, by Assemble and Load.
+func CheckHead(head []byte, pinned ed25519.PublicKey, current *Bundle, maxBytes uint64) error {
+	if len(pinned) != ed25519.PublicKeySize {
+		return fmt.Errorf("bundle head: %w: pinned key has %d bytes", ErrSignature, len(pinned))
+	}
+	c, err := splitBundle(head)
+	if err != nil {
+		return fmt.Errorf("bundle head: %w", err)
+	}
+	if !ed25519.Verify(pinned, c.signed, c.sig) {
+		return fmt.Errorf("bundle head: %w with the pinned key", ErrSignature)
+	}
+	var m manifest
+	if err := manifestDec.Unmarshal(c.manifest, &m); err != nil {
+		return fmt.Errorf("bundle head: %w: manifest: %w", ErrCorrupt, err)
+	}
+	if current != nil && m.Sequence <= current.info.Sequence {
+		return fmt.Errorf("bundle head: %w: sequence %d, current %d", ErrRollback, m.Sequence, current.info.Sequence)
+	}
+	if n := 1 + len(m.Segments); n > MaxParts {
+		return fmt.Errorf("bundle head: %w: %d parts, at most %d", ErrCorrupt, n, MaxParts)
+	}
+	size := uint64(len(head)) + m.Policy.Size
+	for _, s := range m.Segments {
+		if s.Count > maxBytes/16 {
+			return fmt.Errorf("bundle head: %w: a segment of %d entries", ErrCorrupt, s.Count)
+		}
+		size += s.Count * 16
+	}
+	if size > maxBytes {
+		return fmt.Errorf("bundle head: %w: %d bytes in all, at most %d", ErrCorrupt, size, maxBytes)
+	}
+	return nil
 }

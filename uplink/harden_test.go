@@ -2,12 +2,17 @@ package uplink_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/internal/presets"
 	"github.com/passgate/passgate/uplink"
 )
 
@@ -86,5 +91,50 @@ func TestAckOfUnsentIDs(t *testing.T) {
 	rep, err := u.Once(context.Background())
 	if rep.Pushed != 0 || len(reg.pending) != 2 || err == nil || !strings.Contains(err.Error(), "acknowledged nothing") {
 		t.Fatalf("pushed %d, pending %d, err %v", rep.Pushed, len(reg.pending), err)
+	}
+}
+
+// TestHeadCheckedFirst: a head with a forged signature, or one naming far
+// too many parts, is refused before any segment is fetched.
+func TestHeadCheckedFirst(t *testing.T) {
+	_, priv := keys(t)
+	_, forger, _ := ed25519.GenerateKey(nil)
+	good := signedBundle(t, priv, 5)
+	var segments atomic.Int32
+	var head []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/v1/bundle":
+			w.Write(good)
+		case r.URL.Path == "/v1/bundle/head":
+			w.Write(head)
+		case strings.HasPrefix(r.URL.Path, "/v1/bundle/segments/"):
+			segments.Add(1)
+			http.NotFound(w, r)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	u := newUplink(t, srv.URL, &memRegister{}, uplink.Options{})
+	if _, err := u.Once(context.Background()); err != nil || u.Trust().Sequence() != 5 {
+		t.Fatalf("first pull: %v", err)
+	}
+	// Other rules, so the kiosk lacks a part and would fetch it.
+	data, err := bundle.Sign(&bundle.Spec{Sequence: 9, IssuedAt: t0, ValidUntil: t0.Add(72 * time.Hour),
+		Policy: presets.Must("eu-3g")}, forger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, err := bundle.Head(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head = forged
+	if _, err := u.Once(context.Background()); err != nil || !errors.Is(u.State().BundleError, bundle.ErrSignature) {
+		t.Fatalf("forged head: %v, bundle error %v", err, u.State().BundleError)
+	}
+	if segments.Load() != 0 || u.Trust().Sequence() != 5 {
+		t.Errorf("%d segments fetched for a forged head; trust %d", segments.Load(), u.Trust().Sequence())
 	}
 }

@@ -105,6 +105,17 @@ func (u *Uplink) pullDelta(ctx context.Context, raw []byte) (msg string, err err
 	if err != nil {
 		return "", nil, false
 	}
+	// The head is signed: check it before fetching any part, so a hub
+	// (or someone between) cannot make the kiosk download for nothing.
+	if current := u.trust.Load(); current != nil {
+		if err := bundle.CheckHead(head, u.o.BundleKey, current, maxBundle); err != nil {
+			if errors.Is(err, bundle.ErrTruncated) {
+				// A head cut short: the full pull judges the bundle.
+				return "", nil, false
+			}
+			return u.refused(ctx, current, err).Error(), nil, true
+		}
+	}
 	have, err := bundle.Segments(raw)
 	if err != nil {
 		return "", nil, false
