@@ -30,7 +30,7 @@ const insertSQL = `
 	INSERT INTO entries (time, entry_time, id, entry_time_ns, venue, kiosk, method, outcome,
 		reason, format, type, country, holder, staff, note, contact)
 	SELECT * FROM unnest($1::timestamptz[], $2::timestamptz[], $3::uuid[], $4::int2[], $5::text[], $6::text[], $7::text[], $8::text[],
-		$9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::bytea[])
+		$9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bytea[], $16::bytea[])
 	ON CONFLICT (time, id) DO NOTHING
 	RETURNING id`
 
@@ -40,8 +40,8 @@ type batch struct {
 	id                                                                  [][16]byte
 	ns                                                                  []int16
 	venue, kiosk, method, outcome, reason, format, typ, country, holder []string
-	staff, note                                                         []string
-	contact                                                             [][]byte
+	staff                                                               []string
+	note, contact                                                       [][]byte
 	at                                                                  []int // index in the entries given
 }
 
@@ -58,7 +58,7 @@ func (b *batch) add(i int, id ulid.ULID, e *entry.Entry) {
 	b.method, b.outcome = append(b.method, string(e.Method)), append(b.outcome, string(e.Outcome))
 	b.reason, b.format, b.typ = append(b.reason, e.Reason), append(b.format, e.Format), append(b.typ, e.Type)
 	b.country, b.holder = append(b.country, e.Country), append(b.holder, e.Holder)
-	b.staff, b.note, b.contact = append(b.staff, e.Staff), append(b.note, e.Note), append(b.contact, contact)
+	b.staff, b.note, b.contact = append(b.staff, e.Staff), append(b.note, []byte(e.Note)), append(b.contact, contact)
 	b.at = append(b.at, i)
 }
 
@@ -71,8 +71,8 @@ func (b *batch) args() []any {
 // case it is the same id. The batch goes in one INSERT, committed before
 // this returns; the ids it did not store are looked up in a second query
 // to tell this kiosk's (acknowledged) from another's (rejected). An entry
-// PostgreSQL cannot hold (a NUL byte or bad UTF-8 in a field, an id made
-// after 9999-12-30) is rejected alone.
+// PostgreSQL cannot hold (a NUL byte or bad UTF-8 in a field other than
+// the note, an id made after 9999-12-30) is rejected alone.
 func (s *Store) PutEntries(ctx context.Context, k hub.Kiosk, entries []entry.Entry) (hub.PutResult, error) {
 	if err := ctx.Err(); err != nil {
 		return hub.PutResult{}, err
@@ -156,9 +156,10 @@ func unstorable(id ulid.ULID, e *entry.Entry) string {
 	if !ulid.Time(id.Time()).Before(maxIDTime) {
 		return "id made after 9999-12-30"
 	}
-	for _, f := range []string{e.Venue, e.Kiosk, string(e.Method), string(e.Outcome), e.Reason, e.Format, e.Type, e.Country, e.Holder, e.Staff, e.Note} {
+	// The note is bytes; the others are ids and codes, in text.
+	for _, f := range []string{e.Venue, e.Kiosk, string(e.Method), string(e.Outcome), e.Reason, e.Format, e.Type, e.Country, e.Holder, e.Staff} {
 		if strings.IndexByte(f, 0) >= 0 || !utf8.ValidString(f) {
-			return "a field holds a NUL byte or is not UTF-8"
+			return fmt.Sprintf("field %q holds a NUL byte or is not UTF-8", f)
 		}
 	}
 	return ""
@@ -263,9 +264,11 @@ func scanEntry(row pgx.CollectableRow) (entry.Entry, error) {
 		id              [16]byte
 		ns              int16
 		method, outcome string
+		note            []byte
 	)
 	err := row.Scan(&idTime, &e.Time, &id, &ns, &e.Venue, &e.Kiosk, &method, &outcome,
-		&e.Reason, &e.Format, &e.Type, &e.Country, &e.Holder, &e.Staff, &e.Note, &e.Contact)
+		&e.Reason, &e.Format, &e.Type, &e.Country, &e.Holder, &e.Staff, &note, &e.Contact)
+	e.Note = string(note)
 	e.ID = ulid.ULID(id).String()
 	e.Time = e.Time.Add(time.Duration(ns)).UTC()
 	e.Method, e.Outcome = entry.Method(method), entry.Outcome(outcome)

@@ -103,7 +103,7 @@ func TestEntries(t *testing.T) {
 	st := mustOpen(t, pgtest.Database(t))
 	k := hub.Kiosk{ID: "kiosk-1", Venue: "venue-1"}
 	es := makeEntries(t, "venue-1", "kiosk-1", 1, t0.Add(123456789), time.Second+7, 1000)
-	es[1].Method, es[1].Staff, es[1].Note, es[1].Reason = entry.Manual, "staff-7", "종이 증명서 \"=1+1\"", "paper-certificate"
+	es[1].Method, es[1].Staff, es[1].Note, es[1].Reason = entry.Manual, "staff-7", "종이 증명서 \"=1+1\"\x00\xff", "paper-certificate"
 	es[2].Contact = []byte{0, 1, 2, 255}
 	es[3].Outcome, es[3].Reason = entry.Refused, "revoked"
 	res, err := st.PutEntries(ctx, k, es)
@@ -147,8 +147,8 @@ func TestEntries(t *testing.T) {
 	}
 	// What text cannot hold is rejected, the rest stored.
 	bad := makeEntries(t, "venue-1", "kiosk-1", 4, t0.Add(2*time.Hour), time.Second, 4)
-	bad[0].Note = "a\x00b"
-	bad[1].Staff = "\xff"
+	bad[0].Staff = "a\x00b"
+	bad[1].Reason = "\xff"
 	far := bad[2]
 	far.ID = "7ZZZZZZZZZZZZZZZZZZZZZZZZZ" // the last ULID, made in the year 10889
 	bad[2] = far

@@ -27,8 +27,9 @@ CREATE TABLE bundles (
 -- ids sort in time order. id is the ULID's 16 bytes: an id sent in lower
 -- case is the same id. entry_time is the entry's own time, to the
 -- microsecond, and entry_time_ns its nanoseconds past it, so an export
--- gives back the time the kiosk sent. The optional fields are '' when
--- empty, not NULL: a row without NULLs has no null bitmap.
+-- gives back the time the kiosk sent. note is staff's free text, kept as
+-- the bytes sent (a text cannot hold a NUL). The optional fields are ''
+-- when empty, not NULL: a row without NULLs has no null bitmap.
 --
 -- The partitions are one UTC day each, named entries_YYYYMMDD, created by
 -- the store for the days a batch covers and dropped whole by a purge.
@@ -47,7 +48,7 @@ CREATE TABLE entries (
     country       text NOT NULL DEFAULT '',
     holder        text NOT NULL DEFAULT '',
     staff         text NOT NULL DEFAULT '',
-    note          text NOT NULL DEFAULT '',
+    note          bytea NOT NULL DEFAULT '',
     contact       bytea NOT NULL DEFAULT '',
     PRIMARY KEY (time, id)
 ) PARTITION BY RANGE (time);
