@@ -2,6 +2,7 @@ package bundle_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"errors"
 	"slices"
@@ -260,5 +261,47 @@ func TestDeltaPartsAreIndependent(t *testing.T) {
 		t.Errorf("new revocations: missing %d parts, want only the changed segment", len(m))
 	} else if _, ok := have[m[0]]; ok {
 		t.Errorf("the part asked for is one the kiosk has")
+	}
+}
+
+func TestCheckHead(t *testing.T) {
+	data := mustSign(t, testSpec(t, 3))
+	head, err := bundle.Head(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	current, err := bundle.Load(mustSign(t, testSpec(t, 2)), pinned, nil, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer, err := bundle.Load(mustSign(t, testSpec(t, 4)), pinned, nil, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, other, _ := ed25519.GenerateKey(nil)
+	for _, c := range []struct {
+		name    string
+		key     ed25519.PublicKey
+		current *bundle.Bundle
+		max     uint64
+		want    error
+	}{
+		{"good", pinned, current, 1 << 30, nil},
+		{"another key", other.Public().(ed25519.PublicKey), current, 1 << 30, bundle.ErrSignature},
+		{"not newer", pinned, newer, 1 << 30, bundle.ErrRollback},
+		{"too large", pinned, current, uint64(len(data)) - 1, bundle.ErrCorrupt},
+		{"just fits", pinned, current, uint64(len(data)), nil},
+		{"cut short", pinned, current, 1 << 30, bundle.ErrTruncated},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := head
+			if c.name == "cut short" {
+				h = head[:20]
+			}
+			err := bundle.CheckHead(h, c.key, c.current, c.max)
+			if c.want == nil && err != nil || c.want != nil && !errors.Is(err, c.want) {
+				t.Fatalf("err = %v, want %v", err, c.want)
+			}
+		})
 	}
 }
