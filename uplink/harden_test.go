@@ -138,3 +138,36 @@ func TestHeadCheckedFirst(t *testing.T) {
 		t.Errorf("%d segments fetched for a forged head; trust %d", segments.Load(), u.Trust().Sequence())
 	}
 }
+
+// TestRoundDeadline: a hub that trickles its answer cannot hold a round
+// past RoundTimeout; an oversize Content-Length is refused unread.
+func TestRoundDeadline(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/bundle" && r.URL.Query().Get("big") == "" {
+			w.Header().Set("Content-Length", "1")
+			w.WriteHeader(http.StatusOK)
+			<-r.Context().Done() // never sends the byte
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	u := newUplink(t, srv.URL, &memRegister{}, uplink.Options{RoundTimeout: 200 * time.Millisecond})
+	start := time.Now()
+	if _, err := u.Once(context.Background()); err == nil {
+		t.Fatal("a stalled pull ended without an error")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the round took %s with a 200 ms deadline", d)
+	}
+
+	big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "2000000000")
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer big.Close()
+	u = newUplink(t, big.URL, &memRegister{}, uplink.Options{})
+	if _, err := u.Once(context.Background()); err == nil || !strings.Contains(err.Error(), "2000000000 bytes") {
+		t.Errorf("a 2 GB bundle: %v", err)
+	}
+}

@@ -34,6 +34,8 @@ func ETag(data []byte) string {
 // that could not be asked (a refused bundle is not one: the kiosk keeps
 // its bundle and State.LastError says why).
 func (u *Uplink) pull(ctx context.Context) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, u.o.RoundTimeout)
+	defer cancel()
 	if raw, _ := u.raw.Load().([]byte); raw != nil {
 		msg, err, ok := u.pullDelta(ctx, raw)
 		if ok {
@@ -53,6 +55,9 @@ func (u *Uplink) pull(ctx context.Context) (string, error) {
 		return "unchanged", nil
 	case resp.StatusCode != http.StatusOK:
 		return "", u.pullFailed(u.statusError(resp))
+	}
+	if resp.ContentLength > maxBundle { // refused before a byte is read
+		return "", u.pullFailed(fmt.Errorf("the hub offers a bundle of %d bytes, at most %d", resp.ContentLength, maxBundle))
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBundle+1))
 	if err == nil && len(data) > maxBundle {
@@ -171,6 +176,9 @@ func (u *Uplink) segment(ctx context.Context, path string, sum [32]byte) ([]byte
 	if resp.StatusCode != http.StatusOK {
 		return nil, u.statusError(resp)
 	}
+	if resp.ContentLength > maxBundle {
+		return nil, fmt.Errorf("segment %x: %d bytes offered, at most %d", sum[:8], resp.ContentLength, maxBundle)
+	}
 	seg, err := io.ReadAll(io.LimitReader(resp.Body, maxBundle))
 	if err != nil {
 		return nil, err
@@ -257,6 +265,8 @@ func seq(b *bundle.Bundle) uint64 {
 // refuses a whole batch, or a request fails. It logs what the hub took and
 // refused; a failure is the caller's to log.
 func (u *Uplink) pushAll(ctx context.Context) (pushed int, rejected []entry.Reject, still int, err error) {
+	ctx, cancel := context.WithTimeout(ctx, u.o.RoundTimeout)
+	defer cancel()
 	defer func() {
 		u.mu.Lock()
 		u.state.Pushed += pushed

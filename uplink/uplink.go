@@ -59,6 +59,9 @@ type Options struct {
 	// least what the hub's Retry-After asked. 0 means 1 s and 5 min.
 	BackoffMin, BackoffMax time.Duration
 	Client                 *http.Client // nil: a client with a 30 s timeout
+	// RoundTimeout bounds one pull, and one push of everything waiting,
+	// whatever the hub does (a trickle of segments, say); 0 means 10 min.
+	RoundTimeout time.Duration
 	// Now and After are the clock: Now reads it, After waits on it as
 	// time.After does (the channel receives once d has passed). Every
 	// reading of the time and every wait in the package goes through them,
@@ -143,6 +146,9 @@ func New(o Options, reg Register) (*Uplink, error) {
 	}
 	if o.Client == nil {
 		o.Client = &http.Client{Timeout: 30 * time.Second}
+	}
+	if o.RoundTimeout <= 0 {
+		o.RoundTimeout = 10 * time.Minute
 	}
 	// Never follow a redirect: a 307 would re-post the entries (and the
 	// bearer token) to another host, perhaps over plain http. A copy, so
