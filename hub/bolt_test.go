@@ -2,6 +2,7 @@ package hub_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"net/http"
 	"os"
@@ -10,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/hub"
+	"github.com/passgate/passgate/hub/storetest"
 )
 
 // TestRestart: the hub is stopped and started on the same data directory;
@@ -98,48 +99,25 @@ func TestLocked(t *testing.T) {
 	}
 }
 
-func TestKiosks(t *testing.T) {
+// TestStore: the bbolt store keeps the contract of hub.Store.
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, now func() time.Time) hub.Store {
+		st, err := hub.OpenBolt(t.TempDir(), &hub.BoltOptions{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	})
+}
+
+// TestTokenOnDisk: of a kiosk's token, only its SHA-256 is in the file.
+func TestTokenOnDisk(t *testing.T) {
 	st, dir := mustOpenBolt(t)
 	token, err := st.AddKiosk(ctx, "venue-1", "kiosk-1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(token) != 43 || strings.ContainsAny(token, "+/=") {
-		t.Errorf("token %q: want 43 characters of base64url", token)
-	}
-	if _, err := st.AddKiosk(ctx, "venue-2", "kiosk-1"); !errors.Is(err, hub.ErrExists) {
-		t.Errorf("kiosk-1 added twice: %v", err)
-	}
-	for _, bad := range [][2]string{{"", "k"}, {"v", ""}, {"v", "a b"}, {"v\n", "k"}, {strings.Repeat("v", 200), "k"}} {
-		if _, err := st.AddKiosk(ctx, bad[0], bad[1]); !errors.Is(err, hub.ErrInvalid) {
-			t.Errorf("AddKiosk(%q, %q): %v", bad[0], bad[1], err)
-		}
-	}
-	if _, err := st.AddKiosk(ctx, "venue-1", "kiosk-2"); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.RevokeKiosk(ctx, "kiosk-2"); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.RevokeKiosk(ctx, "kiosk-2"); err != nil {
-		t.Errorf("revoking twice: %v", err)
-	}
-	if err := st.RevokeKiosk(ctx, "kiosk-3"); !errors.Is(err, hub.ErrNotFound) {
-		t.Errorf("revoke unknown: %v", err)
-	}
-	ks, err := st.Kiosks(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []hub.Kiosk{{ID: "kiosk-1", Venue: "venue-1", Added: t0}, {ID: "kiosk-2", Venue: "venue-1", Added: t0, Revoked: t0}}
-	if diff := cmp.Diff(want, ks); diff != "" {
-		t.Errorf("Kiosks (-want +got):\n%s", diff)
-	}
-	k, err := st.Authenticate(ctx, token)
-	if err != nil || k.ID != "kiosk-1" || k.Venue != "venue-1" {
-		t.Errorf("Authenticate = %+v, %v", k, err)
-	}
-	// Only a hash of the token is on disk.
 	st.Close()
 	db, err := os.ReadFile(filepath.Join(dir, hub.BoltFile))
 	if err != nil {
@@ -148,57 +126,19 @@ func TestKiosks(t *testing.T) {
 	if bytes.Contains(db, []byte(token)) {
 		t.Error("the token is in the database file")
 	}
+	if sum := sha256.Sum256([]byte(token)); !bytes.Contains(db, sum[:]) {
+		t.Error("the token's SHA-256 is not in the database file")
+	}
 }
 
-func TestExportPurge(t *testing.T) {
-	st, _ := mustOpenBolt(t)
-	k := hub.Kiosk{ID: "kiosk-1", Venue: "venue-1"}
-	// 25,000 entries a second apart: more than one chunk of export and
-	// purge.
-	es := makeEntries(t, "venue-1", "kiosk-1", 1, 25_000)
-	for i := 0; i < len(es); i += entry.MaxBatch {
-		if res, err := st.PutEntries(ctx, k, es[i:i+entry.MaxBatch]); err != nil || res.New != entry.MaxBatch {
-			t.Fatalf("PutEntries: %d new, %v", res.New, err)
+// TestFileModes: the data directory and the database are the hub's alone.
+func TestFileModes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	mustReopen(t, dir)
+	for path, want := range map[string]os.FileMode{dir: 0o700 | os.ModeDir, filepath.Join(dir, hub.BoltFile): 0o600} {
+		if fi, err := os.Stat(path); err != nil || fi.Mode() != want {
+			t.Errorf("%s: mode %v, want %v (%v)", path, fi.Mode(), want, err)
 		}
-	}
-	since := t0.Add(20_000 * time.Second)
-	n, prev := 0, ""
-	err := st.ExportEntries(ctx, since, func(e entry.Entry) error {
-		if e.Time.Before(since) || e.ID <= prev {
-			t.Fatalf("exported %s at %s after %s", e.ID, e.Time, prev)
-		}
-		prev = e.ID
-		n++
-		return nil
-	})
-	if err != nil || n != 5000 {
-		t.Fatalf("export since: %d, %v; want 5000", n, err)
-	}
-	stop := errors.New("enough")
-	n = 0
-	if err := st.ExportEntries(ctx, time.Time{}, func(entry.Entry) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
-		t.Errorf("export stopped by fn: %d, %v", n, err)
-	}
-
-	var buf bytes.Buffer
-	wrote, err := hub.Export(ctx, st, t0.Add(24_998*time.Second), hub.CSV, &buf)
-	if err != nil || wrote != 2 {
-		t.Fatalf("CSV export: %d, %v", wrote, err)
-	}
-	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	if len(lines) != 3 || !strings.HasPrefix(lines[0], "id,time,venue,kiosk,method,outcome") || !strings.Contains(lines[1], ",2021-12-13T09:56:38Z,venue-1,kiosk-1,camera,admitted,") {
-		t.Errorf("CSV:\n%s", buf.String())
-	}
-
-	purged, err := st.PurgeEntries(ctx, since)
-	if err != nil || purged != 20_000 {
-		t.Fatalf("purge: %d, %v; want 20000", purged, err)
-	}
-	if n := count(t, st); n != 5000 {
-		t.Fatalf("%d left, want 5000", n)
-	}
-	if purged, err := st.PurgeEntries(ctx, since); err != nil || purged != 0 {
-		t.Errorf("purge again: %d, %v", purged, err)
 	}
 }
 

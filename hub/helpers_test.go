@@ -79,11 +79,6 @@ func mustServe(t testing.TB, st hub.Store, opts hub.Options) *hub.Server {
 // revocation segment per list.
 func signBundle(t testing.TB, seq uint64, lists ...[][16]byte) []byte {
 	t.Helper()
-	return signBundleWith(t, signer, seq, lists...)
-}
-
-func signBundleWith(t testing.TB, key ed25519.PrivateKey, seq uint64, lists ...[][16]byte) []byte {
-	t.Helper()
 	auth, err := ecdh.X25519().GenerateKey(crand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +93,7 @@ func signBundleWith(t testing.TB, key ed25519.PrivateKey, seq uint64, lists ...[
 	for _, l := range lists {
 		spec.Revocations = append(spec.Revocations, bundle.RevocationSegment{Type: verify.HashUCI, Hashes: l})
 	}
-	data, err := bundle.Sign(spec, key)
+	data, err := bundle.Sign(spec, signer)
 	if err != nil {
 		t.Fatal(err)
 	}
