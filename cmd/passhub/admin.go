@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,12 +14,22 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/passgate/passgate/hub"
+	"github.com/passgate/passgate/hub/pgstore"
 	"github.com/passgate/passgate/internal/command"
 )
 
-// withStore opens the data directory, runs fn and closes the store.
-func (c *cli) withStore(dir string, fn func(*hub.Bolt) error) (err error) {
-	st, err := openStore(c.cat, dir, c.now)
+// withStore opens the store the flags name (the data directory, or
+// PostgreSQL with --store), runs fn and closes the store.
+func (c *cli) withStore(ctx context.Context, w *where, fn func(hub.Store) error) (err error) {
+	if err := w.check(c.cat); err != nil {
+		return err
+	}
+	var st hub.Store
+	if *w.url != "" {
+		st, err = openPostgres(ctx, c.cat, *w.url, c.now, nil)
+	} else {
+		st, err = openStore(c.cat, *w.data, c.now)
+	}
 	if err != nil {
 		return err
 	}
@@ -31,7 +42,7 @@ func (c *cli) withStore(dir string, fn func(*hub.Bolt) error) (err error) {
 }
 
 func (c *cli) kioskAdd(ctx context.Context, fs *flag.FlagSet, args []string) error {
-	data := c.dataFlag(fs)
+	at := c.storeFlags(fs)
 	venue := fs.String("venue", "", c.cat.T("passhub.flag.venue"))
 	kiosk := fs.String("kiosk", "", c.cat.T("passhub.flag.kiosk_new"))
 	if err := command.Parse(c.cat, fs, args, 0); err != nil {
@@ -40,7 +51,7 @@ func (c *cli) kioskAdd(ctx context.Context, fs *flag.FlagSet, args []string) err
 	if *venue == "" || *kiosk == "" {
 		return command.UsageKey(c.cat, "passhub.kiosk.add_required")
 	}
-	return c.withStore(*data, func(st *hub.Bolt) error {
+	return c.withStore(ctx, at, func(st hub.Store) error {
 		token, err := st.AddKiosk(ctx, *venue, *kiosk)
 		if err != nil {
 			return err
@@ -52,11 +63,11 @@ func (c *cli) kioskAdd(ctx context.Context, fs *flag.FlagSet, args []string) err
 }
 
 func (c *cli) kioskList(ctx context.Context, fs *flag.FlagSet, args []string) error {
-	data := c.dataFlag(fs)
+	at := c.storeFlags(fs)
 	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
-	return c.withStore(*data, func(st *hub.Bolt) error {
+	return c.withStore(ctx, at, func(st hub.Store) error {
 		ks, err := st.Kiosks(ctx)
 		if err != nil {
 			return err
@@ -79,7 +90,7 @@ func (c *cli) kioskList(ctx context.Context, fs *flag.FlagSet, args []string) er
 }
 
 func (c *cli) kioskRevoke(ctx context.Context, fs *flag.FlagSet, args []string) error {
-	data := c.dataFlag(fs)
+	at := c.storeFlags(fs)
 	kiosk := fs.String("kiosk", "", c.cat.T("passhub.flag.kiosk"))
 	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
@@ -87,7 +98,7 @@ func (c *cli) kioskRevoke(ctx context.Context, fs *flag.FlagSet, args []string) 
 	if *kiosk == "" {
 		return command.UsageKey(c.cat, "passhub.required", "--kiosk")
 	}
-	return c.withStore(*data, func(st *hub.Bolt) error {
+	return c.withStore(ctx, at, func(st hub.Store) error {
 		if err := st.RevokeKiosk(ctx, *kiosk); err != nil {
 			return err
 		}
@@ -97,7 +108,7 @@ func (c *cli) kioskRevoke(ctx context.Context, fs *flag.FlagSet, args []string) 
 }
 
 func (c *cli) bundlePublish(ctx context.Context, fs *flag.FlagSet, args []string) error {
-	data := c.dataFlag(fs)
+	at := c.storeFlags(fs)
 	keyArg := fs.String("bundle-key", "", c.cat.T("passhub.flag.publish_key"))
 	if err := command.Parse(c.cat, fs, args, 1); err != nil {
 		return err
@@ -114,7 +125,7 @@ func (c *cli) bundlePublish(ctx context.Context, fs *flag.FlagSet, args []string
 	if err != nil {
 		return command.Errorf(c.cat, "passhub.bundle.read", err)
 	}
-	return c.withStore(*data, func(st *hub.Bolt) error {
+	return c.withStore(ctx, at, func(st hub.Store) error {
 		now := c.now()
 		info, err := hub.Publish(ctx, st, bundle, key, now)
 		if err != nil {
@@ -134,7 +145,7 @@ func (c *cli) bundlePublish(ctx context.Context, fs *flag.FlagSet, args []string
 }
 
 func (c *cli) entriesExport(ctx context.Context, fs *flag.FlagSet, args []string) error {
-	data := c.dataFlag(fs)
+	at := c.storeFlags(fs)
 	sinceArg := fs.String("since", "", c.cat.T("passhub.flag.since"))
 	formatArg := fs.String("format", "jsonl", c.cat.T("passhub.flag.format"))
 	out := fs.String("out", "", c.cat.T("passhub.flag.out"))
@@ -152,7 +163,7 @@ func (c *cli) entriesExport(ctx context.Context, fs *flag.FlagSet, args []string
 	if err != nil {
 		return command.UsageKey(c.cat, "passhub.entries.bad_format", *formatArg)
 	}
-	return c.withStore(*data, func(st *hub.Bolt) (err error) {
+	return c.withStore(ctx, at, func(st hub.Store) (err error) {
 		w := c.stdout
 		if *out != "" {
 			f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
@@ -188,7 +199,7 @@ func parseSince(c *cli, s string) (time.Time, error) {
 }
 
 func (c *cli) purge(ctx context.Context, fs *flag.FlagSet, args []string) error {
-	data := c.dataFlag(fs)
+	at := c.storeFlags(fs)
 	days := fs.Int("days", 28, c.cat.T("passhub.flag.days"))
 	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
@@ -197,7 +208,7 @@ func (c *cli) purge(ctx context.Context, fs *flag.FlagSet, args []string) error 
 		return command.UsageKey(c.cat, "passhub.purge.bad_days", *days)
 	}
 	before := c.now().AddDate(0, 0, -*days)
-	return c.withStore(*data, func(st *hub.Bolt) error {
+	return c.withStore(ctx, at, func(st hub.Store) error {
 		n, err := st.PurgeEntries(ctx, before)
 		if err != nil {
 			if n > 0 {
@@ -235,4 +246,31 @@ func columns(w io.Writer, rows [][]string) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func (c *cli) migrate(ctx context.Context, fs *flag.FlagSet, args []string) error {
+	url := fs.String("store", "", c.cat.T("passhub.flag.store_migrate"))
+	if err := command.Parse(c.cat, fs, args, 0); err != nil {
+		return err
+	}
+	if *url == "" {
+		return command.UsageKey(c.cat, "passhub.required", "--store")
+	}
+	if !isPostgresURL(*url) {
+		return command.UsageKey(c.cat, "passhub.store.bad_url", redact(*url))
+	}
+	from, to, err := pgstore.Migrate(ctx, *url)
+	switch {
+	case errors.Is(err, pgstore.ErrSchemaNewer):
+		return command.Errorf(c.cat, "passhub.store.newer", redact(*url), err)
+	case errors.Is(err, pgstore.ErrUnavailable):
+		return command.Errorf(c.cat, "passhub.store.unavailable", redact(*url), err)
+	case err != nil:
+		return command.Errorf(c.cat, "passhub.migrate.failed", redact(*url), err)
+	case from == to:
+		fmt.Fprintln(c.stdout, c.cat.T("passhub.migrate.current", redact(*url), to))
+	default:
+		fmt.Fprintln(c.stdout, c.cat.T("passhub.migrate.done", redact(*url), from, to))
+	}
+	return nil
 }

@@ -6,11 +6,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/passgate/passgate/hub"
+	"github.com/passgate/passgate/hub/pgstore"
 	"github.com/passgate/passgate/internal/command"
 	"github.com/passgate/passgate/internal/i18n"
 )
@@ -63,12 +67,13 @@ func run(ctx context.Context, e *env, args []string) int {
 func (c *cli) commands() []command.Command {
 	return []command.Command{
 		c.cmd("serve", "[flags]", "passhub.serve.summary", c.serve),
-		c.cmd("kiosk add", "--venue V --kiosk K [--data DIR]", "passhub.kiosk.add_summary", c.kioskAdd),
-		c.cmd("kiosk list", "[--data DIR]", "passhub.kiosk.list_summary", c.kioskList),
-		c.cmd("kiosk revoke", "--kiosk K [--data DIR]", "passhub.kiosk.revoke_summary", c.kioskRevoke),
-		c.cmd("bundle publish", "--bundle-key PUB [--data DIR] FILE", "passhub.bundle.publish_summary", c.bundlePublish),
-		c.cmd("entries export", "--since DATE [--format jsonl|csv] [--out FILE] [--data DIR]", "passhub.entries.export_summary", c.entriesExport),
-		c.cmd("purge", "[--days N] [--data DIR]", "passhub.purge.summary", c.purge),
+		c.cmd("kiosk add", "--venue V --kiosk K [--data DIR | --store URL]", "passhub.kiosk.add_summary", c.kioskAdd),
+		c.cmd("kiosk list", "[--data DIR | --store URL]", "passhub.kiosk.list_summary", c.kioskList),
+		c.cmd("kiosk revoke", "--kiosk K [--data DIR | --store URL]", "passhub.kiosk.revoke_summary", c.kioskRevoke),
+		c.cmd("bundle publish", "--bundle-key PUB [--data DIR | --store URL] FILE", "passhub.bundle.publish_summary", c.bundlePublish),
+		c.cmd("entries export", "--since DATE [--format jsonl|csv] [--out FILE] [--data DIR | --store URL]", "passhub.entries.export_summary", c.entriesExport),
+		c.cmd("purge", "[--days N] [--data DIR | --store URL]", "passhub.purge.summary", c.purge),
+		c.cmd("migrate", "--store URL", "passhub.migrate.summary", c.migrate),
 	}
 }
 
@@ -95,6 +100,48 @@ func (c *cli) dataFlag(fs *flag.FlagSet) *string {
 	return fs.String("data", defaultDataDir(c.env), c.cat.T("passhub.flag.data"))
 }
 
+// storeFlags adds --data and --store to a flag set: where a command finds
+// the hub's store.
+func (c *cli) storeFlags(fs *flag.FlagSet) *where {
+	return &where{fs: fs, data: c.dataFlag(fs), url: fs.String("store", "", c.cat.T("passhub.flag.store"))}
+}
+
+// where is the store a command was given: bbolt in the data directory, or
+// PostgreSQL at a URL.
+type where struct {
+	fs   *flag.FlagSet
+	data *string
+	url  *string
+}
+
+// check refuses a --store that is not a PostgreSQL URL, and --store with
+// --data.
+func (w *where) check(cat *i18n.Catalog) error {
+	if *w.url == "" {
+		return nil
+	}
+	if !isPostgresURL(*w.url) {
+		return command.UsageKey(cat, "passhub.store.bad_url", redact(*w.url))
+	}
+	if command.Given(w.fs, "data") {
+		return command.UsageKey(cat, "passhub.store.both")
+	}
+	return nil
+}
+
+func isPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// redact is a store URL fit for a message: without its password.
+func redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(a URL that does not parse)"
+	}
+	return u.Redacted()
+}
+
 // openStore opens the data directory for an admin command or the server,
 // with a message that says what to do when a running hub holds it.
 func openStore(cat *i18n.Catalog, dir string, now func() time.Time) (*hub.Bolt, error) {
@@ -104,6 +151,22 @@ func openStore(cat *i18n.Catalog, dir string, now func() time.Time) (*hub.Bolt, 
 	}
 	if err != nil {
 		return nil, command.Errorf(cat, "passhub.open", dir, err)
+	}
+	return st, nil
+}
+
+// openPostgres opens the store at a PostgreSQL URL, migrating its schema
+// if need be, for an admin command or the server. Any number of them may
+// have it open at once.
+func openPostgres(ctx context.Context, cat *i18n.Catalog, url string, now func() time.Time, log *slog.Logger) (*pgstore.Store, error) {
+	st, err := pgstore.Open(ctx, url, &pgstore.Options{Now: now, Log: log})
+	switch {
+	case errors.Is(err, pgstore.ErrSchemaNewer):
+		return nil, command.Errorf(cat, "passhub.store.newer", redact(url), err)
+	case errors.Is(err, pgstore.ErrUnavailable):
+		return nil, command.Errorf(cat, "passhub.store.unavailable", redact(url), err)
+	case err != nil:
+		return nil, command.Errorf(cat, "passhub.store.open", redact(url), err)
 	}
 	return st, nil
 }

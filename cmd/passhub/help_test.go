@@ -42,8 +42,11 @@ func TestHelpKorean(t *testing.T) {
 func TestCommandHelp(t *testing.T) {
 	help := clitest.CheckCommandHelp(t, binary())
 	for name, out := range help {
-		if !strings.Contains(out, "\n  --data DIR ") {
+		if name != "migrate" && !strings.Contains(out, "\n  --data DIR ") {
 			t.Errorf("%s -h lacks --data DIR:\n%s", name, out)
+		}
+		if !strings.Contains(out, "\n  --store URL ") {
+			t.Errorf("%s -h lacks --store URL:\n%s", name, out)
 		}
 	}
 	_, out, _ := passhub(t, "serve", "-h")

@@ -24,6 +24,7 @@ import (
 type Main struct {
 	Addr        string
 	DataDir     string
+	StoreURL    string // PostgreSQL; when set, DataDir is not used
 	TLSCert     string
 	TLSKey      string
 	BundleKey   string // pinned key; when set, the published bundle is checked at start
@@ -34,7 +35,7 @@ type Main struct {
 	Now         func() time.Time
 	Cat         *i18n.Catalog // the language of its errors
 
-	Store  *hub.Bolt
+	Store  hub.Store
 	Server *hub.Server
 }
 
@@ -66,7 +67,13 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	if m.Store, err = openStore(m.Cat, m.DataDir, m.Now); err != nil {
+	if m.StoreURL != "" {
+		m.Store, err = openPostgres(ctx, m.Cat, m.StoreURL, m.Now, log)
+	} else {
+		m.Store, err = openStore(m.Cat, m.DataDir, m.Now)
+	}
+	if err != nil {
+		m.Store = nil // not a typed nil for Close
 		return err
 	}
 	m.checkBundle(ctx, log, pinned)
@@ -163,6 +170,7 @@ func (c *cli) serve(ctx context.Context, fs *flag.FlagSet, args []string) error 
 	u := func(name string) string { return c.cat.T("passhub.flag.serve." + name) }
 	fs.StringVar(&m.Addr, "addr", m.Addr, u("addr"))
 	fs.StringVar(&m.DataDir, "data", m.DataDir, c.cat.T("passhub.flag.data"))
+	fs.StringVar(&m.StoreURL, "store", "", c.cat.T("passhub.flag.store"))
 	fs.StringVar(&m.TLSCert, "tls-cert", "", u("tls_cert"))
 	fs.StringVar(&m.TLSKey, "tls-key", "", u("tls_key"))
 	fs.StringVar(&m.BundleKey, "bundle-key", "", u("bundle_key"))
@@ -178,14 +186,21 @@ func (c *cli) serve(ctx context.Context, fs *flag.FlagSet, args []string) error 
 	if m.RetryAfter < time.Second {
 		return command.UsageKey(c.cat, "passhub.serve.bad_retry", m.RetryAfter)
 	}
+	if err := (&where{fs: fs, data: &m.DataDir, url: &m.StoreURL}).check(c.cat); err != nil {
+		return err
+	}
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
-	note := ""
-	if !command.Given(fs, "data") {
-		note = c.cat.T("passhub.serve.default_data")
+	if m.StoreURL != "" {
+		fmt.Fprintln(c.stderr, c.cat.T("passhub.serve.serving_store", m.Server.URL(), redact(m.StoreURL)))
+	} else {
+		note := ""
+		if !command.Given(fs, "data") {
+			note = c.cat.T("passhub.serve.default_data")
+		}
+		fmt.Fprintln(c.stderr, c.cat.T("passhub.serve.serving", m.Server.URL(), m.DataDir, note))
 	}
-	fmt.Fprintln(c.stderr, c.cat.T("passhub.serve.serving", m.Server.URL(), m.DataDir, note))
 	<-ctx.Done()
 	fmt.Fprintln(c.stderr, c.cat.T("passhub.serve.stopping"))
 	return m.Close()
