@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/passgate/passgate/entry"
 )
@@ -111,6 +112,9 @@ var (
 func checkName(what, s string) error {
 	if s == "" || len(s) > entry.MaxField {
 		return fmt.Errorf("%w: %s id must have 1 to %d bytes", ErrInvalid, what, entry.MaxField)
+	}
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("%w: %s id %q is not UTF-8", ErrInvalid, what, s)
 	}
 	for _, r := range s {
 		if !unicode.IsPrint(r) || unicode.IsSpace(r) {

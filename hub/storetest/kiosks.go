@@ -107,7 +107,7 @@ var kioskTests = []test{
 	// spaces, 1 to entry.MaxField bytes.
 	{"Invalid", func(t *testing.T, st hub.Store, _ *clock) {
 		for _, bad := range [][2]string{
-			{"", "k"}, {"v", ""}, {"v", "a b"}, {"v\n", "k"}, {"v", "k\x00"}, {"v", "k\u202e"},
+			{"", "k"}, {"v", ""}, {"v", "a b"}, {"v\n", "k"}, {"v", "k\x00"}, {"v", "k\u202e"}, {"v\xff", "k"},
 			{strings.Repeat("v", 129), "k"}, {"v", strings.Repeat("k", 129)},
 		} {
 			if tok, err := st.AddKiosk(ctx, bad[0], bad[1]); !errors.Is(err, hub.ErrInvalid) || tok != "" {
