@@ -195,8 +195,13 @@ func (s *Store) insert(ctx context.Context, b *batch) (map[[16]byte]bool, error)
 
 // owners returns the venue and kiosk of the stored entries among b's ids.
 func (s *Store) owners(ctx context.Context, b *batch) (map[[16]byte][2]string, error) {
-	// time = ANY lets the planner skip the partitions of other days.
-	rows, err := s.pool.Query(ctx, `SELECT id, venue, kiosk FROM entries WHERE time = ANY($1) AND id = ANY($2)`, b.time, b.id)
+	// One key lookup per id, in the partition of its day only (pruned at
+	// run time). A plain join gets a hash join over every partition, and
+	// time = ANY($1) AND id = ANY($2) an index scan per pair of the two
+	// arrays: 300 ms for a resent batch of 1000 among 250,000, against 5.
+	rows, err := s.pool.Query(ctx, `
+		SELECT u.id, e.venue, e.kiosk FROM unnest($1::timestamptz[], $2::uuid[]) AS u(time, id)
+		CROSS JOIN LATERAL (SELECT venue, kiosk FROM entries WHERE time = u.time AND id = u.id LIMIT 1) e`, b.time, b.id)
 	if err != nil {
 		return nil, classify(ctx, err)
 	}
