@@ -18,7 +18,10 @@
 // its cutoff. A batch is stored in one INSERT … SELECT FROM unnest(…) ON
 // CONFLICT DO NOTHING; the ids it did not insert are looked up to tell
 // "already held for this kiosk" (acknowledged again) from "another kiosk's"
-// (rejected). An entry is acknowledged only once its INSERT has committed.
+// (rejected). An entry is acknowledged only once its INSERT has committed,
+// and the store's sessions ask for synchronous_commit = on (unless the URL
+// says otherwise), so a commit returned is one a crash of the database
+// keeps.
 //
 // A bundle published through one replica reaches the others by NOTIFY
 // passgate_bundle, sent in the publishing transaction; each replica LISTENs
