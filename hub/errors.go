@@ -3,8 +3,10 @@ package hub
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 )
 
 // statusOf maps the hub's error kinds to HTTP status codes: the one place
@@ -21,6 +23,7 @@ var statusOf = []struct {
 	{ErrExists, http.StatusConflict},
 	{ErrTooLarge, http.StatusRequestEntityTooLarge},
 	{ErrOverloaded, http.StatusServiceUnavailable},
+	{ErrUnavailable, http.StatusServiceUnavailable},
 }
 
 // errorStatus is the status for err: its kind's, else 500.
@@ -50,6 +53,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="passhub"`)
+	}
+	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", fmt.Sprint(int64((s.opts.RetryAfter+time.Second-1)/time.Second)))
 	}
 	writeJSON(w, status, errorBody{Error: msg})
 }

@@ -102,6 +102,10 @@ var (
 	// ErrOverloaded: more requests in flight than the hub takes; retry
 	// after the time the response names.
 	ErrOverloaded = errors.New("overloaded")
+	// ErrUnavailable: the store cannot be reached or written just now (the
+	// database is down, restarting or read-only); nothing was committed.
+	// The server answers 503 with Retry-After.
+	ErrUnavailable = errors.New("store unavailable")
 	// ErrLocked: the data directory is in use by another process, most
 	// likely a running `passhub serve`.
 	ErrLocked = errors.New("data directory in use by another process")

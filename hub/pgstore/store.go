@@ -50,7 +50,7 @@ type Options struct {
 // ErrUnavailable wraps every error that comes of the database being out of
 // reach, restarting, read-only or out of resources: the request may
 // succeed later, and nothing it would have stored was acknowledged.
-var ErrUnavailable = errors.New("database unavailable")
+var ErrUnavailable = hub.ErrUnavailable
 
 // Store is a hub.Store on PostgreSQL. Safe for concurrent use; any number
 // of Stores (replicas) may share one database.
