@@ -79,6 +79,9 @@ func (s *Server) authenticate(r *http.Request) (Kiosk, error) {
 // readBatch reads the body as an entry.Batch, plain or gzipped, at most
 // MaxBody bytes decoded.
 func (s *Server) readBatch(w http.ResponseWriter, r *http.Request) (*entry.Batch, error) {
+	if r.ContentLength > s.opts.MaxBody { // refused before a byte is read: no slot held for it
+		return nil, fmt.Errorf("%w: body of %d bytes announced, at most %d", ErrTooLarge, r.ContentLength, s.opts.MaxBody)
+	}
 	var body io.Reader = http.MaxBytesReader(w, r.Body, s.opts.MaxBody)
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/passgate/passgate/entry"
@@ -45,5 +47,39 @@ func TestStoreUnavailable(t *testing.T) {
 	}
 	if n := count(t, st); n != 0 {
 		t.Errorf("%d entries stored", n)
+	}
+}
+
+// TestAnnouncedBodyTooLarge: a push announcing a body over the cap is
+// refused with 413 at once, without waiting for the body; headers over
+// 32 KiB are refused too.
+func TestAnnouncedBodyTooLarge(t *testing.T) {
+	st, _ := mustOpenBolt(t)
+	token, err := st.AddKiosk(context.Background(), "cafe", "door")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := mustServe(t, st, hub.Options{})
+	pr, pw := io.Pipe() // a body that never comes
+	defer pw.Close()
+	req, _ := http.NewRequest(http.MethodPost, s.URL()+"/v1/entries", pr)
+	req.ContentLength = 1 << 30
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("a 1 GiB announced body: status %d, want 413", resp.StatusCode)
+	}
+	req, _ = http.NewRequest(http.MethodGet, s.URL()+"/v1/bundle", nil)
+	req.Header.Set("X-Padding", strings.Repeat("x", 64<<10))
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Errorf("64 KiB of headers: status %d, want 431", resp.StatusCode)
+		}
 	}
 }
