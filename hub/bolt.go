@@ -2,8 +2,6 @@ package hub
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -170,16 +168,10 @@ func (s *Bolt) CurrentBundle(ctx context.Context) (*Bundle, error) {
 
 // AddKiosk implements Store.
 func (s *Bolt) AddKiosk(ctx context.Context, venue, kiosk string) (string, error) {
-	if err := checkName("venue", venue); err != nil {
+	token, sum, err := NewToken(venue, kiosk)
+	if err != nil {
 		return "", err
 	}
-	if err := checkName("kiosk", kiosk); err != nil {
-		return "", err
-	}
-	var raw [32]byte
-	rand.Read(raw[:]) // never fails (crypto/rand)
-	token := base64.RawURLEncoding.EncodeToString(raw[:])
-	sum := tokenSum(token)
 	rec := kioskRecord{Kiosk: Kiosk{ID: kiosk, Venue: venue, Added: s.now().UTC()}, TokenSHA256: sum[:]}
 	v, err := json.Marshal(rec)
 	if err != nil {
@@ -263,7 +255,7 @@ func (s *Bolt) Authenticate(ctx context.Context, token string) (Kiosk, error) {
 	if len(token) != base64.RawURLEncoding.EncodedLen(32) {
 		return Kiosk{}, ErrUnauthorized
 	}
-	sum := tokenSum(token)
+	sum := TokenSum(token)
 	var r kioskRecord
 	err := s.db.View(func(tx *bolt.Tx) error {
 		id := tx.Bucket(bucketTokens).Get(sum[:])
@@ -289,5 +281,3 @@ func (s *Bolt) Authenticate(ctx context.Context, token string) (Kiosk, error) {
 	}
 	return r.Kiosk, nil
 }
-
-func tokenSum(token string) [32]byte { return sha256.Sum256([]byte(token)) }

@@ -2,7 +2,9 @@ package hub
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -110,6 +112,25 @@ var (
 	// likely a running `passhub serve`.
 	ErrLocked = errors.New("data directory in use by another process")
 )
+
+// NewToken checks the venue and kiosk ids given to AddKiosk (ErrInvalid)
+// and makes the kiosk's bearer token: 32 random bytes in base64url. A store
+// keeps only TokenSum of it. Every Store's AddKiosk starts with it.
+func NewToken(venue, kiosk string) (token string, sum [32]byte, err error) {
+	if err := checkName("venue", venue); err != nil {
+		return "", sum, err
+	}
+	if err := checkName("kiosk", kiosk); err != nil {
+		return "", sum, err
+	}
+	var raw [32]byte
+	rand.Read(raw[:]) // never fails (crypto/rand)
+	token = base64.RawURLEncoding.EncodeToString(raw[:])
+	return token, TokenSum(token), nil
+}
+
+// TokenSum is what a store keeps of a token, and looks it up by.
+func TokenSum(token string) [32]byte { return sha256.Sum256([]byte(token)) }
 
 // checkName checks a venue or kiosk id given to AddKiosk: what an entry may
 // carry, printable, no spaces.

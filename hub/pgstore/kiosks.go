@@ -2,34 +2,23 @@ package pgstore
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/hub"
 )
 
 // AddKiosk implements hub.Store. Adding a kiosk that is revoked replaces
 // its record: a new token, venue and time added.
 func (s *Store) AddKiosk(ctx context.Context, venue, kiosk string) (string, error) {
-	if err := checkName("venue", venue); err != nil {
+	token, sum, err := hub.NewToken(venue, kiosk)
+	if err != nil {
 		return "", err
 	}
-	if err := checkName("kiosk", kiosk); err != nil {
-		return "", err
-	}
-	var raw [32]byte
-	rand.Read(raw[:]) // never fails (crypto/rand)
-	token := base64.RawURLEncoding.EncodeToString(raw[:])
-	sum := sha256.Sum256([]byte(token))
 	// One statement: two replicas adding the same kiosk cannot both win.
 	tag, err := s.pool.Exec(ctx, `
 		INSERT INTO kiosks (id, venue, token_sha256, added) VALUES ($1, $2, $3, $4)
@@ -98,7 +87,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (hub.Kiosk, erro
 	if len(token) != base64.RawURLEncoding.EncodedLen(32) {
 		return hub.Kiosk{}, hub.ErrUnauthorized
 	}
-	sum := sha256.Sum256([]byte(token))
+	sum := hub.TokenSum(token)
 	var k hub.Kiosk
 	err := s.pool.QueryRow(ctx, `SELECT id, venue, added FROM kiosks WHERE token_sha256 = $1 AND revoked IS NULL`, sum[:]).
 		Scan(&k.ID, &k.Venue, &k.Added)
@@ -110,22 +99,4 @@ func (s *Store) Authenticate(ctx context.Context, token string) (hub.Kiosk, erro
 	}
 	k.Added = k.Added.UTC()
 	return k, nil
-}
-
-// checkName checks a venue or kiosk id given to AddKiosk as the bbolt
-// store does: what an entry may carry, printable, no spaces; and UTF-8,
-// which a PostgreSQL text must be.
-func checkName(what, s string) error {
-	if s == "" || len(s) > entry.MaxField {
-		return fmt.Errorf("%w: %s id must have 1 to %d bytes", hub.ErrInvalid, what, entry.MaxField)
-	}
-	if !utf8.ValidString(s) {
-		return fmt.Errorf("%w: %s id %q: not UTF-8", hub.ErrInvalid, what, s)
-	}
-	for _, r := range s {
-		if !unicode.IsPrint(r) || unicode.IsSpace(r) {
-			return fmt.Errorf("%w: %s id %q: only printable characters, no spaces", hub.ErrInvalid, what, s)
-		}
-	}
-	return nil
 }
