@@ -31,25 +31,34 @@ type Main struct {
 	MaxInFlight int
 	RetryAfter  time.Duration
 	Insecure    bool // plain HTTP on a non-loopback address
-	Stderr      io.Writer
-	Now         func() time.Time
-	Cat         *i18n.Catalog // the language of its errors
+	// RetentionDays: entries older than this are purged at start and
+	// daily; 0 keeps everything.
+	RetentionDays int
+	// After waits as time.After does (the retention's day); nil is
+	// time.After.
+	After  func(time.Duration) <-chan time.Time
+	Stderr io.Writer
+	Now    func() time.Time
+	Cat    *i18n.Catalog // the language of its errors
 
 	Store  hub.Store
 	Server *hub.Server
+
+	stopRetain func()
 }
 
 // NewMain returns a Main with the defaults of `passhub serve`, whose errors
 // are in the catalog's language.
 func NewMain(e *env, cat *i18n.Catalog) *Main {
 	return &Main{
-		Addr:        hub.DefaultAddr,
-		DataDir:     defaultDataDir(e),
-		MaxInFlight: hub.DefaultMaxInFlight,
-		RetryAfter:  hub.DefaultRetryAfter,
-		Stderr:      e.stderr,
-		Now:         e.now,
-		Cat:         cat,
+		Addr:          hub.DefaultAddr,
+		DataDir:       defaultDataDir(e),
+		MaxInFlight:   hub.DefaultMaxInFlight,
+		RetryAfter:    hub.DefaultRetryAfter,
+		RetentionDays: 28,
+		Stderr:        e.stderr,
+		Now:           e.now,
+		Cat:           cat,
 	}
 }
 
@@ -92,12 +101,25 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Store.Close()
 		return err
 	}
+	if m.RetentionDays > 0 {
+		after := m.After
+		if after == nil {
+			after = time.After
+		}
+		rctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); retain(rctx, m.Store, m.RetentionDays, m.Now, after, log) }()
+		m.stopRetain = func() { cancel(); <-done }
+	}
 	return nil
 }
 
 // Close stops the server, then closes the store.
 func (m *Main) Close() error {
 	var errs []error
+	if m.stopRetain != nil {
+		m.stopRetain()
+	}
 	if m.Server != nil {
 		errs = append(errs, m.Server.Close())
 	}
@@ -177,11 +199,15 @@ func (c *cli) serve(ctx context.Context, fs *flag.FlagSet, args []string) error 
 	fs.IntVar(&m.MaxInFlight, "max-inflight", m.MaxInFlight, u("max_inflight"))
 	fs.DurationVar(&m.RetryAfter, "retry-after", m.RetryAfter, u("retry_after"))
 	fs.BoolVar(&m.Insecure, "insecure", false, u("insecure"))
+	fs.IntVar(&m.RetentionDays, "retention-days", m.RetentionDays, u("retention_days"))
 	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
 	if m.MaxInFlight < 1 {
 		return command.UsageKey(c.cat, "passhub.serve.bad_inflight", m.MaxInFlight)
+	}
+	if m.RetentionDays < 0 || m.RetentionDays > 3650 {
+		return command.UsageKey(c.cat, "passhub.serve.bad_retention", m.RetentionDays)
 	}
 	if m.RetryAfter < time.Second {
 		return command.UsageKey(c.cat, "passhub.serve.bad_retry", m.RetryAfter)
