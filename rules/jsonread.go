@@ -185,17 +185,8 @@ func (r *reader) members(member func(key string) error) error {
 		if err := member(k); err != nil {
 			return err
 		}
-		if r.space(); r.i >= len(r.b) {
-			return r.errorf("")
-		}
-		switch r.b[r.i] {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			return nil
-		default:
-			return r.errorf("after object key:value pair")
+		if end, err := r.separator('}', "after object key:value pair"); end || err != nil {
+			return err
 		}
 	}
 }
@@ -233,19 +224,27 @@ func (r *reader) elements(element func(i int) error) error {
 		if err := element(i); err != nil {
 			return err
 		}
-		if r.space(); r.i >= len(r.b) {
-			return r.errorf("")
-		}
-		switch r.b[r.i] {
-		case ',':
-			r.i++
-		case ']':
-			r.i++
-			return nil
-		default:
-			return r.errorf("after array element")
+		if end, err := r.separator(']', "after array element"); end || err != nil {
+			return err
 		}
 	}
+}
+
+// separator reads what follows an object member or an array element: ','
+// (more follow) or close (the end); after names the place in an error.
+func (r *reader) separator(close byte, after string) (end bool, err error) {
+	if r.space(); r.i >= len(r.b) {
+		return false, r.errorf("")
+	}
+	switch r.b[r.i] {
+	case ',':
+		r.i++
+		return false, nil
+	case close:
+		r.i++
+		return true, nil
+	}
+	return false, r.errorf(after)
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
