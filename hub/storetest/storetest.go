@@ -67,6 +67,7 @@ var groups = []struct {
 	{"Bundle", bundleTests},
 	{"Publish", publishTests},
 	{"Close", closeTests},
+	{"Users", userTests},
 }
 
 var ctx = context.Background()
