@@ -6,6 +6,7 @@
 package entry
 
 import (
+	"bytes"
 	"crypto/ecdh"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -83,8 +84,14 @@ func (e *Entry) Check() error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w %s: %s", ErrInvalid, e.ID, fmt.Sprintf(format, args...))
 	}
-	if _, err := ulid.ParseStrict(e.ID); err != nil {
+	id, err := ulid.ParseStrict(e.ID)
+	if err != nil {
 		return bad("id is not a ULID: %v", err)
+	}
+	if id.String() != e.ID {
+		// Ids are compared and purged as strings: "01fp…" would be a
+		// second copy of "01FP…", kept by no rule.
+		return bad("id is not in canonical form (upper case Crockford base32): want %s", id)
 	}
 	switch {
 	case e.Time.IsZero():
@@ -106,6 +113,17 @@ func (e *Entry) Check() error {
 		}
 	}
 	return nil
+}
+
+// Same tells whether a and b record the same: every field equal, the
+// times as instants (a time zone or a monotonic reading is no difference),
+// no contact and an empty one alike. A resent entry must be the same as
+// the one held under its id.
+func Same(a, b *Entry) bool {
+	return a.ID == b.ID && a.Time.Equal(b.Time) && a.Venue == b.Venue && a.Kiosk == b.Kiosk &&
+		a.Method == b.Method && a.Outcome == b.Outcome && a.Reason == b.Reason && a.Format == b.Format &&
+		a.Type == b.Type && a.Country == b.Country && a.Holder == b.Holder && a.Staff == b.Staff &&
+		a.Note == b.Note && bytes.Equal(a.Contact, b.Contact)
 }
 
 // IDs makes entry ids from a clock and a source of randomness, both

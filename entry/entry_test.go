@@ -41,6 +41,8 @@ func TestCheck(t *testing.T) {
 	}
 	for name, mod := range map[string]func(*entry.Entry){
 		"id":      func(e *entry.Entry) { e.ID = "nope" },
+		"lower":   func(e *entry.Entry) { e.ID = strings.ToLower(e.ID) },
+		"mixed":   func(e *entry.Entry) { e.ID = e.ID[:20] + strings.ToLower(e.ID[20:]) },
 		"time":    func(e *entry.Entry) { e.Time = time.Time{} },
 		"venue":   func(e *entry.Entry) { e.Venue = "" },
 		"method":  func(e *entry.Entry) { e.Method = "telepathy" },
@@ -88,5 +90,41 @@ func TestPseudonym(t *testing.T) {
 	a := entry.Pseudonym([]byte("venue-a"), "URN:UVCI:1")
 	if a != entry.Pseudonym([]byte("venue-a"), "URN:UVCI:1") || a == entry.Pseudonym([]byte("venue-b"), "URN:UVCI:1") || len(a) != 64 {
 		t.Fatalf("pseudonym %s", a)
+	}
+}
+
+// TestSame: a resent entry is the same when every field is, times as
+// instants; any one field changed makes it another.
+func TestSame(t *testing.T) {
+	id, _ := entry.NewIDs(rand.NewChaCha8([32]byte{3})).New(time.Now())
+	a := entry.Entry{ID: id, Time: time.Date(2021, 12, 13, 3, 0, 0, 123456789, time.UTC), Venue: "v1", Kiosk: "k1",
+		Method: entry.Manual, Outcome: entry.Refused, Reason: "other", Staff: "s1", Note: "note"}
+	b := a
+	b.Time = a.Time.In(time.FixedZone("KST", 9*3600))
+	b.Contact = []byte{}
+	if !entry.Same(&a, &b) {
+		t.Error("the same entry, its time in KST and an empty contact: not the same")
+	}
+	for name, mod := range map[string]func(*entry.Entry){
+		"id":      func(e *entry.Entry) { e.ID = e.ID[:25] + "Z" },
+		"time":    func(e *entry.Entry) { e.Time = e.Time.Add(time.Nanosecond) },
+		"venue":   func(e *entry.Entry) { e.Venue = "v2" },
+		"kiosk":   func(e *entry.Entry) { e.Kiosk = "k2" },
+		"method":  func(e *entry.Entry) { e.Method = entry.Camera },
+		"outcome": func(e *entry.Entry) { e.Outcome = entry.Admitted },
+		"reason":  func(e *entry.Entry) { e.Reason = "outage" },
+		"format":  func(e *entry.Entry) { e.Format = "eu-dcc" },
+		"type":    func(e *entry.Entry) { e.Type = "v" },
+		"country": func(e *entry.Entry) { e.Country = "KR" },
+		"holder":  func(e *entry.Entry) { e.Holder = "ab" },
+		"staff":   func(e *entry.Entry) { e.Staff = "s2" },
+		"note":    func(e *entry.Entry) { e.Note = "note." },
+		"contact": func(e *entry.Entry) { e.Contact = []byte{1} },
+	} {
+		c := a
+		mod(&c)
+		if entry.Same(&a, &c) || entry.Same(&c, &a) {
+			t.Errorf("%s changed: still the same", name)
+		}
 	}
 }

@@ -24,7 +24,19 @@ var statusOf = []struct {
 	{ErrTooLarge, http.StatusRequestEntityTooLarge},
 	{ErrOverloaded, http.StatusServiceUnavailable},
 	{ErrUnavailable, http.StatusServiceUnavailable},
+	{ErrTooSlow, http.StatusRequestTimeout},
+	{ErrTooMany, http.StatusTooManyRequests},
 }
+
+// Errors of the server's limits (the others are in store.go).
+var (
+	// ErrTooSlow: a client sent its body, or took the reply, slower than
+	// the server's minimum rate, and was cut off.
+	ErrTooSlow = errors.New("too slow")
+	// ErrTooMany: a kiosk token has as many requests in flight as it may;
+	// retry after the time the response names.
+	ErrTooMany = errors.New("too many requests of one token")
+)
 
 // errorStatus is the status for err: its kind's, else 500.
 func errorStatus(err error) int {
@@ -54,7 +66,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="passhub"`)
 	}
-	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+	if (status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests) && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", fmt.Sprint(int64((s.opts.RetryAfter+time.Second-1)/time.Second)))
 	}
 	writeJSON(w, status, errorBody{Error: msg})

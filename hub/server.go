@@ -46,6 +46,10 @@ type Options struct {
 	// MaxBody caps a request body, after gzip decoding. Default
 	// DefaultMaxBody, room for entry.MaxBatch entries of any size allowed.
 	MaxBody int64
+	// Retention is how long the hub keeps entries (by their id's time):
+	// an entry whose id is older is refused, as it would be purged at
+	// once. 0 refuses none for its age.
+	Retention time.Duration
 	// ShutdownTimeout is how long Close lets requests in flight finish
 	// before it cuts them. Default DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration

@@ -1,0 +1,184 @@
+package hub_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/passgate/passgate/bundle"
+	"github.com/passgate/passgate/checkin"
+	"github.com/passgate/passgate/entry"
+	"github.com/passgate/passgate/hub"
+)
+
+// recorder keeps what a desk records, as a kiosk's register would.
+type recorder struct{ got []entry.Entry }
+
+func (r *recorder) Record(e entry.Entry) error { r.got = append(r.got, e); return nil }
+
+// kioskEntry is an entry as a real kiosk makes it: recorded by the desk
+// (checkin) at now, its id made there.
+func kioskEntry(t *testing.T, venue, kiosk string, now time.Time) entry.Entry {
+	t.Helper()
+	rec := &recorder{}
+	d, err := checkin.New(checkin.Options{Venue: venue, Kiosk: kiosk, Trust: func() *bundle.Bundle { return nil },
+		Register: rec, Secret: []byte("a venue secret of 16+ bytes"), Now: func() time.Time { return now },
+		Rand: rand.NewChaCha8([32]byte{9})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Manual(checkin.Manual{Staff: "staff-1", Reason: checkin.ReasonPaper}); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.got) != 1 {
+		t.Fatalf("the desk recorded %d entries", len(rec.got))
+	}
+	return rec.got[0]
+}
+
+// entryAt is a valid entry of kiosk-1 whose id is made at made and whose
+// time is at.
+func entryAt(t *testing.T, ids *entry.IDs, made, at time.Time) entry.Entry {
+	t.Helper()
+	id, err := ids.New(made)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entry.Entry{ID: id, Time: at, Venue: "venue-1", Kiosk: "kiosk-1", Method: entry.Camera, Outcome: entry.Admitted}
+}
+
+// TestEntryIDs: purge cannot be dodged. An id not in canonical form (the
+// same id in lower case), an id dated far ahead of the hub's clock or
+// before its retention, and an entry whose time is not its id's are each
+// rejected with the reason; a real kiosk's entries pass.
+func TestEntryIDs(t *testing.T) {
+	st, _ := mustOpenBolt(t)
+	s := mustServe(t, st, hub.Options{Retention: 28 * 24 * time.Hour})
+	token, err := st.AddKiosk(ctx, "venue-1", "kiosk-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := st.AddKiosk(ctx, "venue-2", "kiosk-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := makeEntries(t, "venue-2", "kiosk-2", 7, 1)[0]
+	if status, ack, body := post(t, s.URL(), other, []entry.Entry{held}); status != http.StatusOK || len(ack.Acked) != 1 {
+		t.Fatalf("kiosk-2's entry: %d %s", status, body)
+	}
+
+	ids := entry.NewIDs(rand.NewChaCha8([32]byte{5}))
+	day := 24 * time.Hour
+	at := func(made time.Time) entry.Entry { return entryAt(t, ids, made, made) }
+	lower := at(t0)
+	lower.ID = strings.ToLower(lower.ID)
+	stolen := held
+	stolen.ID, stolen.Venue, stolen.Kiosk = strings.ToLower(held.ID), "venue-1", "kiosk-1"
+	real := kioskEntry(t, "venue-1", "kiosk-1", t0.Add(123456789*time.Nanosecond))
+	cases := []struct {
+		name string
+		e    entry.Entry
+		want string // in the reason; "" acknowledged
+	}{
+		{"real kiosk", real, ""},
+		{"now", at(t0), ""},
+		{"lower case", lower, "canonical"},
+		{"another kiosk's id in lower case", stolen, "canonical"},
+		{"year 2100", at(time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)), "after the hub's clock"},
+		{"a day and a minute ahead", at(t0.Add(day + time.Minute)), "after the hub's clock"},
+		{"23 hours ahead", at(t0.Add(23 * time.Hour)), ""},
+		{"27 days ago", at(t0.Add(-27 * day)), ""},
+		{"29 days ago", at(t0.Add(-29 * day)), "retention"},
+		{"1970", at(time.Unix(0, 0).UTC()), "retention"},
+		{"time 4 minutes after the id", entryAt(t, ids, t0, t0.Add(4*time.Minute)), ""},
+		{"time 10 minutes after the id", entryAt(t, ids, t0, t0.Add(10*time.Minute)), "from its id's time"},
+		{"time a year before the id", entryAt(t, ids, t0, t0.AddDate(-1, 0, 0)), "from its id's time"},
+	}
+	var batch []entry.Entry
+	for _, c := range cases {
+		batch = append(batch, c.e)
+	}
+	status, ack, body := post(t, s.URL(), token, batch)
+	if status != http.StatusOK {
+		t.Fatalf("batch: %d %s", status, body)
+	}
+	acked := map[string]bool{}
+	for _, id := range ack.Acked {
+		acked[id] = true
+	}
+	reason := map[string]string{}
+	for _, r := range ack.Rejected {
+		reason[r.ID] = r.Error
+	}
+	for _, c := range cases {
+		switch {
+		case c.want == "" && !acked[c.e.ID]:
+			t.Errorf("%s: not acknowledged (%s)", c.name, reason[c.e.ID])
+		case c.want != "" && !strings.Contains(reason[c.e.ID], c.want):
+			t.Errorf("%s: acknowledged %v, reason %q; want a reason with %q", c.name, acked[c.e.ID], reason[c.e.ID], c.want)
+		}
+	}
+	if n := count(t, st); n != 1+len(ack.Acked) {
+		t.Errorf("%d stored, want %d", n, 1+len(ack.Acked))
+	}
+	var owner string
+	st.ExportEntries(ctx, time.Time{}, func(e entry.Entry) error {
+		if e.ID == held.ID {
+			owner = e.Kiosk
+		}
+		return nil
+	})
+	if owner != "kiosk-2" {
+		t.Errorf("kiosk-2's entry now kiosk %q's", owner)
+	}
+}
+
+// counting counts the store's PutEntries calls.
+type counting struct {
+	hub.Store
+	puts atomic.Int64
+}
+
+func (c *counting) PutEntries(ctx context.Context, k hub.Kiosk, es []entry.Entry) (hub.PutResult, error) {
+	c.puts.Add(1)
+	return c.Store.PutEntries(ctx, k, es)
+}
+
+// TestBatchBodies: a body that is null, or has anything after the batch,
+// is refused with 400; an empty batch, or one whose every entry is
+// rejected, is answered without a write.
+func TestBatchBodies(t *testing.T) {
+	st, _ := mustOpenBolt(t)
+	cs := &counting{Store: st}
+	s := mustServe(t, cs, hub.Options{})
+	token, err := st.AddKiosk(ctx, "venue-1", "kiosk-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{`null`, ` null `, `{"entries":[]} {"entries":[]}`, `{"entries":[]}x`, `{"entries":[]}]`, `{"entries":[]}"`, `[]`, `"entries"`, `{"entries":{}}`} {
+		if status, _, resp := postRaw(t, s.URL(), token, []byte(body), nil); status != http.StatusBadRequest {
+			t.Errorf("body %s: %d %s, want 400", body, status, resp)
+		}
+	}
+	for _, body := range []string{`{}`, `{"entries":[]}`, `{"entries":null}`, "{\"entries\":[]}\n", ` {"entries": [ ] } `} {
+		if status, ack, resp := postRaw(t, s.URL(), token, []byte(body), nil); status != http.StatusOK || ack.Acked == nil || len(ack.Acked)+len(ack.Rejected) != 0 {
+			t.Errorf("body %q: %d %s, want 200 and an empty ack", body, status, resp)
+		}
+	}
+	bad := makeEntries(t, "venue-1", "kiosk-1", 1, 2)
+	bad[0].Method, bad[1].Venue = "telepathy", "venue-2"
+	if status, ack, resp := post(t, s.URL(), token, bad); status != http.StatusOK || len(ack.Rejected) != 2 || !strings.Contains(resp, `"acked":[]`) {
+		t.Errorf("a batch of rejected entries: %d %s", status, resp)
+	}
+	if n := cs.puts.Load(); n != 0 {
+		t.Errorf("%d writes for empty batches", n)
+	}
+	es := makeEntries(t, "venue-1", "kiosk-1", 1, 3)
+	if status, ack, resp := post(t, s.URL(), token, es); status != http.StatusOK || len(ack.Acked) != 3 || cs.puts.Load() != 1 {
+		t.Errorf("a batch after: %d %s, %d writes", status, resp, cs.puts.Load())
+	}
+}
