@@ -107,7 +107,7 @@ func OpenBolt(dir string, opts *BoltOptions) (*Bolt, error) {
 // init makes the buckets and loads the published bundle into the cache.
 func (s *Bolt) init() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketEntries, bucketKiosks, bucketTokens, bucketBundle} {
+		for _, name := range [][]byte{bucketEntries, bucketKiosks, bucketTokens, bucketBundle, bucketStatus} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

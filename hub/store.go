@@ -53,6 +53,8 @@ type Store interface {
 	// value); the result is shared and must not be changed.
 	CurrentBundle(ctx context.Context) (*Bundle, error)
 
+	StatusStore // each kiosk's last status (status.go)
+
 	// Close releases the store.
 	Close() error
 }

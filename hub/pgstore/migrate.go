@@ -69,6 +69,9 @@ func provider(db *sql.DB) (*goose.Provider, error) {
 	return goose.NewProvider(goose.DialectPostgres, db, fsys,
 		goose.WithSessionLocker(locker),
 		goose.WithDisableGlobalRegistry(true),
+		// Migrations are numbered as they are planned, not as they land:
+		// a database may have 3 before 2 exists. Each stands alone.
+		goose.WithAllowOutofOrder(true),
 		goose.WithLogger(goose.NopLogger()))
 }
 

@@ -68,6 +68,7 @@ var groups = []struct {
 	{"Publish", publishTests},
 	{"Close", closeTests},
 	{"Users", userTests},
+	{"Status", statusTests},
 }
 
 var ctx = context.Background()
