@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/passgate/passgate/hub"
+	"github.com/passgate/passgate/hub/adminsock"
 	"github.com/passgate/passgate/hub/pgstore"
 	"github.com/passgate/passgate/internal/command"
 )
@@ -28,7 +29,7 @@ func (c *cli) withStore(ctx context.Context, w *where, fn func(hub.Store) error)
 	if *w.url != "" {
 		st, err = openPostgres(ctx, c.cat, *w.url, c.now, nil)
 	} else {
-		st, err = openStore(c.cat, *w.data, c.now)
+		st, err = c.openData(ctx, *w.data)
 	}
 	if err != nil {
 		return err
@@ -39,6 +40,25 @@ func (c *cli) withStore(ctx context.Context, w *where, fn func(hub.Store) error)
 		}
 	}()
 	return fn(st)
+}
+
+// openData opens the bbolt store in the data directory, or, while a
+// `passhub serve` holds it, reaches that hub's store through its admin
+// socket: admin commands work while the hub runs.
+func (c *cli) openData(ctx context.Context, dir string) (hub.Store, error) {
+	st, err := hub.OpenBolt(dir, &hub.BoltOptions{Now: c.now})
+	switch {
+	case errors.Is(err, hub.ErrLocked):
+		sock := filepath.Join(dir, adminsock.File)
+		cl, derr := adminsock.Dial(ctx, sock)
+		if derr != nil {
+			return nil, command.Errorf(c.cat, "passhub.in_use", dir, sock)
+		}
+		return cl, nil
+	case err != nil:
+		return nil, command.Errorf(c.cat, "passhub.open", dir, err)
+	}
+	return st, nil
 }
 
 func (c *cli) kioskAdd(ctx context.Context, fs *flag.FlagSet, args []string) error {

@@ -142,12 +142,11 @@ func redact(s string) string {
 	return u.Redacted()
 }
 
-// openStore opens the data directory for an admin command or the server,
-// with a message that says what to do when a running hub holds it.
+// openStore opens the data directory for the server.
 func openStore(cat *i18n.Catalog, dir string, now func() time.Time) (*hub.Bolt, error) {
 	st, err := hub.OpenBolt(dir, &hub.BoltOptions{Now: now})
 	if errors.Is(err, hub.ErrLocked) {
-		return nil, command.Errorf(cat, "passhub.in_use", dir)
+		return nil, command.Errorf(cat, "passhub.serve.in_use", dir)
 	}
 	if err != nil {
 		return nil, command.Errorf(cat, "passhub.open", dir, err)

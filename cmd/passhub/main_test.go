@@ -237,8 +237,8 @@ func TestExportPurge(t *testing.T) {
 }
 
 // TestServe runs the hub as `passhub serve` does, on a free port: admin
-// commands say the data directory is in use while it runs, and work again
-// once it is stopped.
+// commands work while it runs, through its admin socket, and on the data
+// directory once it is stopped.
 func TestServe(t *testing.T) {
 	dir := t.TempDir()
 	var out, errOut lockedBuffer
@@ -263,16 +263,46 @@ func TestServe(t *testing.T) {
 		t.Fatalf("healthz: %v %v", err, resp)
 	}
 	resp.Body.Close()
-	code, _, stderr := passhub(t, "kiosk", "list", "--data", dir)
-	if code != 1 || !strings.Contains(stderr, "a passhub serve is running on it") || !strings.Contains(stderr, "stop the hub") {
-		t.Errorf("admin command while serving: %d %s", code, stderr)
+	code, token, stderr := passhub(t, "kiosk", "add", "--data", dir, "--venue", "venue-1", "--kiosk", "kiosk-1")
+	if code != 0 || len(strings.TrimSpace(token)) != 43 {
+		t.Fatalf("kiosk add while serving: %d %q %s", code, token, stderr)
+	}
+	// The running hub knows the kiosk at once: it was added to its store.
+	req, _ := http.NewRequest(http.MethodPost, url+"/v1/entries", strings.NewReader(`{"entries":[]}`))
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(token))
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusUnauthorized {
+		t.Errorf("a push with the token of a kiosk added while serving: %s", resp.Status)
+	}
+	if code, out, stderr := passhub(t, "kiosk", "list", "--data", dir); code != 0 || !strings.Contains(out, "kiosk-1") {
+		t.Errorf("kiosk list while serving: %d %s %s", code, out, stderr)
+	}
+	if code, _, stderr := passhub(t, "kiosk", "revoke", "--data", dir, "--kiosk", "kiosk-1"); code != 0 {
+		t.Errorf("kiosk revoke while serving: %d %s", code, stderr)
+	}
+	if code, _, stderr := passhub(t, "kiosk", "revoke", "--data", dir, "--kiosk", "kiosk-9"); code != 1 || !strings.Contains(stderr, "kiosk-9") {
+		t.Errorf("kiosk revoke of an unknown kiosk while serving: %d %s", code, stderr)
+	}
+	if code, _, stderr := passhub(t, "entries", "export", "--data", dir, "--since", "2021-12-01"); code != 0 {
+		t.Errorf("entries export while serving: %d %s", code, stderr)
+	}
+	// A second hub on the same directory is refused.
+	if code, _, stderr := passhub(t, "serve", "--addr", "127.0.0.1:0", "--data", dir); code != 1 || !strings.Contains(stderr, "another passhub serve") {
+		t.Errorf("a second serve: %d %s", code, stderr)
 	}
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("serve exited %d: %s", code, errOut.String())
 	}
-	if code, _, stderr := passhub(t, "kiosk", "list", "--data", dir); code != 0 {
-		t.Errorf("admin command after the hub stopped: %d %s", code, stderr)
+	if _, err := os.Stat(filepath.Join(dir, "admin.sock")); !os.IsNotExist(err) {
+		t.Errorf("admin socket left after the hub stopped: %v", err)
+	}
+	if code, out, stderr := passhub(t, "kiosk", "list", "--data", dir); code != 0 || !strings.Contains(out, "revoked") {
+		t.Errorf("admin command after the hub stopped: %d %s %s", code, out, stderr)
 	}
 }
 
@@ -343,4 +373,19 @@ func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
 	pool = x509.NewCertPool()
 	pool.AddCert(cert)
 	return certFile, keyFile, pool
+}
+
+// TestInUseWithoutSocket: a data directory held by a process that does not
+// answer on the admin socket gets a message that says what to try.
+func TestInUseWithoutSocket(t *testing.T) {
+	dir := t.TempDir()
+	st, err := hub.OpenBolt(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	code, _, stderr := passhub(t, "kiosk", "list", "--data", dir)
+	if code != 1 || !strings.Contains(stderr, "admin socket") || !strings.Contains(stderr, "as another user") {
+		t.Errorf("kiosk list on a held directory: %d %s", code, stderr)
+	}
 }

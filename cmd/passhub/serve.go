@@ -10,10 +10,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"time"
 
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/hub"
+	"github.com/passgate/passgate/hub/adminsock"
 	"github.com/passgate/passgate/internal/command"
 	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/pemfile"
@@ -45,6 +47,7 @@ type Main struct {
 	Server *hub.Server
 
 	stopRetain func()
+	admin      *adminsock.Server // bbolt only: the admin socket
 }
 
 // NewMain returns a Main with the defaults of `passhub serve`, whose errors
@@ -79,7 +82,17 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.StoreURL != "" {
 		m.Store, err = openPostgres(ctx, m.Cat, m.StoreURL, m.Now, log)
 	} else {
-		m.Store, err = openStore(m.Cat, m.DataDir, m.Now)
+		var bolt *hub.Bolt
+		if bolt, err = openStore(m.Cat, m.DataDir, m.Now); err == nil {
+			m.Store = bolt
+			// Admin commands reach the store through it while the hub
+			// holds the file. Without it the hub still serves kiosks.
+			sock := filepath.Join(m.DataDir, adminsock.File)
+			if m.admin, err = adminsock.Listen(sock, bolt, log); err != nil {
+				log.Error("admin commands will not work while the hub runs", "err", err)
+				err = nil
+			}
+		}
 	}
 	if err != nil {
 		m.Store = nil // not a typed nil for Close
@@ -91,6 +104,7 @@ func (m *Main) Run(ctx context.Context) error {
 		TLSConfig:   tlsConf,
 		MaxInFlight: m.MaxInFlight,
 		RetryAfter:  m.RetryAfter,
+		Retention:   time.Duration(m.RetentionDays) * 24 * time.Hour,
 		Logger:      log,
 	})
 	if err == nil {
@@ -98,6 +112,9 @@ func (m *Main) Run(ctx context.Context) error {
 		err = m.Server.Open()
 	}
 	if err != nil {
+		if m.admin != nil {
+			m.admin.Close()
+		}
 		m.Store.Close()
 		return err
 	}
@@ -122,6 +139,9 @@ func (m *Main) Close() error {
 	}
 	if m.Server != nil {
 		errs = append(errs, m.Server.Close())
+	}
+	if m.admin != nil {
+		errs = append(errs, m.admin.Close())
 	}
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())
