@@ -112,6 +112,12 @@ func (s *Bolt) init() error {
 				return err
 			}
 		}
+		if err := initAuthority(tx); err != nil {
+			return err
+		}
+		if err := initIndex(tx); err != nil {
+			return fmt.Errorf("index of entries by venue: %w", err)
+		}
 		b := tx.Bucket(bucketBundle)
 		data, meta := b.Get(keyBundleData), b.Get(keyBundleMeta)
 		if data == nil || meta == nil {

@@ -54,6 +54,9 @@ func (s *Bolt) PutEntries(ctx context.Context, k Kiosk, entries []entry.Entry) (
 			if err := b.Put(key, vals[i]); err != nil {
 				return err
 			}
+			if err := index(tx, e); err != nil { // bolt_query.go
+				return err
+			}
 			res.Acked = append(res.Acked, e.ID)
 			res.New++
 		}
@@ -145,6 +148,9 @@ func (s *Bolt) PurgeEntries(ctx context.Context, before time.Time) (int, error) 
 				keys = append(keys, append([]byte(nil), k...))
 			}
 			for _, k := range keys {
+				if err := unindex(tx, k, b.Get(k)); err != nil { // bolt_query.go
+					return err
+				}
 				if err := b.Delete(k); err != nil {
 					return err
 				}

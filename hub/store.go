@@ -53,7 +53,9 @@ type Store interface {
 	// value); the result is shared and must not be changed.
 	CurrentBundle(ctx context.Context) (*Bundle, error)
 
-	StatusStore // each kiosk's last status (status.go)
+	StatusStore    // each kiosk's last status (status.go)
+	AuthorityStore // the health authority's accounts (authority.go)
+	QueryStore     // the health authority's questions (query.go)
 
 	// Close releases the store.
 	Close() error

@@ -67,6 +67,8 @@ var groups = []struct {
 	{"Bundle", bundleTests},
 	{"Publish", publishTests},
 	{"Close", closeTests},
+	{"Query", queryTests},
+	{"Authority", authorityTests},
 	{"Users", userTests},
 	{"Status", statusTests},
 }
