@@ -26,6 +26,7 @@ func (a *App) Screen(ctx context.Context) error {
 		PINs: pins, DemoStaff: a.DemoStaff(), Trust: a.Trust, Now: a.Now,
 		Stats: a.Stats, Purge: a.Purge, Cameras: a.CameraLabels, SetCamera: a.SwitchCamera,
 		ClearAfter: time.Duration(cfg.Kiosk.VerdictSeconds) * time.Second,
+		IdleAfter:  cfg.Kiosk.IdleTimeout.Duration,
 		OnOutcome:  a.outcome, Log: a.Log.With("part", "screen"),
 	}
 	if a.Uplink != nil {

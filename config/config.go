@@ -68,6 +68,10 @@ type Kiosk struct {
 	// PairWindow is how long a pass that admits only with a second pass of
 	// the same holder (2G+) waits for it.
 	PairWindow Duration `toml:"pair_window"`
+	// IdleTimeout is how long the admin menu and the manual form stay open
+	// without a key pressed; they then close by themselves (and opening
+	// them again asks for the PIN again).
+	IdleTimeout Duration `toml:"idle_timeout"`
 }
 
 // Trust is where the trust bundle comes from.
@@ -156,6 +160,7 @@ func Defaults() Config {
 			VerdictSeconds:  5,
 			DuplicateWindow: Duration{5 * time.Minute},
 			PairWindow:      Duration{time.Minute},
+			IdleTimeout:     Duration{time.Minute},
 		},
 		Register: Register{RetentionDays: 28},
 		Hub: Hub{

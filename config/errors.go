@@ -75,6 +75,7 @@ var allowed = map[string]string{
 	"kiosk.verdict_seconds":   "a whole number of seconds from 1 to 600",
 	"kiosk.duplicate_window":  "a duration from \"0s\" (off) to \"24h\"",
 	"kiosk.pair_window":       "a duration from \"10s\" to \"10m\"",
+	"kiosk.idle_timeout":      "a duration from \"10s\" to \"1h\"",
 	"trust.bundle_key":        "the base64 key that passctl keygen prints, or the path of a PEM file",
 	"trust.bundle_file":       "a file path",
 	"trust.policy_preset":     "\"\" for the bundle's policy, or one of %s",
@@ -182,7 +183,7 @@ func unknownKey(file string, de *toml.DecodeError) error {
 
 // textKeys are the keys whose values are strings parsed by the code
 // (Duration, Size).
-var textKeys = []string{"kiosk.duplicate_window", "kiosk.pair_window", "hub.pull_every", "hub.push_every", "hook.timeout", "camera.size"}
+var textKeys = []string{"kiosk.duplicate_window", "kiosk.pair_window", "kiosk.idle_timeout", "hub.pull_every", "hub.push_every", "hook.timeout", "camera.size"}
 
 // untyped explains an error go-toml returns without a position: a number
 // or boolean where a Duration or Size wants a string.

@@ -23,8 +23,6 @@ func (m *Model) onAdminKey(k tea.KeyPressMsg) tea.Cmd {
 	}
 	items := m.adminItems()
 	switch {
-	case key.Matches(k, m.keys.Back):
-		m.state = scanning
 	case key.Matches(k, m.keys.Up):
 		a.cursor = (a.cursor + len(items) - 1) % len(items)
 	case key.Matches(k, m.keys.Down):
@@ -64,14 +62,12 @@ func (m *Model) onAdminKey(k tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// onCameraKey: the device list of "camera"; Enter takes the device, Esc
-// goes back to the menu.
+// onCameraKey: the device list of "camera"; Enter takes the device (Esc,
+// as everywhere, goes back to scanning).
 func (m *Model) onCameraKey(k tea.KeyPressMsg) tea.Cmd {
 	a := &m.adminMenu
 	n := len(a.cams)
 	switch {
-	case key.Matches(k, m.keys.Back):
-		a.picking = false
 	case key.Matches(k, m.keys.Up):
 		a.camCursor = (a.camCursor + n - 1) % n
 	case key.Matches(k, m.keys.Down):

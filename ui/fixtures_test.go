@@ -30,22 +30,29 @@ func (f *fakePINs) Check(staff, pin string, now time.Time) (bool, time.Duration,
 type fakes struct {
 	syncs, purges int
 	camera        string
+	clock         *time.Time // the model's and the desk's clock: tests move it
 }
 
 // fakesOf maps a model to its fakes.
 var fakesOf = map[*Model]*fakes{}
 
 // newModel is a screen on a desk with the fixture bundle, its clock at at.
-func newModel(t *testing.T, lang string, w, h int, at time.Time, trust *bundle.Bundle) *Model {
+// Each of desk changes the desk's options first.
+func newModel(t *testing.T, lang string, w, h int, at time.Time, trust *bundle.Bundle, desk ...func(*checkin.Options)) *Model {
 	t.Helper()
-	now := func() time.Time { return at }
-	desk, err := checkin.New(checkin.Options{Venue: "cafe", Kiosk: "door", Now: now,
-		Trust: func() *bundle.Bundle { return trust }})
+	clock := at
+	now := func() time.Time { return clock }
+	do := checkin.Options{Venue: "cafe", Kiosk: "door", Now: now,
+		Trust: func() *bundle.Bundle { return trust }}
+	for _, f := range desk {
+		f(&do)
+	}
+	d, err := checkin.New(do)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fx := &fakes{}
-	m, err := New(Options{Kiosk: &checkin.Kiosk{Desk: desk, PreviewFPS: 10}, Venue: "Café 서울 Gangnam", Lang: lang, Demo: true,
+	fx := &fakes{clock: &clock}
+	m, err := New(Options{Kiosk: &checkin.Kiosk{Desk: d, PreviewFPS: 10}, Venue: "Café 서울 Gangnam", Lang: lang, Demo: true,
 		Locked: true, PINs: &fakePINs{}, Now: now, Trust: func() *bundle.Bundle { return trust },
 		Sync:    func() *SyncState { return &SyncState{Waiting: 3, Online: true} },
 		Stats:   func() string { return "entries 12\nadmitted 9 · refused 3" },
@@ -101,6 +108,8 @@ var namedKeys = map[string]tea.KeyPressMsg{
 	"backspace": {Code: tea.KeyBackspace},
 	"ctrl+r":    {Code: 'r', Mod: tea.ModCtrl},
 	"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
+	"f1":        {Code: tea.KeyF1},
+	"up":        {Code: tea.KeyUp},
 }
 
 // keyMsg is the key named k.

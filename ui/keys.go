@@ -2,11 +2,14 @@ package ui
 
 import "charm.land/bubbles/v2/key"
 
-// KeyMap is the kiosk's keys. The letters act only while no scanner line
-// is being typed: a keyboard-wedge payload (base45: upper case, digits,
-// a few signs) never contains them anyway.
+// KeyMap is the kiosk's keys. The letters (and Help's "?") act wherever
+// no text field has the focus; Back (Esc) always returns to scanning, and
+// Help's F1 works while typing too. A keyboard-wedge scanner's line is
+// told apart by its pace and its start (see wedge.go), so a pass typed by
+// a scanner never triggers them.
 type KeyMap struct {
 	Preview, Manual, Admin, Lang, Quit    key.Binding
+	Help                                  key.Binding
 	Up, Down, Enter, Back, Delete, Toggle key.Binding
 	Interrupt                             key.Binding
 }
@@ -19,6 +22,7 @@ func DefaultKeyMap() KeyMap {
 		Admin:     key.NewBinding(key.WithKeys("a")),
 		Lang:      key.NewBinding(key.WithKeys("l")),
 		Quit:      key.NewBinding(key.WithKeys("q")),
+		Help:      key.NewBinding(key.WithKeys("?", "f1")),
 		Interrupt: key.NewBinding(key.WithKeys("ctrl+c")),
 		Up:        key.NewBinding(key.WithKeys("up", "shift+tab")),
 		Down:      key.NewBinding(key.WithKeys("down", "tab")),

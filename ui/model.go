@@ -73,6 +73,10 @@ type Options struct {
 	SetCamera func(device string) error
 	// ClearAfter is how long a verdict stays; 0 means 5 s.
 	ClearAfter time.Duration
+	// IdleAfter is how long the admin menu and the forms stay open
+	// without a key; they then close (and opening them asks for a PIN
+	// again). 0 means 60 s.
+	IdleAfter time.Duration
 	// Log gets the staff's actions (admin, manual entries, quitting) and
 	// refused PINs, never a PIN or a holder's data; nil means no log.
 	Log *slog.Logger
@@ -108,15 +112,20 @@ type Model struct {
 	state         state
 	now           time.Time
 
-	preview   bool // shown ("p" toggles); off at first when the kiosk sends none
-	thumb     *thumb
-	camera    *camera.Status
-	kioskErr  error
-	counts    checkin.Counts
-	sync      *SyncState
-	line      string // keyboard-wedge input
-	outcome   *checkin.Outcome
-	seq       int // of the banner shown
+	preview  bool // shown ("p" toggles); off at first when the kiosk sends none
+	thumb    *thumb
+	camera   *camera.Status
+	kioskErr error
+	counts   checkin.Counts
+	sync     *SyncState
+	wedge    wedge // a keyboard-wedge scanner's line being typed
+	outcome  *checkin.Outcome
+	// under is the form or menu a verdict shows over (scanning for
+	// none): it comes back when the verdict ends.
+	under     state
+	help      bool      // the help overlay is open
+	touched   time.Time // the last key, for IdleAfter
+	seq       int       // of the banner shown
 	form      form
 	adminMenu adminMenu
 	policy    string // the preset in use at the desk, "" for the bundle's
@@ -133,6 +142,9 @@ func New(o Options) (*Model, error) {
 	}
 	if o.ClearAfter <= 0 {
 		o.ClearAfter = 5 * time.Second
+	}
+	if o.IdleAfter <= 0 {
+		o.IdleAfter = time.Minute
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -96,29 +96,42 @@ func (m *Model) footer() string {
 	s, c := m.styles, m.cat
 	counts := " " + c.T("ui.counts", m.counts.Admitted, m.counts.Refused, m.counts.Manual)
 	var typed string
-	if m.line != "" {
-		typed = c.T("ui.typed", ansi.TruncateLeft(m.line, max(0, len(m.line)-24), "…")) + " "
+	if l := m.wedge.line; m.wedge.scanning() {
+		typed = c.T("ui.typed", ansi.TruncateLeft(l, max(0, len(l)-24), "…")) + " "
 	}
 	var keys []string
 	add := func(k, label string) { keys = append(keys, s.key.Render(k)+" "+c.T(label)) }
-	switch m.state {
-	case manual:
+	help := "?"
+	if m.focused() != nil {
+		help = "f1"
+	}
+	switch {
+	case m.help:
+		add("esc", "ui.key.scan")
+	case m.state == manual:
 		add("↑↓", "ui.key.choose")
 		add("enter", "ui.key.next")
 		if m.form.purpose == forManual {
 			add("ctrl+r", "ui.key.refuse")
 		}
 		add("esc", "ui.key.cancel")
-	case admin:
+		add(help, "ui.key.help")
+	case m.state == admin:
 		add("↑↓", "ui.key.choose")
 		add("enter", "ui.key.select")
 		add("esc", "ui.key.back")
+		add(help, "ui.key.help")
+	case m.state == result && m.under != scanning:
+		add("enter", "ui.key.resume")
+		add("esc", "ui.key.scan")
+		add(help, "ui.key.help")
 	default:
 		add("m", "ui.key.manual")
 		add("a", "ui.key.admin")
 		add("p", "ui.key.preview")
 		add("l", "ui.key.lang")
 		add("q", "ui.key.quit")
+		add(help, "ui.key.help")
 	}
 	return s.footer.Render(spread(counts, typed, m.width) + "\n" + ansi.Truncate(" "+strings.Join(keys, "  "), m.width, "…"))
 }

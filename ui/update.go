@@ -14,6 +14,10 @@ import (
 
 // Update handles one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg.(type) {
+	case pinMsg, manualMsg, purgeMsg, statsMsg, camerasMsg, cameraSetMsg:
+		m.touched = m.o.Now() // an answer to read: the idle time starts again
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -36,7 +40,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case clearMsg:
 		if m.state == result && msg.seq == m.seq {
-			m.state = scanning
+			m.state, m.under = m.under, scanning // the form or menu comes back
 		}
 		return m, nil
 	case pinMsg:
@@ -56,10 +60,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onCameraSet(msg)
 		return m, nil
 	case tea.PasteMsg:
-		if m.state == scanning || m.state == result {
-			m.line += strings.ReplaceAll(msg.Content, "\n", "")
-		}
-		return m, nil
+		return m, m.onPaste(msg.Content)
 	case tea.KeyPressMsg:
 		return m, m.onKey(msg)
 	}
@@ -87,20 +88,72 @@ func (m *Model) next() tea.Cmd {
 
 func (m *Model) onTick() tea.Cmd {
 	m.refresh()
+	m.dropStale(m.now)
+	m.closeIdle(m.now)
 	return tick(time.Second)
 }
 
-// onOutcome shows a verdict, unless staff are busy with a form or the menu.
+// closeIdle closes the admin menu or a form nobody touched for
+// IdleAfter: left open at an unattended door, anyone could use it. What
+// is being asked of the kiosk (a PIN check, a purge) finishes first.
+func (m *Model) closeIdle(now time.Time) {
+	s := m.screen()
+	if s != manual && s != admin || m.form.busy && s == manual || m.adminMenu.busy && s == admin {
+		return
+	}
+	if now.Sub(m.touched) < m.o.IdleAfter {
+		return
+	}
+	what := "admin menu"
+	if s == manual {
+		what = m.form.purpose.String() + " form"
+	}
+	m.o.Log.Info("closed after idle time", "screen", what, "idle", m.o.IdleAfter)
+	m.help = false
+	if m.state == result {
+		m.under = scanning
+		return
+	}
+	m.state = scanning
+}
+
+// screen is what staff were doing: the state, or the form or menu a
+// verdict shows over.
+func (m *Model) screen() state {
+	if m.state == result && m.under != scanning {
+		return m.under
+	}
+	return m.state
+}
+
+// setScreen moves to s, under the verdict when one is showing over a
+// form.
+func (m *Model) setScreen(s state) {
+	if m.state == result && m.under != scanning {
+		m.under = s
+		return
+	}
+	m.state = s
+}
+
+// toScanning is Esc: whatever is open closes, and the screen scans.
+func (m *Model) toScanning() {
+	m.state, m.under, m.help = scanning, scanning, false
+	m.wedge.reset()
+}
+
+// onOutcome shows a verdict, over whatever is open: a form or the menu
+// comes back, as it was, when the verdict ends.
 func (m *Model) onOutcome(out checkin.Outcome) tea.Cmd {
 	if m.o.OnOutcome != nil {
 		m.o.OnOutcome(out)
 	}
 	m.refresh()
 	m.outcome = &out
-	if m.state != scanning && m.state != result {
-		return nil
+	if m.state == manual || m.state == admin {
+		m.under = m.state
 	}
-	m.state = result
+	m.state, m.help = result, false
 	m.seq++
 	after := m.o.ClearAfter
 	if len(out.Needs) > 0 { // the desk waits for the second pass: so does the screen
@@ -109,61 +162,74 @@ func (m *Model) onOutcome(out checkin.Outcome) tea.Cmd {
 	return clearAfter(after, m.seq)
 }
 
+// onKey: a scanner's line first, then the keys that work everywhere
+// (Esc, ctrl+c, help), then the staff keys unless a text field has the
+// focus, then the screen's own keys.
 func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
+	now := m.o.Now()
+	m.touched = now
+	if cmd, took := m.onWedgeKey(k, now); took {
+		return cmd
+	}
+	typing := m.focused() != nil
+	switch {
+	case key.Matches(k, m.keys.Back):
+		m.toScanning()
+		return nil
+	case key.Matches(k, m.keys.Interrupt):
+		if m.screen() == manual && m.form.purpose == forQuit {
+			return nil // the PIN form of quitting is what ctrl+c leads to
+		}
+		return m.quit()
+	case key.Matches(k, m.keys.Help) && (!typing || k.Text == ""): // F1 while typing
+		m.help = !m.help
+		return nil
+	}
+	m.help = false // any other key closes the help, and does what it does
+	if !typing {
+		if cmd, ok := m.onStaffKey(k); ok {
+			return cmd
+		}
+	}
 	switch m.state {
 	case manual:
 		return m.onFormKey(k)
 	case admin:
 		return m.onAdminKey(k)
-	}
-	return m.onScanKey(k)
-}
-
-// onScanKey: the scanning and result screens. Printable keys go to the
-// scanner line; the letters act as commands while the line is empty.
-func (m *Model) onScanKey(k tea.KeyPressMsg) tea.Cmd {
-	switch {
-	case key.Matches(k, m.keys.Interrupt):
-		return m.quit()
-	case key.Matches(k, m.keys.Enter):
-		line := m.line
-		m.line = ""
-		if checkin.IsPayload(line) {
-			return typeLine(m.o.Kiosk, line)
+	case result:
+		if m.under != scanning && key.Matches(k, m.keys.Enter) {
+			m.state, m.under = m.under, scanning // back to the form now
 		}
-		return nil
-	case key.Matches(k, m.keys.Back):
-		m.line = ""
-		if m.state == result {
-			m.state = scanning
-		}
-		return nil
-	case key.Matches(k, m.keys.Delete):
-		if m.line != "" {
-			m.line = m.line[:len(m.line)-1]
-		}
-		return nil
-	}
-	if m.line == "" {
-		switch {
-		case key.Matches(k, m.keys.Preview):
-			m.preview = !m.preview
-			return nil
-		case key.Matches(k, m.keys.Lang):
-			m.switchLang()
-			return nil
-		case key.Matches(k, m.keys.Manual):
-			return m.openForm(forManual)
-		case key.Matches(k, m.keys.Admin):
-			return m.openForm(forAdmin)
-		case key.Matches(k, m.keys.Quit):
-			return m.quit()
-		}
-	}
-	if k.Text != "" && k.Mod&(tea.ModCtrl|tea.ModAlt) == 0 {
-		m.line += k.Text
 	}
 	return nil
+}
+
+// onStaffKey: the keys of the scanning screen, which work wherever no text
+// field has the focus.
+func (m *Model) onStaffKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
+	switch {
+	case key.Matches(k, m.keys.Preview):
+		m.preview = !m.preview
+	case key.Matches(k, m.keys.Lang):
+		m.switchLang()
+	case key.Matches(k, m.keys.Manual):
+		if m.screen() == manual && m.form.purpose == forManual {
+			m.state, m.under = manual, scanning // the form staff were filling in
+			return nil, true
+		}
+		return m.openForm(forManual), true
+	case key.Matches(k, m.keys.Admin):
+		if m.screen() == admin {
+			m.state, m.under = admin, scanning
+			return nil, true
+		}
+		return m.openForm(forAdmin), true
+	case key.Matches(k, m.keys.Quit):
+		return m.quit(), true
+	default:
+		return nil, false
+	}
+	return nil, true
 }
 
 // quit ends the program, through the PIN form in kiosk mode.
@@ -194,7 +260,7 @@ func (m *Model) openForm(p purpose) tea.Cmd {
 	if m.o.PINs == nil {
 		m.form.msg = "ui.form.no_pins"
 	}
-	m.state = manual
+	m.state, m.under = manual, scanning
 	return nil
 }
 
@@ -204,12 +270,6 @@ func (m *Model) onFormKey(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(k, m.keys.Back):
-		m.state = scanning
-	case key.Matches(k, m.keys.Interrupt):
-		if m.form.purpose != forQuit {
-			return m.quit()
-		}
 	case key.Matches(k, m.keys.Up):
 		f.move(-1)
 	case key.Matches(k, m.keys.Down):
@@ -246,7 +306,7 @@ func (m *Model) onPIN(msg pinMsg) tea.Cmd {
 		}
 		m.o.Log.Warn("staff PIN refused", args...)
 	}
-	if m.state != manual || msg.purpose != f.purpose {
+	if m.screen() != manual || msg.purpose != f.purpose {
 		return nil
 	}
 	if !msg.ok {
@@ -265,7 +325,8 @@ func (m *Model) onPIN(msg pinMsg) tea.Cmd {
 		return submitManual(m.o.Kiosk.Desk, f.manual())
 	case forAdmin:
 		m.o.Log.Info("admin menu opened", "staff", msg.staff)
-		m.state, m.adminMenu = admin, adminMenu{staff: msg.staff}
+		m.adminMenu, m.touched = adminMenu{staff: msg.staff}, m.o.Now()
+		m.setScreen(admin)
 	case forQuit:
 		m.o.Log.Info("quitting", "staff", msg.staff)
 		m.quitting = true
@@ -294,6 +355,6 @@ func (m *Model) onManual(msg manualMsg) tea.Cmd {
 	} else {
 		m.o.Log.Info("manual entry", args...)
 	}
-	m.state = scanning
+	m.state, m.under = scanning, scanning
 	return m.onOutcome(msg.out)
 }

@@ -33,12 +33,12 @@ func TestManualEntryWithPIN(t *testing.T) {
 func TestWedge(t *testing.T) {
 	m := newModel(t, "en", 80, 24, noon, fixtureBundle(t))
 	press(m, "hello", "enter") // not a pass: ignored; 'h' is no command
-	if m.state != scanning || m.line != "" {
-		t.Fatalf("state %v line %q", m.state, m.line)
+	if m.state != scanning || m.wedge.line != "" {
+		t.Fatalf("state %v line %q", m.state, m.wedge.line)
 	}
 	press(m, pass(t, "revoked-uci"))
-	if !strings.HasPrefix(m.line, "HC1:") {
-		t.Fatalf("line %q", m.line)
+	if !strings.HasPrefix(m.wedge.line, "HC1:") {
+		t.Fatalf("line %q", m.wedge.line)
 	}
 	press(m, "enter")
 	if m.state != result || m.outcome.Method != entry.ScannerDevice || m.outcome.Reason != "revoked" {

@@ -25,16 +25,18 @@ func (m *Model) render() string {
 	w, h := m.width, m.height
 	body := max(0, h-4)
 	var mid string
-	switch m.state {
-	case result:
+	switch {
+	case m.help:
+		mid = m.helpBody(w, body)
+	case m.state == result:
 		if m.outcome != nil {
 			mid = m.banner(w, body)
 			break
 		}
 		mid = m.scanningBody(w, body)
-	case manual:
+	case m.state == manual:
 		mid = m.formBody(w, body)
-	case admin:
+	case m.state == admin:
 		mid = m.adminBody(w, body)
 	default:
 		mid = m.scanningBody(w, body)
