@@ -103,20 +103,27 @@ func (c *cli) dataFlag(fs *flag.FlagSet) *string {
 // storeFlags adds --data and --store to a flag set: where a command finds
 // the hub's store.
 func (c *cli) storeFlags(fs *flag.FlagSet) *where {
-	return &where{fs: fs, data: c.dataFlag(fs), url: fs.String("store", "", c.cat.T("passhub.flag.store"))}
+	return &where{fs: fs, data: c.dataFlag(fs), url: fs.String("store", "", c.cat.T("passhub.flag.store")), config: c.configFlag(fs)}
 }
 
 // where is the store a command was given: bbolt in the data directory, or
 // PostgreSQL at a URL.
 type where struct {
-	fs   *flag.FlagSet
-	data *string
-	url  *string
+	fs     *flag.FlagSet
+	data   *string
+	url    *string
+	config *string // the configuration file, "" for none
+	serve  bool    // the file's [serve] applies too
 }
 
-// check refuses a --store that is not a PostgreSQL URL, and --store with
-// --data.
+// check applies the configuration file (flags given win), then refuses a
+// --store that is not a PostgreSQL URL, and --store with --data.
 func (w *where) check(cat *i18n.Catalog) error {
+	if w.config != nil {
+		if err := applyConfig(cat, w.fs, *w.config, w.serve); err != nil {
+			return err
+		}
+	}
 	if *w.url == "" {
 		return nil
 	}

@@ -209,18 +209,11 @@ func (m *Main) checkBundle(ctx context.Context, log *slog.Logger, pinned ed25519
 
 func (c *cli) serve(ctx context.Context, fs *flag.FlagSet, args []string) error {
 	m := NewMain(c.env, c.cat)
-	u := func(name string) string { return c.cat.T("passhub.flag.serve." + name) }
-	fs.StringVar(&m.Addr, "addr", m.Addr, u("addr"))
-	fs.StringVar(&m.DataDir, "data", m.DataDir, c.cat.T("passhub.flag.data"))
-	fs.StringVar(&m.StoreURL, "store", "", c.cat.T("passhub.flag.store"))
-	fs.StringVar(&m.TLSCert, "tls-cert", "", u("tls_cert"))
-	fs.StringVar(&m.TLSKey, "tls-key", "", u("tls_key"))
-	fs.StringVar(&m.BundleKey, "bundle-key", "", u("bundle_key"))
-	fs.IntVar(&m.MaxInFlight, "max-inflight", m.MaxInFlight, u("max_inflight"))
-	fs.DurationVar(&m.RetryAfter, "retry-after", m.RetryAfter, u("retry_after"))
-	fs.BoolVar(&m.Insecure, "insecure", false, u("insecure"))
-	fs.IntVar(&m.RetentionDays, "retention-days", m.RetentionDays, u("retention_days"))
+	at := c.serveFlags(fs, m)
 	if err := command.Parse(c.cat, fs, args, 0); err != nil {
+		return err
+	}
+	if err := at.check(c.cat); err != nil {
 		return err
 	}
 	if m.MaxInFlight < 1 {
@@ -231,9 +224,6 @@ func (c *cli) serve(ctx context.Context, fs *flag.FlagSet, args []string) error 
 	}
 	if m.RetryAfter < time.Second {
 		return command.UsageKey(c.cat, "passhub.serve.bad_retry", m.RetryAfter)
-	}
-	if err := (&where{fs: fs, data: &m.DataDir, url: &m.StoreURL}).check(c.cat); err != nil {
-		return err
 	}
 	if err := m.Run(ctx); err != nil {
 		return err
@@ -256,4 +246,21 @@ func (c *cli) serve(ctx context.Context, fs *flag.FlagSet, args []string) error 
 // base64) or from the argument itself (base64).
 func readBundleKey(s string) (ed25519.PublicKey, error) {
 	return pemfile.ReadKey(s, "", bundle.ParseKey)
+}
+
+// serveFlags adds the flags of serve to fs, bound to m's fields; the where
+// returned applies the configuration file to them (check).
+func (c *cli) serveFlags(fs *flag.FlagSet, m *Main) *where {
+	u := func(name string) string { return c.cat.T("passhub.flag.serve." + name) }
+	fs.StringVar(&m.Addr, "addr", m.Addr, u("addr"))
+	fs.StringVar(&m.DataDir, "data", m.DataDir, c.cat.T("passhub.flag.data"))
+	fs.StringVar(&m.StoreURL, "store", "", c.cat.T("passhub.flag.store"))
+	fs.StringVar(&m.TLSCert, "tls-cert", "", u("tls_cert"))
+	fs.StringVar(&m.TLSKey, "tls-key", "", u("tls_key"))
+	fs.StringVar(&m.BundleKey, "bundle-key", "", u("bundle_key"))
+	fs.IntVar(&m.MaxInFlight, "max-inflight", m.MaxInFlight, u("max_inflight"))
+	fs.DurationVar(&m.RetryAfter, "retry-after", m.RetryAfter, u("retry_after"))
+	fs.BoolVar(&m.Insecure, "insecure", false, u("insecure"))
+	fs.IntVar(&m.RetentionDays, "retention-days", m.RetentionDays, u("retention_days"))
+	return &where{fs: fs, data: &m.DataDir, url: &m.StoreURL, config: c.configFlag(fs), serve: true}
 }

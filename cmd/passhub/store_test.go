@@ -29,7 +29,9 @@ func serveStore(t *testing.T, url string) string {
 	e := &env{stdout: &out, stderr: &errOut, now: time.Now, getenv: func(string) string { return "" }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
-	go func() { done <- run(ctx, e, []string{"serve", "--addr", "127.0.0.1:0", "--store", url, "--retention-days", "0"}) }()
+	go func() {
+		done <- run(ctx, e, []string{"serve", "--addr", "127.0.0.1:0", "--store", url, "--retention-days", "0"})
+	}()
 	t.Cleanup(func() {
 		cancel()
 		if code := <-done; code != 0 {
