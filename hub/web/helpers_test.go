@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/hub"
 	"github.com/passgate/passgate/hub/web"
 )
@@ -170,4 +172,93 @@ func (b *browser) cookie(name string) *http.Cookie {
 		}
 	}
 	return nil
+}
+
+// fleetKiosk is a kiosk of the fixture, and what the page must say of it.
+type fleetKiosk struct {
+	venue, kiosk string
+	seen         time.Duration // before t0; <0: never reported
+	bundle       uint64
+	waiting      int
+	revoked      bool
+	state        string
+}
+
+var fixtureFleet = []fleetKiosk{
+	{"seoul-city-hall", "kiosk-1", 2 * time.Minute, 7, 0, false, "online"},
+	{"seoul-city-hall", "kiosk-2", 30 * time.Second, 6, 12, false, "online"},
+	{"seoul-city-hall", "kiosk-3", 3 * time.Hour, 7, 140, false, "stale"},
+	{"busan-market", "kiosk-4", 3 * 24 * time.Hour, 5, 900, false, "offline"},
+	{"busan-market", "kiosk-5", -1, 0, 0, false, "never"},
+	{"daegu-library", "kiosk-6", time.Minute, 7, 0, true, "revoked"},
+}
+
+// lunch is the check-ins per hour (KST) of the fixture's venues on 13
+// December 2021: a peak at 12:00.
+var lunch = map[string]map[int]int{
+	"seoul-city-hall": {8: 3, 9: 5, 10: 6, 11: 18, 12: 31, 13: 22, 14: 7, 17: 4, 18: 9},
+	"busan-market":    {10: 2, 11: 9, 12: 14, 13: 11, 15: 3},
+	"daegu-library":   {9: 1, 12: 4, 16: 2},
+}
+
+// seedFleet adds the fixture's kiosks, their reports and entries to st,
+// and returns the kiosks' tokens. The published bundle is sequence 7.
+func seedFleet(t testing.TB, st *hub.Bolt) map[string]string {
+	t.Helper()
+	tokens := map[string]string{}
+	ids := entry.NewIDs(rand.NewChaCha8([32]byte{7}))
+	for _, f := range fixtureFleet {
+		tok, err := st.AddKiosk(ctx, f.venue, f.kiosk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens[f.kiosk] = tok
+		if f.seen >= 0 {
+			seen := t0.Add(-f.seen)
+			s := hub.KioskStatus{Kiosk: f.kiosk, Venue: f.venue, Seen: seen, Clock: seen, BundleSequence: f.bundle,
+				Waiting: f.waiting, Version: "1.4.0", Camera: "ok"}
+			if f.waiting > 0 {
+				s.OldestWaiting = seen.Add(-time.Hour)
+			}
+			if err := st.PutStatus(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	day := time.Date(2021, 12, 13, 0, 0, 0, 0, kst)
+	for venue, hours := range lunch {
+		k := hub.Kiosk{Venue: venue}
+		for _, f := range fixtureFleet {
+			if f.venue == venue {
+				k.ID = f.kiosk
+				break
+			}
+		}
+		var es []entry.Entry
+		for h, n := range hours {
+			for i := range n {
+				at := day.Add(time.Duration(h)*time.Hour + time.Duration(i)*time.Minute)
+				id, err := ids.New(at)
+				if err != nil {
+					t.Fatal(err)
+				}
+				es = append(es, entry.Entry{ID: id, Time: at, Venue: venue, Kiosk: k.ID, Method: entry.Camera,
+					Outcome: entry.Admitted, Format: "eu-dcc", Type: "v", Country: "KR", Holder: strings.Repeat("ab", 32)})
+			}
+		}
+		if _, err := st.PutEntries(ctx, k, es); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range fixtureFleet {
+		if f.revoked {
+			if err := st.RevokeKiosk(ctx, f.kiosk); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := st.PutBundle(ctx, []byte("bundle seven"), 7); err != nil {
+		t.Fatal(err)
+	}
+	return tokens
 }
