@@ -118,11 +118,15 @@ func NewServer(store Store, opts Options) (*Server, error) {
 		m:     m,
 		slots: make(chan struct{}, opts.MaxInFlight),
 	}
+	if err := s.registerFleet(); err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /v1/bundle", s.bounded(s.getBundle))
 	mux.Handle("GET /v1/bundle/head", s.bounded(s.getHead))
 	mux.Handle("GET /v1/bundle/segments/{sum}", s.bounded(s.getSegment))
 	mux.Handle("POST /v1/entries", s.bounded(s.postEntries))
+	mux.Handle("POST /v1/status", s.bounded(s.postStatus))
 	mux.HandleFunc("GET /healthz", s.getHealth)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{Registry: opts.Registry}))
 	s.handler = mux
