@@ -150,12 +150,23 @@ func (s *Server) getSegment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.m.bundleFetches.WithLabelValues("segment").Inc()
+	oneRange(r)
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(seg))
+}
+
+// oneRange drops a Range header that asks for more than one range, so
+// the whole content is served (200), as RFC 9110 lets a server do. A
+// kiosk resumes a download with one range; tens of thousands in one
+// request would be a multipart reply costing far more than the bytes.
+func oneRange(r *http.Request) {
+	if v := r.Header.Values("Range"); len(v) > 1 || (len(v) == 1 && strings.Contains(v[0], ",")) {
+		r.Header.Del("Range")
+	}
 }
 
 // serveBytes answers a bundle or head request: 304 when the client has it,
 // gzip when it takes it and it helps, ranges (to resume a download) on the
-// plain bytes.
+// plain bytes (one range a request: see oneRange).
 func (s *Server) serveBytes(w http.ResponseWriter, r *http.Request, p *prepared, plain, gz []byte, part string) {
 	h := w.Header()
 	h.Set("ETag", p.etag)
@@ -169,6 +180,7 @@ func (s *Server) serveBytes(w http.ResponseWriter, r *http.Request, p *prepared,
 		return
 	}
 	s.m.bundleFetches.WithLabelValues(part).Inc()
+	oneRange(r)
 	body := plain
 	if gz != nil && r.Header.Get("Range") == "" && acceptsGzip(r) {
 		h.Set("Content-Encoding", "gzip")

@@ -1,13 +1,18 @@
 package hub_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/checkin"
@@ -180,5 +185,96 @@ func TestBatchBodies(t *testing.T) {
 	es := makeEntries(t, "venue-1", "kiosk-1", 1, 3)
 	if status, ack, resp := post(t, s.URL(), token, es); status != http.StatusOK || len(ack.Acked) != 3 || cs.puts.Load() != 1 {
 		t.Errorf("a batch after: %d %s, %d writes", status, resp, cs.puts.Load())
+	}
+}
+
+// TestExportHidden: control and bidirectional characters of a note do not
+// reach a CSV cell as they are; in JSONL they are escaped, and the JSON
+// still reads back as the note.
+func TestExportHidden(t *testing.T) {
+	st, _ := mustOpenBolt(t)
+	e := makeEntries(t, "venue-1", "kiosk-1", 1, 1)[0]
+	note := "=cmd|' /C calc'!A0\t\"tab\"\r\nline\x00\x1b[31mred\x7f\u0085\u202eevil\u2066\u200f\u2028end 한글"
+	e.Method, e.Staff, e.Note = entry.Manual, "staff-\u202e7", note
+	if _, err := st.PutEntries(ctx, hub.Kiosk{ID: "kiosk-1", Venue: "venue-1"}, []entry.Entry{e}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := hub.Export(ctx, st, time.Time{}, hub.CSV, &buf); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("CSV: %v %q", err, rows)
+	}
+	for i, cell := range rows[1] {
+		for _, r := range cell {
+			if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' {
+				t.Errorf("CSV column %s holds %U: %q", rows[0][i], r, cell)
+			}
+		}
+	}
+	if want := "'=cmd|' /C calc'!A0 \"tab\"  line\ufffd\ufffd[31mred\ufffd\ufffd\ufffdevil\ufffd\ufffd\ufffdend 한글"; rows[1][12] != want {
+		t.Errorf("CSV note %q, want %q", rows[1][12], want)
+	}
+	buf.Reset()
+	if _, err := hub.Export(ctx, st, time.Time{}, hub.JSONL, &buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range buf.String() {
+		if r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028') {
+			t.Errorf("JSONL holds %U raw: %s", r, buf.String())
+		}
+	}
+	var back entry.Entry
+	if err := json.Unmarshal(buf.Bytes(), &back); err != nil || back.Note != note || back.Staff != e.Staff {
+		t.Errorf("JSONL reads back as %q, %q (%v); want %q", back.Note, back.Staff, err, note)
+	}
+}
+
+// TestRanges: one range is served (206); many in one request get the
+// whole content (200), not a multipart reply of each.
+func TestRanges(t *testing.T) {
+	st, _ := mustOpenBolt(t)
+	data := signBundle(t, 1, hashes(1, 3000))
+	if _, err := hub.Publish(ctx, st, data, pinned, t0); err != nil {
+		t.Fatal(err)
+	}
+	s := mustServe(t, st, hub.Options{})
+	resp, body := get(t, s.URL()+"/v1/bundle", "Range", "bytes=100-199")
+	if resp.StatusCode != http.StatusPartialContent || !bytes.Equal(body, data[100:200]) {
+		t.Errorf("one range: %s, %d bytes", resp.Status, len(body))
+	}
+	var many strings.Builder
+	many.WriteString("bytes=0-0")
+	for i := 1; i < 3000; i++ {
+		fmt.Fprintf(&many, ",%d-%d", 2*i, 2*i)
+	}
+	segs, err := bundle.Segments(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seg string
+	for sum := range segs {
+		seg = fmt.Sprintf("/v1/bundle/segments/%x", sum)
+	}
+	for _, path := range []string{"/v1/bundle", "/v1/bundle/head", seg} {
+		for _, ranges := range [][]string{{"Range", many.String()}, {"Range", "bytes=0-0,5-9"}} {
+			resp, body := get(t, s.URL()+path, ranges...)
+			if resp.StatusCode != http.StatusOK || strings.HasPrefix(resp.Header.Get("Content-Type"), "multipart/") {
+				t.Errorf("%s with %d ranges: %s %s, %d bytes; want 200 and all", path, strings.Count(ranges[1], ",")+1, resp.Status, resp.Header.Get("Content-Type"), len(body))
+			}
+		}
+	}
+	req, _ := http.NewRequest("GET", s.URL()+"/v1/bundle", nil)
+	req.Header.Add("Range", "bytes=0-0")
+	req.Header.Add("Range", "bytes=5-9")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("two Range headers: %s", resp.Status)
 	}
 }
