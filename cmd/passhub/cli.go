@@ -40,7 +40,8 @@ type cli struct {
 }
 
 // run runs the command line and returns the exit status: 0, 1 for a failure,
-// 2 for a usage or setup error. With no command, passhub serves.
+// 2 for a usage or setup error. With no command, passhub prints its help:
+// starting a server and creating a database is never done unasked.
 func run(ctx context.Context, e *env, args []string) int {
 	cat, err := i18n.New(i18n.FromLocale(e.getenv))
 	if err != nil {
@@ -54,7 +55,6 @@ func run(ctx context.Context, e *env, args []string) int {
 		About:    "passhub.about",
 		Commands: cmds,
 		Footer:   "passhub.footer",
-		Default:  cmds[0].Run, // serve
 		Cat:      cat,
 		Stdout:   e.stdout,
 		Stderr:   e.stderr,
@@ -62,8 +62,8 @@ func run(ctx context.Context, e *env, args []string) int {
 	return t.Run(ctx, args)
 }
 
-// commands is passhub's command table: serve first (it is also what runs
-// with no command), then the admin commands.
+// commands is passhub's command table: serve first, then the admin
+// commands.
 func (c *cli) commands() []command.Command {
 	return []command.Command{
 		c.cmd("serve", "[flags]", "passhub.serve.summary", c.serve),

@@ -17,7 +17,7 @@ var korean = clitest.Korean
 func binary() clitest.Binary {
 	cat, _ := i18n.New("en")
 	c := &cli{env: &env{stdout: io.Discard, stderr: io.Discard, now: time.Now, getenv: func(string) string { return "" }}, cat: cat}
-	return clitest.Binary{Program: "passhub", Commands: c.commands(), Optional: true,
+	return clitest.Binary{Program: "passhub", Commands: c.commands(), Optional: false,
 		RawKey: regexp.MustCompile(`passhub\.[a-z_]+`),
 		Run: func(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 			return passhubIn(t, t0, env, args...)
@@ -78,14 +78,16 @@ func TestMistypedCommand(t *testing.T) {
 
 // TestUsageErrors: a usage error exits 2, says so on standard error and
 // prints nothing on standard output (not the help). Without a command the
-// flags are serve's.
+// help is printed, on standard error.
 func TestUsageErrors(t *testing.T) {
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"--nope"}, "passhub: flag provided but not defined: -nope"},
-		{[]string{"--max-inflight", "0"}, "--max-inflight 0: want 1 or more"},
+		{nil, "Usage: passhub COMMAND [flags]"},
+		{[]string{"--nope"}, "Usage: passhub COMMAND [flags]"},
+		{[]string{"serve", "--nope"}, "passhub serve: flag provided but not defined: -nope"},
+		{[]string{"serve", "--max-inflight", "0"}, "--max-inflight 0: want 1 or more"},
 		{[]string{"serve", "extra"}, `unexpected argument "extra"`},
 		{[]string{"purge", "--days", "many"}, `invalid value "many" for flag -days`},
 		{[]string{"kiosk", "revoke"}, "--kiosk is required"},

@@ -84,7 +84,7 @@ func english(t testing.TB) *i18n.Catalog {
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
 		code, out, _ := passhub(t, args...)
-		if code != 0 || !strings.Contains(out, "Usage: passhub [COMMAND]") || !strings.Contains(out, "kiosk revoke") {
+		if code != 0 || !strings.Contains(out, "Usage: passhub COMMAND [flags]") || !strings.Contains(out, "kiosk revoke") {
 			t.Errorf("%v: %d %s", args, code, out)
 		}
 	}
