@@ -29,6 +29,11 @@ type kiosk struct {
 	errs      atomic.Int64
 }
 
+// names are kiosk i's id and its venue's: two kiosks a venue.
+func names(i int) (kiosk, venue string) {
+	return fmt.Sprintf("kiosk-%04d", i), fmt.Sprintf("venue-%04d", i/2)
+}
+
 // kioskIP is the loopback address kiosk i connects from, so the hub sees
 // a fleet, not one client: 127.1.x.y.
 func kioskIP(i int) net.IP { return net.IPv4(127, 1, byte(i/250), byte(i%250+1)) }
@@ -38,7 +43,7 @@ func kioskIP(i int) net.IP { return net.IPv4(127, 1, byte(i/250), byte(i%250+1))
 // choice of half the fleet (an operator splitting the fleet over two
 // addresses; every kiosk still knows both).
 func newKiosk(i int, token string, hubs []string, key ed25519.PublicKey, timeout time.Duration, seed uint64, mean float64, log *slog.Logger) (*kiosk, error) {
-	id, venue := fmt.Sprintf("kiosk-%04d", i), fmt.Sprintf("venue-%04d", i/2)
+	id, venue := names(i)
 	order := make([]string, len(hubs))
 	for j := range hubs {
 		order[j] = hubs[(i+j)%len(hubs)]

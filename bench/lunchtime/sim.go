@@ -347,8 +347,8 @@ func publishBundle(ctx context.Context, ph *passhub, dir string) (ed25519.Public
 	return pub, nil
 }
 
-// addKiosks runs passhub kiosk add for kiosk-0000 … (venue-0000 holds the
-// first two), parallel at once, and returns their tokens.
+// addKiosks runs passhub kiosk add for each kiosk (names), parallel at
+// once, and returns their tokens.
 func addKiosks(ctx context.Context, ph *passhub, n, parallel int) ([]string, error) {
 	tokens := make([]string, n)
 	errs := make([]error, n)
@@ -357,10 +357,11 @@ func addKiosks(ctx context.Context, ph *passhub, n, parallel int) ([]string, err
 	for range parallel {
 		wg.Go(func() {
 			for i := range next {
-				out, err := ph.run(ctx, "kiosk", "add", "--venue", fmt.Sprintf("venue-%04d", i/2), "--kiosk", fmt.Sprintf("kiosk-%04d", i), "--store", ph.store)
+				kiosk, venue := names(i)
+				out, err := ph.run(ctx, "kiosk", "add", "--venue", venue, "--kiosk", kiosk, "--store", ph.store)
 				tokens[i], errs[i] = strings.TrimSpace(out), err
 				if err == nil && tokens[i] == "" {
-					errs[i] = fmt.Errorf("passhub kiosk add printed no token for kiosk-%04d", i)
+					errs[i] = fmt.Errorf("passhub kiosk add printed no token for %s", kiosk)
 				}
 			}
 		})
