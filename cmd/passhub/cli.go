@@ -23,13 +23,14 @@ import (
 // clock and the environment (the locale, the data directory's default), so
 // tests run commands in-process.
 type env struct {
+	stdin          io.Reader // a new user's password (user add)
 	stdout, stderr io.Writer
 	now            func() time.Time
 	getenv         func(string) string
 }
 
 func osEnv() *env {
-	return &env{stdout: os.Stdout, stderr: os.Stderr, now: time.Now, getenv: os.Getenv}
+	return &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now, getenv: os.Getenv}
 }
 
 // cli is one run of passhub: the process's env and the catalog of the
@@ -74,6 +75,9 @@ func (c *cli) commands() []command.Command {
 		c.cmd("entries export", "--since DATE [--format jsonl|csv] [--out FILE] [--data DIR | --store URL]", "passhub.entries.export_summary", c.entriesExport),
 		c.cmd("purge", "[--days N] [--data DIR | --store URL]", "passhub.purge.summary", c.purge),
 		c.cmd("migrate", "--store URL", "passhub.migrate.summary", c.migrate),
+		c.cmd("user add", "--name N --role admin|authority [--data DIR | --store URL] < password", "passhub.user.add_summary", c.userAdd),
+		c.cmd("user list", "[--data DIR | --store URL]", "passhub.user.list_summary", c.userList),
+		c.cmd("user remove", "--name N [--data DIR | --store URL]", "passhub.user.remove_summary", c.userRemove),
 	}
 }
 
