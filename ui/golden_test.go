@@ -20,7 +20,8 @@ var update_ = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func imageRect(x0, y0, x1, y1 int) image.Rectangle { return image.Rect(x0, y0, x1, y1) }
 
-// TestGolden renders each screen at 80×24 and 120×40 in both languages.
+// TestGolden renders each screen at 80×24, 100×30 and 120×40 in both
+// languages.
 // Colours are stripped: the files show layout and words (colours are
 // checked in TestColours).
 func TestGolden(t *testing.T) {
@@ -38,9 +39,14 @@ func TestGolden(t *testing.T) {
 			press(m, "a", "kim", "enter", "1234", "enter", "down", "down", "down", "down", "down", "enter")
 		}},
 		{"stale", func(t *testing.T, m *Model) {}},
+		{"help", func(t *testing.T, m *Model) { press(m, "?") }},
+		{"overform", func(t *testing.T, m *Model) { // a camera verdict over the manual form
+			press(m, "m", "enter", "kim")
+			scan(t, m, "test-pcr-too-old")
+		}},
 		{"notrust", func(t *testing.T, m *Model) { scan(t, m, "vaccination-valid") }},
 	}
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{80, 24}, {100, 30}, {120, 40}} {
 		for _, lang := range []string{"en", "ko"} {
 			for _, sc := range screens {
 				name := fmt.Sprintf("%s-%s-%dx%d", sc.name, lang, size[0], size[1])

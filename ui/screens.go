@@ -152,22 +152,26 @@ func (m *Model) scanningBody(w, h int) string {
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, lipgloss.JoinVertical(lipgloss.Center, lines...))
 }
 
-// banner: the verdict over the whole body, for reading from afar.
+// banner: the verdict over the whole body, for reading from two metres:
+// a ✓, ✗ or + shape and the verdict word in block letters (so colour is
+// never the only signal), the verdict in both languages, the holder's
+// name in bold, the reason in one sentence, then the details.
 func (m *Model) banner(w, h int) string {
 	o, c, s := m.outcome, m.cat, m.styles
-	style, title := s.refuse, c.T("ui.refuse")
+	style, title, word, symbol, mark := s.refuse, c.T("ui.refuse"), c.T("ui.big.refuse"), crossMark, "✗"
 	switch {
 	case o.Admitted:
-		style, title = s.admit, c.T("ui.admit")
+		style, title, word, symbol, mark = s.admit, c.T("ui.admit"), c.T("ui.big.admit"), checkMark, "✓"
 	case len(o.Needs) > 0:
-		style, title = s.wait, c.T("ui.wait")
+		style, title, word, symbol, mark = s.wait, c.T("ui.wait"), c.T("ui.big.wait"), plusMark, "+"
 	}
-	lines := []string{"", ">>>  " + title + "  <<<", ""}
-	if o.Duplicate {
-		lines = append(lines, c.T("ui.duplicate"))
+	lines := []string{title}
+	if o.Verdict != nil && o.Verdict.Pass != nil {
+		lines = append(lines, lipgloss.NewStyle().Bold(true).Render(words.Name(o.Verdict.Pass)))
 	}
-	var warnings []string
 	switch {
+	case o.Duplicate:
+		lines = append(lines, c.T("ui.duplicate"))
 	case o.Manual != nil:
 		lines = append(lines, c.T("ui.manual_by", c.T("ui.manual_reason."+o.Manual.Reason), o.Manual.Staff))
 		if o.Manual.Note != "" {
@@ -175,18 +179,15 @@ func (m *Model) banner(w, h int) string {
 		}
 	case o.Reason == checkin.ReasonNoTrust:
 		lines = append(lines, c.T("ui.no_trust"))
-		warnings = append(warnings, c.T("ui.stale"))
 	case !o.Admitted && o.Verdict != nil:
 		lines = append(lines, words.Refusal(c, o.Verdict))
 	}
 	if o.Verdict != nil && o.Verdict.Pass != nil {
 		p := o.Verdict.Pass
-		lines = append(lines, "",
-			fmt.Sprintf("%s: %s", c.T("label.name"), words.Name(p)),
-			fmt.Sprintf("%s: %s", c.T("label.dob"), p.DateOfBirth))
-		lines = append(lines, words.Facts(c, p))
+		lines = append(lines, "", fmt.Sprintf("%s: %s", c.T("label.dob"), p.DateOfBirth), words.Facts(c, p))
 	}
-	if o.Stale {
+	var warnings []string
+	if o.Stale || o.Reason == checkin.ReasonNoTrust {
 		warnings = append(warnings, c.T("ui.stale"))
 	}
 	if o.RecordErr != nil {
@@ -198,7 +199,14 @@ func (m *Model) banner(w, h int) string {
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, w-2, "…")
 	}
-	return style.Width(w).Height(h).Align(lipgloss.Center, lipgloss.Center).Render(strings.Join(lines, "\n"))
+	// The block letters take what the text leaves: a blank line above
+	// and below them.
+	big, ok := bigVerdict(symbol, word, w-2, h-len(lines)-2)
+	if !ok {
+		big = []string{lipgloss.NewStyle().Bold(true).Render(mark + "  " + word)}
+	}
+	body := append(append(big, ""), lines...)
+	return style.Width(w).Height(h).Align(lipgloss.Center, lipgloss.Center).Render(strings.Join(body, "\n"))
 }
 
 // expiredAfter is how long past its valid-until a bundle is shown as

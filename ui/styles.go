@@ -19,8 +19,19 @@ type styles struct {
 	outline                 color.Color
 }
 
+// The verdict colours, chosen so that they stay apart for colour-blind
+// staff: a light bluish green (with black text) against a dark red (with
+// white text) differ in lightness, which deuteranopia and protanopia keep
+// (TestPaletteColourBlind simulates both). The shapes and words say the
+// verdict too.
+const (
+	admitColour  = "#35c49a"
+	refuseColour = "#8b1a10"
+	waitColour   = "#d4a72c"
+)
+
 func newStyles() styles {
-	green, red, amber := lipgloss.Color("#1a7f37"), lipgloss.Color("#b42318"), lipgloss.Color("#d4a72c")
+	green, red, amber := lipgloss.Color(admitColour), lipgloss.Color(refuseColour), lipgloss.Color(waitColour)
 	white, black := lipgloss.Color("#ffffff"), lipgloss.Color("#000000")
 	bar := lipgloss.Color("#30363d")
 	return styles{
@@ -33,7 +44,7 @@ func newStyles() styles {
 		ok:       lipgloss.NewStyle().Foreground(lipgloss.Color("#3fb950")),
 		warn:     lipgloss.NewStyle().Bold(true).Foreground(amber),
 		bad:      lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#f85149")),
-		admit:    lipgloss.NewStyle().Background(green).Foreground(white).Bold(true),
+		admit:    lipgloss.NewStyle().Background(green).Foreground(black).Bold(true),
 		refuse:   lipgloss.NewStyle().Background(red).Foreground(white).Bold(true),
 		wait:     lipgloss.NewStyle().Background(amber).Foreground(black).Bold(true),
 		caution:  lipgloss.NewStyle().Background(amber).Foreground(black).Bold(true).Padding(0, 1),

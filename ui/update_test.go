@@ -96,7 +96,8 @@ func TestLanguageAndPreviewKeys(t *testing.T) {
 	}
 }
 
-// TestColours: green for admit, red for refuse, and the preview in grey
+// TestColours: bluish green for admit, dark red for refuse (admitColour,
+// refuseColour), and the preview in grey
 // half blocks with the code outlined.
 func TestColours(t *testing.T) {
 	m := newModel(t, "en", 80, 24, noon, fixtureBundle(t))
@@ -104,11 +105,11 @@ func TestColours(t *testing.T) {
 		t.Error("no outlined preview")
 	}
 	scan(t, m, "vaccination-valid")
-	if s := m.render(); !strings.Contains(s, "48;2;26;127;55") {
+	if s := m.render(); !strings.Contains(s, "48;2;53;196;154") {
 		t.Error("admit banner not green")
 	}
 	scan(t, m, "revoked-uci")
-	if s := m.render(); !strings.Contains(s, "48;2;180;35;24") {
+	if s := m.render(); !strings.Contains(s, "48;2;139;26;16") {
 		t.Error("refuse banner not red")
 	}
 }
