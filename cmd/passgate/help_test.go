@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -50,6 +53,21 @@ func TestCommandHelp(t *testing.T) {
 		code, out, _ := runIn(t, "en_US.UTF-8", args...)
 		if code != 0 || !strings.Contains(out, "--config FILE") || !strings.Contains(out, "Exit status: 0 ok; 1 not valid") {
 			t.Errorf("%q: exit %d\n%s", args, code, out)
+		}
+	}
+}
+
+// TestScanNoCode: a picture without a code gets one plain sentence in the
+// user's language; what the scanner tried stays out of it (--json keeps it).
+func TestScanNoCode(t *testing.T) {
+	img := filepath.Join(t.TempDir(), "blank.pgm")
+	if err := os.WriteFile(img, append([]byte("P5\n8 8\n255\n"), bytes.Repeat([]byte{200}, 64)...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string]string{"en_US.UTF-8": "no QR code found in the picture", "ko_KR.UTF-8": "사진에서 QR 코드를 찾지 못함"} {
+		code, out, _ := runIn(t, lang, "scan", img)
+		if code != 1 || !strings.Contains(out, want) || strings.Contains(out, "scanner:") || strings.Contains(out, "Exception") {
+			t.Errorf("%s: scan of a blank picture: exit %d, %q; want 1 and %q alone", lang, code, out, want)
 		}
 	}
 }

@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/passgate/passgate/internal/command"
-
 	"github.com/passgate/passgate/scanner"
 )
 
@@ -45,6 +44,10 @@ func (p *cli) scan(_ context.Context, args []string) error {
 			_ = enc.Encode(map[string]any{"file": file, "ok": false, "error": err.Error()})
 		case *asJSON:
 			_ = enc.Encode(map[string]any{"file": file, "ok": true, "text": res.Text, "ms": ms, "strategy": res.Strategy})
+		case errors.Is(err, scanner.ErrNotFound):
+			// What the scanner tried is for --json and the log, not for
+			// the person at the desk.
+			fmt.Fprintf(e.Stdout, "%s: %s\n", file, c.T("cli.scan_none"))
 		case err != nil:
 			fmt.Fprintf(e.Stdout, "%s: %s\n", file, c.T("cli.scan_failed", err))
 		default:
