@@ -59,6 +59,9 @@ type Options struct {
 	// Logger gets what clients are not told: internal errors, refusals at
 	// debug level. Nil: nothing is logged.
 	Logger *slog.Logger
+	// Web, when not nil, serves every path the API does not: the
+	// operator's page (hub/web), mounted at /.
+	Web http.Handler
 }
 
 // Server is the hub's HTTP API. Make it with NewServer, start it with Open,
@@ -129,6 +132,9 @@ func NewServer(store Store, opts Options) (*Server, error) {
 	mux.Handle("POST /v1/status", s.bounded(s.postStatus))
 	mux.HandleFunc("GET /healthz", s.getHealth)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{Registry: opts.Registry}))
+	if opts.Web != nil {
+		mux.Handle("/", opts.Web)
+	}
 	s.handler = mux
 	return s, nil
 }

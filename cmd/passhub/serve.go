@@ -10,12 +10,14 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"path/filepath"
 	"time"
 
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/hub"
 	"github.com/passgate/passgate/hub/adminsock"
+	"github.com/passgate/passgate/hub/web"
 	"github.com/passgate/passgate/internal/command"
 	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/pemfile"
@@ -99,6 +101,14 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.checkBundle(ctx, log, pinned)
+	page, err := m.page(tlsConf != nil, log)
+	if err != nil { // the embedded templates or catalogs: not this run's fault
+		if m.admin != nil {
+			m.admin.Close()
+		}
+		m.Store.Close()
+		return err
+	}
 	m.Server, err = hub.NewServer(m.Store, hub.Options{
 		Addr:        m.Addr,
 		TLSConfig:   tlsConf,
@@ -106,6 +116,7 @@ func (m *Main) Run(ctx context.Context) error {
 		RetryAfter:  m.RetryAfter,
 		Retention:   time.Duration(m.RetentionDays) * 24 * time.Hour,
 		Logger:      log,
+		Web:         page,
 	})
 	if err == nil {
 		m.Server.Now = m.Now
@@ -263,4 +274,19 @@ func (c *cli) serveFlags(fs *flag.FlagSet, m *Main) *where {
 	fs.BoolVar(&m.Insecure, "insecure", false, u("insecure"))
 	fs.IntVar(&m.RetentionDays, "retention-days", m.RetentionDays, u("retention_days"))
 	return &where{fs: fs, data: &m.DataDir, url: &m.StoreURL, config: c.configFlag(fs), serve: true}
+}
+
+// page is the operator's page on the store, at /; Secure cookies when the
+// hub speaks HTTPS. A store without users has none (nil), and says so.
+func (m *Main) page(secure bool, log *slog.Logger) (http.Handler, error) {
+	st, ok := m.Store.(web.Store)
+	if !ok {
+		log.Warn("no operator's page: the store keeps no users", "store", fmt.Sprintf("%T", m.Store))
+		return nil, nil
+	}
+	h, err := web.New(st, web.Options{Secure: secure, Now: m.Now, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
 }

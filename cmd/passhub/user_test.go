@@ -2,7 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -75,5 +81,77 @@ func TestUser(t *testing.T) {
 	}
 	if _, out, _ := passhubWith(t, "", nil, "user", "list", "--data", dir); strings.Contains(out, "mina") {
 		t.Errorf("mina listed after removal:\n%s", out)
+	}
+}
+
+// TestServePage: passhub serve serves the operator's page at /, next to
+// the API, to the users `passhub user add` made; over TLS its cookies are
+// Secure and __Host-.
+func TestServePage(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := passhubWith(t, "correct horse battery\n", nil, "user", "add", "--data", dir, "--name", "mina", "--role", "admin"); code != 0 {
+		t.Fatalf("user add: %d %s", code, errOut)
+	}
+	m := NewMain(&env{stderr: io.Discard, now: time.Now, getenv: func(string) string { return "" }}, english(t))
+	m.Addr, m.DataDir = "127.0.0.1:0", dir
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	defer c.CloseIdleConnections()
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := c.Get(m.Server.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	code, login := get("/") // redirected to /login
+	if code != http.StatusOK || !strings.Contains(login, `action="/login"`) {
+		t.Fatalf("GET /: %d, want the login page:\n%s", code, login)
+	}
+	tok := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(login)
+	if tok == nil {
+		t.Fatal("no csrf token on the login page")
+	}
+	resp, err := c.PostForm(m.Server.URL()+"/login", url.Values{"csrf": {tok[1]}, "name": {"mina"}, "password": {"correct horse battery"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "signed in as mina") {
+		t.Errorf("login: %d\n%s", resp.StatusCode, body)
+	}
+	if code, _ := get("/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz beside the page: %d", code)
+	}
+	// While the hub holds the data directory, the users are reached
+	// through its admin socket.
+	if code, out, errOut := passhubWith(t, "", nil, "user", "list", "--data", dir); code != 0 || !strings.Contains(out, "mina") {
+		t.Errorf("user list while serving: exit %d, %q, %s", code, out, errOut)
+	}
+
+	certFile, keyFile, pool := selfSigned(t)
+	ms := NewMain(&env{stderr: io.Discard, now: time.Now, getenv: func(string) string { return "" }}, english(t))
+	ms.Addr, ms.DataDir, ms.TLSCert, ms.TLSKey = "127.0.0.1:0", t.TempDir(), certFile, keyFile
+	if err := ms.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer ms.Close()
+	tc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	defer tc.CloseIdleConnections()
+	resp, err = tc.Get(ms.Server.URL() + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if set := resp.Header.Get("Set-Cookie"); !strings.HasPrefix(set, "__Host-passhub_login=") || !strings.Contains(set, "; Secure") {
+		t.Errorf("the login cookie over TLS: %q, want __Host- and Secure", set)
 	}
 }
