@@ -77,14 +77,42 @@ func TestCameraVerdictOverForm(t *testing.T) {
 	if m.state != result || !strings.Contains(s, "입장 가능") || strings.Contains(s, "신분증 확인") {
 		t.Fatalf("the verdict is not shown over the form:\n%s", s)
 	}
-	press(m, "3") // a key meant for the hidden form does not type into it
+	press(m, "3") // typed for the form under the verdict: kept for it
+	if m.state != result || m.form.pin != "12" {
+		t.Fatalf("a key within %v took the verdict away: state %v pin %d long", coverMin, m.state, len(m.form.pin))
+	}
 	exec(m, update(m, clearMsg{seq: m.seq}))
+	before.pin = "123"
 	if m.state != manual || !sameForm(m.form, before) || !strings.Contains(screenText(m), "신분증 확인") {
 		t.Fatalf("the form did not come back as it was: state %v form %+v\n%s", m.state, m.form, screenText(m))
 	}
-	press(m, "34", "enter") // and goes on: PIN 1234
+	press(m, "4", "enter")
 	if m.state != result || m.outcome.Method != entry.Manual || reg.count(entry.Manual) != 1 {
 		t.Fatalf("the manual entry after the verdict: state %v outcome %+v", m.state, m.outcome)
+	}
+}
+
+// TestKeyAfterCoverMin: a key for the form after the verdict has been up
+// coverMin brings the form back at once, with the key in it; a scanner
+// line typed meanwhile is a scan, not text.
+func TestKeyAfterCoverMin(t *testing.T) {
+	m := newModel(t, "en", 80, 24, noon, fixtureBundle(t))
+	press(m, "m", "enter", "ki")
+	scan(t, m, "revoked-uci")
+	later(m, time.Second)
+	press(m, pass(t, "vaccination-valid"), "enter") // a second guest, on the wedge
+	if m.state != result || !m.outcome.Admitted || m.under != manual || len(m.pending) != 0 {
+		t.Fatalf("wedge under a verdict: state %v under %v pending %d", m.state, m.under, len(m.pending))
+	}
+	later(m, time.Second)
+	press(m, "m") // text: the staff id field has the focus
+	if m.state != result {
+		t.Fatalf("a key within %v took the verdict away", coverMin)
+	}
+	later(m, coverMin)
+	press(m, "x")
+	if m.state != manual || m.form.staff != "kimx" {
+		t.Fatalf("after %v: state %v staff %q, want the form with kimx", coverMin, m.state, m.form.staff)
 	}
 }
 

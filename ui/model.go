@@ -122,7 +122,11 @@ type Model struct {
 	outcome  *checkin.Outcome
 	// under is the form or menu a verdict shows over (scanning for
 	// none): it comes back when the verdict ends.
-	under     state
+	under state
+	// pending are the keys typed for the form under a verdict, shownAt
+	// when that verdict came.
+	pending   []tea.KeyPressMsg
+	shownAt   time.Time
 	help      bool      // the help overlay is open
 	touched   time.Time // the last key, for IdleAfter
 	seq       int       // of the banner shown

@@ -40,7 +40,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case clearMsg:
 		if m.state == result && msg.seq == m.seq {
-			m.state, m.under = m.under, scanning // the form or menu comes back
+			if m.under != scanning {
+				return m, m.uncover() // the form or menu comes back
+			}
+			m.state = scanning
 		}
 		return m, nil
 	case pinMsg:
@@ -109,12 +112,51 @@ func (m *Model) closeIdle(now time.Time) {
 		what = m.form.purpose.String() + " form"
 	}
 	m.o.Log.Info("closed after idle time", "screen", what, "idle", m.o.IdleAfter)
-	m.help = false
+	m.help, m.pending = false, nil
 	if m.state == result {
 		m.under = scanning
 		return
 	}
 	m.state = scanning
+}
+
+// coverMin is how long a verdict over a form stays before a key meant for
+// the form brings the form back: the guest gets a look at it.
+const coverMin = 2 * time.Second
+
+// maxPending bounds the keys kept for a form under a verdict.
+const maxPending = 128
+
+// cover keeps a key meant for the form or menu under the verdict; after
+// coverMin it brings the form back with it.
+func (m *Model) cover(k tea.KeyPressMsg, now time.Time) tea.Cmd {
+	if len(m.pending) < maxPending {
+		m.pending = append(m.pending, k)
+	}
+	if now.Sub(m.shownAt) >= coverMin {
+		return m.uncover()
+	}
+	return nil
+}
+
+// uncover ends the verdict over a form or menu: it comes back as it was,
+// and the keys typed for it meanwhile go into it.
+func (m *Model) uncover() tea.Cmd {
+	if m.state == result && m.under != scanning {
+		m.state, m.under = m.under, scanning
+	}
+	keys := m.pending
+	m.pending = nil
+	var cmds []tea.Cmd
+	for _, k := range keys {
+		switch m.state {
+		case manual:
+			cmds = append(cmds, m.onFormKey(k))
+		case admin:
+			cmds = append(cmds, m.onAdminKey(k))
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // screen is what staff were doing: the state, or the form or menu a
@@ -138,7 +180,7 @@ func (m *Model) setScreen(s state) {
 
 // toScanning is Esc: whatever is open closes, and the screen scans.
 func (m *Model) toScanning() {
-	m.state, m.under, m.help = scanning, scanning, false
+	m.state, m.under, m.help, m.pending = scanning, scanning, false, nil
 	m.wedge.reset()
 }
 
@@ -153,7 +195,7 @@ func (m *Model) onOutcome(out checkin.Outcome) tea.Cmd {
 	if m.state == manual || m.state == admin {
 		m.under = m.state
 	}
-	m.state, m.help = result, false
+	m.state, m.help, m.shownAt = result, false, m.o.Now()
 	m.seq++
 	after := m.o.ClearAfter
 	if len(out.Needs) > 0 { // the desk waits for the second pass: so does the screen
@@ -197,9 +239,13 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	case admin:
 		return m.onAdminKey(k)
 	case result:
-		if m.under != scanning && key.Matches(k, m.keys.Enter) {
-			m.state, m.under = m.under, scanning // back to the form now
+		if m.under == scanning {
+			return nil
 		}
+		if key.Matches(k, m.keys.Enter) {
+			return m.uncover() // back to the form now
+		}
+		return m.cover(k, now)
 	}
 	return nil
 }
@@ -214,14 +260,12 @@ func (m *Model) onStaffKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		m.switchLang()
 	case key.Matches(k, m.keys.Manual):
 		if m.screen() == manual && m.form.purpose == forManual {
-			m.state, m.under = manual, scanning // the form staff were filling in
-			return nil, true
+			return m.uncover(), true // the form staff were filling in
 		}
 		return m.openForm(forManual), true
 	case key.Matches(k, m.keys.Admin):
 		if m.screen() == admin {
-			m.state, m.under = admin, scanning
-			return nil, true
+			return m.uncover(), true
 		}
 		return m.openForm(forAdmin), true
 	case key.Matches(k, m.keys.Quit):
@@ -260,7 +304,7 @@ func (m *Model) openForm(p purpose) tea.Cmd {
 	if m.o.PINs == nil {
 		m.form.msg = "ui.form.no_pins"
 	}
-	m.state, m.under = manual, scanning
+	m.state, m.under, m.pending = manual, scanning, nil
 	return nil
 }
 
@@ -355,6 +399,6 @@ func (m *Model) onManual(msg manualMsg) tea.Cmd {
 	} else {
 		m.o.Log.Info("manual entry", args...)
 	}
-	m.state, m.under = scanning, scanning
+	m.state, m.under, m.pending = scanning, scanning, nil
 	return m.onOutcome(msg.out)
 }

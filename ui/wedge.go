@@ -31,6 +31,10 @@ type wedge struct {
 	// the keys of "HC1" went into the field too, until they turned out
 	// to be a scan.
 	field string
+	// pending is how many keys were kept for a form under a verdict
+	// before the line began (its keys were kept too, until they turned
+	// out to be a scan).
+	pending int
 }
 
 // scanning: the line is a pass being typed (it goes on until Enter).
@@ -65,12 +69,13 @@ func (m *Model) onWedgeKey(k tea.KeyPressMsg, now time.Time) (cmd tea.Cmd, took 
 	case w.scanning() || strings.HasPrefix(next, verify.Prefix):
 		if !w.scanning() && field != nil {
 			*field = w.field // "HC1" was typed into the field: take it back
+			m.pending = m.pending[:min(w.pending, len(m.pending))]
 		}
 		w.line, w.last = next, now
 		return nil, true
 	case strings.HasPrefix(verify.Prefix, next):
 		if w.line == "" && field != nil {
-			w.field = *field
+			w.field, w.pending = *field, len(m.pending)
 		}
 		w.line, w.last = next, now
 		return nil, field == nil
@@ -101,9 +106,9 @@ func (m *Model) dropStale(now time.Time) {
 }
 
 // focused is the text field with the focus (where letters are text, not
-// keys), nil when there is none.
+// keys), nil when there is none; under a verdict, the form's.
 func (m *Model) focused() *string {
-	if m.state != manual {
+	if m.screen() != manual {
 		return nil
 	}
 	return m.form.text()
