@@ -52,6 +52,16 @@ type Options struct {
 	// PushEvery is the time between pushes when nothing asks for one
 	// sooner (Notify); 0 means 30 s.
 	PushEvery time.Duration
+	// StatusEvery is the time between status reports to the hub (a
+	// heartbeat) when no push moved entries, which reports too; 0 means
+	// 5 minutes. Each wait is drawn between ½ and 1½ of it. See status.go.
+	StatusEvery time.Duration
+	// Report, if set, gives what the kiosk reports of itself that uplink
+	// does not know: the software's version and the camera's state
+	// ("streaming", "lost", ...; "none" without one). Nil reports version
+	// "unknown" and camera "none". It is called from Run's goroutine and
+	// must not block.
+	Report func() (version, camera string)
 	// Batch is the most entries a push sends at once; 0 means 1000.
 	Batch int
 	// BackoffMin and BackoffMax bound the wait after a failure: the n-th
@@ -119,6 +129,7 @@ type Uplink struct {
 	// at Warn: a refused entry is offered again every round, and its
 	// refusal is news only once.
 	warned map[string]bool
+	stat   statusState // of the status reports (status.go)
 }
 
 // New returns an Uplink. The bundle kept at BundlePath, if any, is taken
@@ -134,6 +145,9 @@ func New(o Options, reg Register) (*Uplink, error) {
 	}
 	if o.PushEvery <= 0 {
 		o.PushEvery = 30 * time.Second
+	}
+	if o.StatusEvery <= 0 {
+		o.StatusEvery = 5 * time.Minute
 	}
 	if o.Batch <= 0 || o.Batch > entry.MaxBatch {
 		o.Batch = entry.MaxBatch
@@ -242,6 +256,9 @@ func (u *Uplink) Once(ctx context.Context) (Report, error) {
 	// of its own, perhaps to another replica.
 	var pushErr error
 	rep.Pushed, rep.Rejected, rep.StillQueued, pushErr = u.pushAll(ctx)
+	if pushErr == nil {
+		u.report(ctx) // its failure is logged, not the round's
+	}
 	return rep, errors.Join(pullErr, pushErr)
 }
 
@@ -252,7 +269,7 @@ func (u *Uplink) Once(ctx context.Context) (Report, error) {
 // streak at Info.
 func (u *Uplink) Run(ctx context.Context) error {
 	nextPull := u.o.Now()
-	nextPush := nextPull
+	nextPush, nextStatus := nextPull, nextPull
 	failures := 0
 	for {
 		now := u.o.Now()
@@ -264,22 +281,35 @@ func (u *Uplink) Run(ctx context.Context) error {
 				nextPull = now.Add(u.jitter(u.o.PullEvery))
 			}
 		}
+		moved := false
 		if err == nil && !now.Before(nextPush) {
 			did = true
-			if _, _, _, err = u.pushAll(ctx); err == nil {
+			var pushed int
+			if pushed, _, _, err = u.pushAll(ctx); err == nil {
 				nextPush = now.Add(u.o.PushEvery)
+				moved = pushed > 0 // refused again is no news
 			}
+		}
+		// The status follows a push that moved entries, or is a
+		// heartbeat; never after a failed round (the hub is likely out of
+		// reach: a report would only delay the next try).
+		if err == nil && (moved || !now.Before(nextStatus)) && ctx.Err() == nil {
+			u.report(ctx)
+			nextStatus = now.Add(u.jitter(u.o.StatusEvery))
 		}
 		if ctx.Err() != nil { // a round cut short by the end is no failure
 			return nil
 		}
 		end := u.o.Now()
-		wait := min(nextPull.Sub(end), nextPush.Sub(end))
+		wait := min(nextPull.Sub(end), nextPush.Sub(end), nextStatus.Sub(end))
 		switch {
 		case did && err != nil:
 			failures++
 			wait = u.backoff(failures, err)
 			nextPull, nextPush = now.Add(wait), now.Add(wait)
+			if nextStatus.Before(nextPush) { // the heartbeat waits out the backoff too
+				nextStatus = nextPush
+			}
 			u.mu.Lock()
 			u.state.NextTry = now.Add(wait)
 			u.mu.Unlock()
@@ -345,6 +375,7 @@ func (u *Uplink) failed(err error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.state.LastError = err
+	u.stat.lastErr = err.Error()
 	var ra *RetryAfterError
 	var he *HTTPError
 	u.state.Online = errors.As(err, &ra) || errors.As(err, &he)

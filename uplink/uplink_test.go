@@ -101,6 +101,7 @@ type fakeHub struct {
 	busy     atomic.Int32 // answer 503 this many more times
 	notMod   int
 	rejectID string
+	statuses []statusSeen // POST /v1/status (status_test.go)
 }
 
 func (h *fakeHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -147,6 +148,8 @@ func (h *fakeHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			ack.Acked = append(ack.Acked, e.ID)
 		}
 		json.NewEncoder(w).Encode(ack)
+	case "/v1/status":
+		h.status(w, r)
 	default:
 		http.NotFound(w, r)
 	}
