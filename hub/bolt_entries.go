@@ -42,10 +42,10 @@ func (s *Bolt) PutEntries(ctx context.Context, k Kiosk, entries []entry.Entry) (
 			e := &entries[i]
 			key := []byte(e.ID)
 			if old := b.Get(key); old != nil {
-				if owner, err := sameOwner(old, e); err != nil {
+				if why, err := resent(old, vals[i], e); err != nil {
 					return err
-				} else if !owner {
-					res.Rejected = append(res.Rejected, entry.Reject{ID: e.ID, Error: "id already used by another kiosk's entry"})
+				} else if why != "" {
+					res.Rejected = append(res.Rejected, entry.Reject{ID: e.ID, Error: why})
 					continue
 				}
 				res.Acked = append(res.Acked, e.ID)
@@ -68,13 +68,25 @@ func (s *Bolt) PutEntries(ctx context.Context, k Kiosk, entries []entry.Entry) (
 	return res, nil
 }
 
-// sameOwner tells whether a stored entry is of e's venue and kiosk.
-func sameOwner(stored []byte, e *entry.Entry) (bool, error) {
-	var o struct{ Venue, Kiosk string }
-	if err := json.Unmarshal(stored, &o); err != nil {
-		return false, fmt.Errorf("stored entry %s: %w", e.ID, err)
+// resent says why e, whose id is held as stored, is refused: held for
+// another kiosk's entry, or for other content; "" when it is the same
+// entry sent again. val is e encoded: a resend usually encodes to the
+// very bytes held, and then nothing is decoded.
+func resent(stored, val []byte, e *entry.Entry) (string, error) {
+	if bytes.Equal(stored, val) {
+		return "", nil
 	}
-	return o.Venue == e.Venue && o.Kiosk == e.Kiosk, nil
+	var o entry.Entry
+	if err := json.Unmarshal(stored, &o); err != nil {
+		return "", fmt.Errorf("stored entry %s: %w", e.ID, err)
+	}
+	switch {
+	case o.Venue != e.Venue || o.Kiosk != e.Kiosk:
+		return "id already used by another kiosk's entry", nil
+	case !entry.Same(&o, e):
+		return "id already used by an entry with other content: a resent entry must be the same as the one sent first", nil
+	}
+	return "", nil
 }
 
 // idBound is the smallest entry id made at t: ids sort by time.

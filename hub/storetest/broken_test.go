@@ -214,6 +214,19 @@ var mutants = []mutant{
 			export: mapEntries(func(e *entry.Entry) { mu.Lock(); *e = last[e.ID]; mu.Unlock() }),
 		}
 	}},
+	{"other-content-acked", []string{"PutEntries/Resent"}, func(st hub.Store, _ func() time.Time) *broken {
+		return &broken{Store: st, put: func(s hub.Store, ctx context.Context, k hub.Kiosk, es []entry.Entry) (hub.PutResult, error) {
+			res, err := s.PutEntries(ctx, k, es)
+			res.Rejected = slices.DeleteFunc(res.Rejected, func(r entry.Reject) bool {
+				if strings.Contains(r.Error, "other content") {
+					res.Acked = append(res.Acked, r.ID)
+					return true
+				}
+				return false
+			})
+			return res, err
+		}}
+	}},
 	{"other-kiosk-acked", []string{"PutEntries/OtherKiosk", "PutEntries/Race"}, func(st hub.Store, _ func() time.Time) *broken {
 		return &broken{Store: st, put: func(s hub.Store, ctx context.Context, k hub.Kiosk, es []entry.Entry) (hub.PutResult, error) {
 			res, err := s.PutEntries(ctx, k, es)

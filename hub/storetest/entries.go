@@ -40,7 +40,9 @@ var entryTests = []test{
 		}
 	}},
 	// A batch sent again (the kiosk missed the ack) is acknowledged again
-	// and stored once; a resent id does not replace what is held.
+	// and stored once (its times in another zone are the same times). An
+	// id held, sent again with other content, is rejected with the reason
+	// and does not replace what is held.
 	{"Resent", func(t *testing.T, st hub.Store, _ *clock) {
 		es := makeEntries(t, kiosk1.Venue, kiosk1.ID, 1, t0, time.Second, 1000)
 		put(t, st, kiosk1, es)
@@ -50,12 +52,26 @@ var entryTests = []test{
 				t.Errorf("resent batch (-want +got):\n%s", diff)
 			}
 		}
-		changed := slices.Clone(es[:3])
-		for i := range changed {
-			changed[i].Outcome, changed[i].Reason = entry.Refused, "revoked"
+		zoned := slices.Clone(es[10:20])
+		for i := range zoned {
+			zoned[i].Time = zoned[i].Time.In(time.FixedZone("KST", 9*3600))
 		}
-		if res := put(t, st, kiosk1, changed); res.New != 0 {
-			t.Errorf("ids held, other content: %d new", res.New)
+		if res := put(t, st, kiosk1, zoned); !slices.Equal(res.Acked, ids(zoned)) || len(res.Rejected) != 0 || res.New != 0 {
+			t.Errorf("resent with times in KST: %+v", res)
+		}
+		changed := slices.Clone(es[:4])
+		changed[0].Outcome, changed[0].Reason = entry.Refused, "revoked"
+		changed[1].Time = changed[1].Time.Add(time.Nanosecond)
+		changed[2].Note += "."
+		changed[3].Contact = []byte{1, 2, 3}
+		res := put(t, st, kiosk1, append(changed, es[5]))
+		if !slices.Equal(res.Acked, ids(es[5:6])) || res.New != 0 || len(res.Rejected) != len(changed) {
+			t.Errorf("ids held, other content, and one the same: %+v", res)
+		}
+		for i, r := range res.Rejected {
+			if want := changed[min(i, len(changed)-1)].ID; r.ID != want || !strings.Contains(r.Error, "other content") {
+				t.Errorf("rejected %s: %q, want %s as other content", r.ID, r.Error, want)
+			}
 		}
 		if diff := cmp.Diff(es, export(t, st, time.Time{}), cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("stored after resends (-first sent +stored):\n%s", diff)
