@@ -129,6 +129,8 @@ func NewServer(store Store, opts Options) (*Server, error) {
 	mux.Handle("GET /v1/bundle/head", s.bounded(s.getHead))
 	mux.Handle("GET /v1/bundle/segments/{sum}", s.bounded(s.getSegment))
 	mux.Handle("POST /v1/entries", s.bounded(s.postEntries))
+	mux.Handle("GET /v1/authority/entries", s.bounded(s.getAuthorityEntries)) // authority_http.go
+	mux.Handle("GET /v1/authority/counts", s.bounded(s.getAuthorityCounts))
 	mux.Handle("POST /v1/status", s.bounded(s.postStatus))
 	mux.HandleFunc("GET /healthz", s.getHealth)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{Registry: opts.Registry}))
