@@ -56,6 +56,7 @@ type Store interface {
 	StatusStore    // each kiosk's last status (status.go)
 	AuthorityStore // the health authority's accounts (authority.go)
 	QueryStore     // the health authority's questions (query.go)
+	UserStore      // the operator page's users and sessions (users.go)
 
 	// Close releases the store.
 	Close() error

@@ -12,16 +12,6 @@ import (
 	"github.com/passgate/passgate/hub"
 )
 
-// users is the store's hub.UserStore; the test fails if it has none.
-func users(t *testing.T, st hub.Store) hub.UserStore {
-	t.Helper()
-	us, ok := st.(hub.UserStore)
-	if !ok {
-		t.Fatalf("%T is not a hub.UserStore", st)
-	}
-	return us
-}
-
 func addUser(t *testing.T, us hub.UserStore, name string, role hub.Role, password string) {
 	t.Helper()
 	if err := us.AddUser(ctx, name, role, password); err != nil {
@@ -84,7 +74,7 @@ var userTests = []test{
 	// Users are listed by name (as bytes) with their role and the time
 	// added, in UTC.
 	{"Add", func(t *testing.T, st hub.Store, clock *clock) {
-		us := users(t, st)
+		us := st
 		if list := listUsers(t, us); len(list) != 0 {
 			t.Errorf("a new store lists users %v", list)
 		}
@@ -102,7 +92,7 @@ var userTests = []test{
 	}},
 	// A bad name, role or password is ErrInvalid and stores nothing.
 	{"Invalid", func(t *testing.T, st hub.Store, clock *clock) {
-		us := users(t, st)
+		us := st
 		for _, c := range []struct {
 			what, name string
 			role       hub.Role
@@ -132,7 +122,7 @@ var userTests = []test{
 	// A name is unique: adding it again is ErrExists and leaves the first
 	// user's role and password.
 	{"Exists", func(t *testing.T, st hub.Store, clock *clock) {
-		us := users(t, st)
+		us := st
 		addUser(t, us, "mina", hub.RoleAuthority, pwAuthority)
 		if err := us.AddUser(ctx, "mina", hub.RoleAdmin, pwAdmin); !errors.Is(err, hub.ErrExists) {
 			t.Errorf("AddUser(mina) again: %v, want ErrExists", err)
@@ -149,7 +139,7 @@ var userTests = []test{
 	// wrong one, not one of another case; an unknown name is refused the
 	// same way.
 	{"Password", func(t *testing.T, st hub.Store, clock *clock) {
-		us := users(t, st)
+		us := st
 		addUser(t, us, "mina", hub.RoleAdmin, pwAdmin)
 		addUser(t, us, "kdca", hub.RoleAuthority, pwAuthority)
 		want := hub.User{Name: "kdca", Role: hub.RoleAuthority, Added: t0.UTC()}
@@ -168,7 +158,7 @@ var userTests = []test{
 	// A user removed is gone: from the list, their password, their
 	// sessions; the others stay. Removing an unknown user is ErrNotFound.
 	{"Remove", func(t *testing.T, st hub.Store, clock *clock) {
-		us := users(t, st)
+		us := st
 		addUser(t, us, "mina", hub.RoleAdmin, pwAdmin)
 		addUser(t, us, "kdca", hub.RoleAuthority, pwAuthority)
 		until := t0.Add(time.Hour).UTC()
@@ -196,7 +186,7 @@ var userTests = []test{
 	// A session's token is 32 random bytes in base64url; it gives the user
 	// and the time it expires (to the microsecond, in UTC).
 	{"Session", func(t *testing.T, st hub.Store, clock *clock) {
-		us := users(t, st)
+		us := st
 		addUser(t, us, "mina", hub.RoleAdmin, pwAdmin)
 		mina := hub.User{Name: "mina", Role: hub.RoleAdmin, Added: t0.UTC()}
 		until := t0.Add(12*time.Hour + 123456789) // in KST, with nanoseconds
@@ -221,7 +211,7 @@ var userTests = []test{
 	// A session works until the store's clock reaches its expiry, then
 	// never again; a new session is not held back by an old one.
 	{"Expired", func(t *testing.T, st hub.Store, clock *clock) {
-		us := users(t, st)
+		us := st
 		addUser(t, us, "mina", hub.RoleAdmin, pwAdmin)
 		mina := hub.User{Name: "mina", Role: hub.RoleAdmin, Added: t0.UTC()}
 		until := t0.Add(time.Hour).UTC()
@@ -241,7 +231,7 @@ var userTests = []test{
 	// EndSession ends that session only; ending one twice, or one never
 	// made, does nothing.
 	{"End", func(t *testing.T, st hub.Store, clock *clock) {
-		us := users(t, st)
+		us := st
 		addUser(t, us, "mina", hub.RoleAdmin, pwAdmin)
 		mina := hub.User{Name: "mina", Role: hub.RoleAdmin, Added: t0.UTC()}
 		until := t0.Add(time.Hour).UTC()
@@ -263,7 +253,7 @@ var userTests = []test{
 	// Tokens never made, or made for something else, are no session; a
 	// session of an unknown user cannot be made.
 	{"Unknown", func(t *testing.T, st hub.Store, clock *clock) {
-		us := users(t, st)
+		us := st
 		addUser(t, us, "mina", hub.RoleAdmin, pwAdmin)
 		if tok, err := us.NewSession(ctx, "nobody", t0.Add(time.Hour)); !errors.Is(err, hub.ErrNotFound) || tok != "" {
 			t.Errorf("NewSession(nobody) = %q, %v; want ErrNotFound", tok, err)
