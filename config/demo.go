@@ -1,11 +1,17 @@
 package config
 
-import "github.com/passgate/passgate/assets"
+import (
+	"time"
+
+	"github.com/passgate/passgate/assets"
+)
 
 // The demo's staff member: its PIN forms accept this id with this PIN.
 const (
 	DemoStaff = "demo"
 	DemoPIN   = "0000"
+	// DemoDuplicateWindow is the demo's kiosk.duplicate_window.
+	DemoDuplicateWindow = 30 * time.Second
 	// demoPINHash is pin.Hash(DemoPIN): computed once, so starting the
 	// demo costs no argon2id.
 	demoPINHash = "$argon2id$v=19$m=19456,t=2,p=1$mIhDa8gYjqK+8EL8MNteAw$whHGZ5bhb44DBf4g2huL1JTeqE/zcrRhg33albWJ2Go"
@@ -25,6 +31,10 @@ func Demo() Config {
 	c.Venue = Venue{ID: "demo", Name: "passgate"}
 	c.Kiosk.ID = "demo"
 	c.Kiosk.KioskMode = true
+	// Shorter than a round of the demo clip (eight passes, 7 s each), so
+	// each round counts its guests anew instead of showing every pass as
+	// "already counted".
+	c.Kiosk.DuplicateWindow = Duration{DemoDuplicateWindow}
 	c.Trust.BundleKey = assets.DemoBundleKey()
 	c.Camera.FPS = 10
 	c.Sound.Enabled = false

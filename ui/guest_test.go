@@ -46,13 +46,14 @@ func TestWedgeInTextField(t *testing.T) {
 	if m.form.staff != "kim" || m.form.field != fieldStaff {
 		t.Fatalf("the form's staff field is %q (field %v), want kim", m.form.staff, m.form.field)
 	}
-	press(m, "enter") // back to the form at once
-	if m.state != manual || m.form.staff != "kim" || !strings.Contains(screenText(m), "kim_") {
-		t.Fatalf("enter: state %v\n%s", m.state, screenText(m))
+	later(m, coverMin)
+	press(m, "backspace") // a key for the form brings it back, and goes into it
+	if m.state != manual || m.form.staff != "ki" || !strings.Contains(screenText(m), "ki_") {
+		t.Fatalf("backspace: state %v\n%s", m.state, screenText(m))
 	}
 
 	// "HC1:" typed by hand, at a person's pace, is text.
-	press(m, "backspace", "backspace", "backspace")
+	press(m, "backspace", "backspace")
 	for _, r := range "HC1:" {
 		later(m, 300*time.Millisecond)
 		press(m, string(r))
@@ -77,18 +78,23 @@ func TestCameraVerdictOverForm(t *testing.T) {
 	if m.state != result || !strings.Contains(s, "입장 가능") || strings.Contains(s, "신분증 확인") {
 		t.Fatalf("the verdict is not shown over the form:\n%s", s)
 	}
-	press(m, "3") // typed for the form under the verdict: kept for it
+	press(m, "3", "4", "enter") // typed for the form under the verdict: kept for it
 	if m.state != result || m.form.pin != "12" {
 		t.Fatalf("a key within %v took the verdict away: state %v pin %d long", coverMin, m.state, len(m.form.pin))
 	}
+	before.pin = "1234"
+	m.o.PINs = nil // hold the form at its PIN: no check yet
 	exec(m, update(m, clearMsg{seq: m.seq}))
-	before.pin = "123"
 	if m.state != manual || !sameForm(m.form, before) || !strings.Contains(screenText(m), "신분증 확인") {
-		t.Fatalf("the form did not come back as it was: state %v form %+v\n%s", m.state, m.form, screenText(m))
+		t.Fatalf("the form did not come back as it was, with 34: state %v form %+v\n%s", m.state, m.form, screenText(m))
 	}
-	press(m, "4", "enter")
+	m.o.PINs = &fakePINs{}
+	press(m, "enter")
 	if m.state != result || m.outcome.Method != entry.Manual || reg.count(entry.Manual) != 1 {
 		t.Fatalf("the manual entry after the verdict: state %v outcome %+v", m.state, m.outcome)
+	}
+	if e := reg.entries[len(reg.entries)-1]; e.Staff != "kim" || e.Note != "신분증 확인" {
+		t.Errorf("the manual entry is by %q with note %q", e.Staff, e.Note)
 	}
 }
 

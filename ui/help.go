@@ -30,9 +30,6 @@ func (m *Model) helpBody(w, h int) string {
 		staff()
 	default:
 		staff()
-		if m.state == result && m.under != scanning {
-			row("enter", "ui.key.resume")
-		}
 	}
 	row("esc", "ui.help.esc")
 	row("? f1", "ui.help.help")

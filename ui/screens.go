@@ -122,9 +122,9 @@ func (m *Model) footer() string {
 		add("esc", "ui.key.back")
 		add(help, "ui.key.help")
 	case m.state == result && m.under != scanning:
-		add("enter", "ui.key.resume")
 		add("esc", "ui.key.scan")
 		add(help, "ui.key.help")
+		keys = append(keys, s.dim.Render(c.T("ui.form_waits")))
 	default:
 		add("m", "ui.key.manual")
 		add("a", "ui.key.admin")

@@ -242,9 +242,6 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 		if m.under == scanning {
 			return nil
 		}
-		if key.Matches(k, m.keys.Enter) {
-			return m.uncover() // back to the form now
-		}
 		return m.cover(k, now)
 	}
 	return nil

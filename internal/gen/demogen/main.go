@@ -57,10 +57,13 @@ var sequence = []string{
 
 const (
 	width, height = 640, 480
-	passSeconds   = 3.0 // how long a pass is held up
-	emptySeconds  = 1.0 // the empty frame between guests
-	emptyFrame    = "empty.png"
-	seed          = 20211213
+	// A pass is held up briefly, then nobody is in front of the camera
+	// for longer than a verdict stays (5 s by default): each guest's
+	// verdict is seen alone, then the scanning screen, then the next.
+	passSeconds  = 2.0 // how long a pass is held up
+	emptySeconds = 5.0 // the empty frame between guests
+	emptyFrame   = "empty.png"
+	seed         = 20211213
 	// sceneSeed draws the background, the same in every frame: the
 	// kiosk's camera does not move, guests come and go in front of it.
 	sceneSeed = 0x6b696f736b
