@@ -7,6 +7,7 @@ package words
 import (
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/rules"
@@ -57,11 +58,14 @@ func Needs(c *i18n.Catalog, types []rules.CertType) string {
 	return c.T("needs.now", strings.Join(names, c.T("needs.or")))
 }
 
-// Name is the holder's name as printed on the pass, with the
-// machine-readable form in brackets when it differs.
+// Name is the holder's name as the certificate gives it, family name
+// first: "홍길동" (Hangul or other CJK family and given names are written
+// together, as Korean, Chinese and Japanese do), "Müller Anna Lena". The
+// machine-readable form follows in brackets when it differs, with its
+// "<" filler shown as a space: "(MUELLER ANNA LENA)".
 func Name(p *verify.PassInfo) string {
-	name := strings.TrimSpace(p.FamilyName + " " + p.GivenName)
-	std := strings.TrimSpace(p.FamilyNameStd + " " + p.GivenNameStd)
+	name := joinName(p.FamilyName, p.GivenName)
+	std := joinName(standard(p.FamilyNameStd), standard(p.GivenNameStd))
 	if name == "" {
 		return std
 	}
@@ -71,9 +75,49 @@ func Name(p *verify.PassInfo) string {
 	return name
 }
 
-// Facts is the one-line summary of a pass's key facts; a pair's two
-// entries are joined.
+// joinName puts family and given names together: with a space, or
+// without one when both are written in Hangul or Han (홍 + 길동 = 홍길동).
+func joinName(family, given string) string {
+	family, given = strings.TrimSpace(family), strings.TrimSpace(given)
+	if family != "" && given != "" && isCJK(family) && isCJK(given) {
+		return family + given
+	}
+	return strings.TrimSpace(family + " " + given)
+}
+
+// isCJK reports whether every letter of s is Hangul, Han, Hiragana or
+// Katakana (spaces and the middle dot aside).
+func isCJK(s string) bool {
+	letters := 0
+	for _, r := range s {
+		switch {
+		case unicode.In(r, unicode.Hangul, unicode.Han, unicode.Hiragana, unicode.Katakana):
+			letters++
+		case unicode.IsSpace(r) || r == '·' || r == '・':
+		default:
+			return false
+		}
+	}
+	return letters > 0
+}
+
+// standard shows an ICAO 9303 standardised name ("MUELLER<ANNA<LENA")
+// with spaces for its "<" fillers.
+func standard(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '<' || unicode.IsSpace(r) }), " ")
+}
+
+// Facts is the one-line summary of a pass's key facts, with its times
+// in UTC; the screen and the command line use Times.Facts, in the
+// kiosk's time zone.
 func Facts(c *i18n.Catalog, p *verify.PassInfo) string {
+	return NewTimes(c, time.UTC).Facts(p)
+}
+
+// Facts is the one-line summary of a pass's key facts in t's language
+// and time zone; a pair's two entries are joined.
+func (t Times) Facts(p *verify.PassInfo) string {
+	c := t.cat
 	var parts []string
 	if v := p.Vaccination; v != nil {
 		product := v.Product
@@ -83,11 +127,11 @@ func Facts(c *i18n.Catalog, p *verify.PassInfo) string {
 				product += " (" + m + ")"
 			}
 		}
-		parts = append(parts, c.T("pass.vaccination", product, int(v.DoseNumber), int(v.TotalDoses), v.Date))
+		parts = append(parts, c.T("pass.vaccination", product, int(v.DoseNumber), int(v.TotalDoses), t.DateText(v.Date)))
 	}
-	if t := p.Test; t != nil {
+	if tt := p.Test; tt != nil {
 		kind := c.T("pass.test_other")
-		switch t.Type {
+		switch tt.Type {
 		case "LP6464-4":
 			kind = c.T("pass.test_naat")
 		case "LP217198-3":
@@ -97,17 +141,17 @@ func Facts(c *i18n.Catalog, p *verify.PassInfo) string {
 			kind += " (" + d + ")"
 		}
 		result := c.T("pass.positive")
-		if t.Result == "260415000" {
+		if tt.Result == "260415000" {
 			result = c.T("pass.negative")
 		}
-		sampled := t.SampleTime
-		if ts, err := verify.ParseTime(t.SampleTime); err == nil {
-			sampled = ts.Format(time.RFC3339)
+		sampled := tt.SampleTime
+		if ts, err := verify.ParseTime(tt.SampleTime); err == nil {
+			sampled = t.Moment(ts)
 		}
 		parts = append(parts, c.T("pass.test", kind, result, sampled))
 	}
 	if r := p.Recovery; r != nil {
-		parts = append(parts, c.T("pass.recovery", r.FirstPositive, r.ValidFrom, r.ValidUntil))
+		parts = append(parts, c.T("pass.recovery", t.DateText(r.FirstPositive), t.DateText(r.ValidFrom), t.DateText(r.ValidUntil)))
 	}
 	if len(parts) == 0 {
 		return p.Type
