@@ -1,0 +1,77 @@
+package app_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/passgate/passgate/app"
+	"github.com/passgate/passgate/config"
+	"github.com/passgate/passgate/hub"
+	"github.com/passgate/passgate/internal/testkit/fixtures"
+)
+
+// TestSyncReportsStatus: the uplink app.Open builds reports the kiosk's
+// status to the hub with what the app knows: the binary's version, and
+// camera "none" in sync mode, which runs no camera.
+func TestSyncReportsStatus(t *testing.T) {
+	dir := t.TempDir()
+	st, err := hub.OpenBolt(filepath.Join(dir, "hub"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	data, err := os.ReadFile(fixtures.Path("bundle.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hub.Publish(context.Background(), st, data, fixtures.BundleKey(t).Public().(ed25519.PublicKey), fixtures.Noon); err != nil {
+		t.Fatal(err)
+	}
+	token, err := st.AddKiosk(context.Background(), "cafe", "door")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := hub.NewServer(st, hub.Options{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	tok := filepath.Join(dir, "token")
+	if err := os.WriteFile(tok, []byte(token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := env(t, fixtures.Noon)
+	var o []config.Override
+	for k, v := range map[string]string{"register.path": filepath.Join(dir, "register.db"), "hub.url": srv.URL(),
+		"hub.token_file": tok, "trust.bundle_key": fixtures.Path("keys/bundle.pub"), "trust.bundle_file": filepath.Join(dir, "bundle.bin")} {
+		o = append(o, config.Override{Key: k, Value: v, Flag: "--" + k})
+	}
+	cfg, err := config.Load("", e.Getenv, o...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Open(cfg, e, app.ModeSync)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, err := a.Uplink.Once(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sts, err := st.Statuses(context.Background())
+	if err != nil || len(sts) != 1 {
+		t.Fatalf("statuses at the hub: %v, %v", sts, err)
+	}
+	s := sts[0]
+	if s.Kiosk != "door" || s.Camera != "none" || s.BundleSequence != 1 || !s.Clock.Equal(fixtures.Noon) ||
+		!(s.Version == "devel" || strings.HasPrefix(s.Version, "devel-") || strings.HasPrefix(s.Version, "v")) {
+		t.Errorf("status at the hub: %+v", s)
+	}
+}
