@@ -76,6 +76,14 @@ type Kiosk struct {
 
 // Trust is where the trust bundle comes from.
 type Trust struct {
+	// TimeZone is the IANA name of the zone times are shown in (the
+	// header's clock, a test's sample time, the register commands);
+	// "" is the system's (time.Local). Location resolves it.
+	TimeZone string `toml:"time_zone"`
+	// ClockSkew is how far the kiosk's clock may be off the hub's Date
+	// before the kiosk calls its clock wrong and stops judging passes by
+	// time (internal/clockcheck).
+	ClockSkew Duration `toml:"clock_skew"`
 	// BundleKey is the pinned bundle-signing public key: base64 (as
 	// passctl keygen prints it) or the path of a PEM file. Required
 	// outside the demo; see Config.BundleKey.
@@ -169,6 +177,7 @@ func Defaults() Config {
 		},
 		Camera: Camera{Size: Size{1280, 720}, FPS: 30, Preview: true},
 		Sound:  Sound{Enabled: true},
+			ClockSkew:       Duration{10 * time.Minute},
 		Hook:   Hook{Timeout: Duration{2 * time.Second}},
 		Log:    Log{Level: "info", Format: "text"},
 	}

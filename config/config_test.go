@@ -64,7 +64,7 @@ func TestSampleIsDefaults(t *testing.T) {
 // TestSampleDocumentsEveryKey: a key the code knows but the sample omits
 // would be undocumented.
 func TestSampleDocumentsEveryKey(t *testing.T) {
-	for _, k := range []string{"id", "name", "language", "kiosk_mode", "verdict_seconds", "duplicate_window", "idle_timeout",
+	for _, k := range []string{"id", "name", "language", "kiosk_mode", "verdict_seconds", "duplicate_window", "idle_timeout", "time_zone", "clock_skew",
 		"bundle_key", "bundle_file", "policy_preset", "path", "retention_days", "url", "token_file", "pull_every",
 		"push_every", "device", "size", "fps", "preview", "enabled", "admit_wav", "refuse_wav", "command",
 		"timeout", "pin_hash", "[[staff]]", "replay", "loop", "[log]", "level", "format"} {

@@ -77,6 +77,8 @@ var allowed = map[string]string{
 	"kiosk.pair_window":       "a duration from \"10s\" to \"10m\"",
 	"kiosk.idle_timeout":      "a duration from \"10s\" to \"1h\"",
 	"trust.bundle_key":        "the base64 key that passctl keygen prints, or the path of a PEM file",
+	"kiosk.time_zone":         "\"\" for the system's time zone, or an IANA time zone name such as \"Asia/Seoul\" or \"Europe/Berlin\"",
+	"kiosk.clock_skew":        "a duration from \"10s\" to \"24h\"",
 	"trust.bundle_file":       "a file path",
 	"trust.policy_preset":     "\"\" for the bundle's policy, or one of %s",
 	"register.path":           "a file path",

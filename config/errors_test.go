@@ -40,6 +40,9 @@ func TestBadValues(t *testing.T) {
 		{"[hub]\nurl = \" , \"\ntoken_file = \"t\"", "hub.url", []string{"https://"}},
 		{"[kiosk]\npair_window = \"5s\"", "kiosk.pair_window", []string{`"10s"`, `"10m"`}},
 		{"[kiosk]\nidle_timeout = \"5s\"", "kiosk.idle_timeout", []string{`"10s"`, `"1h"`}},
+		{"[kiosk]\ntime_zone = \"Asia/Seul\"", "kiosk.time_zone", []string{`"Asia/Seul"`, "IANA", `"Asia/Seoul"`}},
+		{"[kiosk]\ntime_zone = \"+09:00\"", "kiosk.time_zone", []string{`"+09:00"`, "IANA"}},
+		{"[kiosk]\nclock_skew = \"1s\"", "kiosk.clock_skew", []string{`"1s"`, `"10s"`, `"24h"`}},
 		{"[hub]\npull_every = \"10s\"", "hub.pull_every", []string{`"10s"`, `"1m"`}},
 		{"[hub]\npush_every = \"2h\"", "hub.push_every", []string{`"1h"`}},
 		{"[camera]\nsize = \"12x\"", "camera.size", []string{`"12x"`, "WIDTHxHEIGHT, e.g. 1280x720"}},
@@ -96,7 +99,7 @@ func TestUnknownKeys(t *testing.T) {
 		t.Fatal("no error")
 	}
 	for _, w := range []string{
-		"config.toml:4: [kiosk] languge is not a key: [kiosk] has duplicate_window, id, idle_timeout, kiosk_mode, language, pair_window, verdict_seconds",
+		"config.toml:4: [kiosk] languge is not a key: [kiosk] has clock_skew, duplicate_window, id, idle_timeout, kiosk_mode, language, pair_window, time_zone, verdict_seconds",
 		"config.toml:6: [camera] fsp is not a key",
 		"config.toml:7: unknown section [printer]: want one of [staff], camera, hook, hub, kiosk, log, register, sound, trust, venue",
 	} {

@@ -83,6 +83,10 @@ func (c *Config) validate() error {
 	between("kiosk.duplicate_window", c.Kiosk.DuplicateWindow, 0, 24*time.Hour)
 	between("kiosk.pair_window", c.Kiosk.PairWindow, 10*time.Second, 10*time.Minute)
 	between("kiosk.idle_timeout", c.Kiosk.IdleTimeout, 10*time.Second, time.Hour)
+	if _, err := c.Location(); err != nil {
+		bad("kiosk.time_zone", c.Kiosk.TimeZone)
+	}
+	between("kiosk.clock_skew", c.Kiosk.ClockSkew, 10*time.Second, 24*time.Hour)
 	if c.Kiosk.KioskMode && len(c.Staff) == 0 {
 		errs = append(errs, &Error{File: c.File, Key: "kiosk.kiosk_mode",
 			Msg: "is true but there is no [[staff]] with a PIN: nobody could quit; add staff or set it to false"})
