@@ -31,13 +31,25 @@ func sampleLocal(m *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, corner *d
 	if err != nil {
 		return nil, err
 	}
+	if len(ver.GetAlignmentPatternCenters()) < 3 {
+		return nil, errNoGrid
+	}
+	return sampleLocalWith(m, detector.Detector_createTransform(tl, tr, bl, corner, dimension), module, dimension)
+}
+
+// sampleLocalWith is sampleLocal around the global transform given, from
+// the symbol's module coordinates to m's.
+func sampleLocalWith(m *gozxing.BitMatrix, global *common.PerspectiveTransform, module float64, dimension int) (*gozxing.BitMatrix, error) {
+	ver, err := decoder.Version_GetProvisionalVersionForDimension(dimension)
+	if err != nil {
+		return nil, err
+	}
 	centers := ver.GetAlignmentPatternCenters()
 	n := len(centers)
 	if n < 3 {
 		return nil, errNoGrid
 	}
 	w, h := m.GetWidth(), m.GetHeight()
-	global := detector.Detector_createTransform(tl, tr, bl, corner, dimension)
 	at := func(t *common.PerspectiveTransform, x, y float64) (float64, float64) {
 		p := []float64{x, y}
 		t.TransformPoints(p)

@@ -53,7 +53,7 @@ const (
 // the caller may modify.
 func DefaultStrategies() []Strategy {
 	return []Strategy{Hybrid, Zoom, HybridTryHarder, Histogram, Inverted, Rotated,
-		Half, HalfHistogram, Quarter, DoubleHistogram, DoubleInverted}
+		Perspective, Half, HalfHistogram, Quarter, DoubleHistogram, DoubleInverted}
 }
 
 // recipe is how a strategy prepares the image and configures gozxing.
@@ -80,6 +80,7 @@ var recipes = map[Strategy]recipe{
 	DoubleInverted:  {scale: 2, invert: true, harder: true},
 	Pure:            {scale: 1, global: true, pure: true},
 	Zoom:            {scale: 2},
+	Perspective:     {scale: 1, harder: true},
 }
 
 // minSkipHeight is the height from which TRY_HARDER changes anything:
@@ -116,8 +117,11 @@ func try(s Strategy, l *Luma) (Result, error) {
 	case rc.scale < 0 && min(l.Width, l.Height) < 21*-rc.scale:
 		return Result{}, errSkipped // a version 1 code would lose its modules
 	}
-	if s == Zoom {
+	switch s {
+	case Zoom:
 		return tryZoom(l)
+	case Perspective:
+		return tryPerspective(l)
 	}
 	img := l
 	if rc.invert {
@@ -199,6 +203,24 @@ func read(img *Luma, n int, f float64, rc recipe) (r Result, err error) {
 		r.Points = append(r.Points, image.Pt(int(x/f+0.5), int(y/f+0.5)))
 	}
 	return r, nil
+}
+
+// tryPerspective runs the Perspective detector on the local-threshold
+// binarization of l, then on the global one (which keeps the finder
+// patterns of a small, blurred code whole where the local one breaks them).
+func tryPerspective(l *Luma) (Result, error) {
+	var err error
+	for _, bin := range []func(*Luma, bool) (*gozxing.BitMatrix, error){hybridMatrix, globalMatrix} {
+		var m *gozxing.BitMatrix
+		if m, err = bin(l, false); err != nil {
+			return Result{}, err
+		}
+		var r Result
+		if r, _, err = readPerspective(m, tryHarder); err == nil {
+			return r, nil
+		}
+	}
+	return Result{}, err
 }
 
 // tryZoom finds the finder patterns of l and, when the code did not read,

@@ -1,0 +1,549 @@
+package scanner
+
+import (
+	"errors"
+	"image"
+	"math"
+	"slices"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// Perspective reads a code seen at a steep angle, with a detector of its
+// own around gozxing's pieces: finder patterns looked for along rows and
+// along columns (a strongly tilted finder pattern passes gozxing's cross
+// checks only one way), grouped by geometry rather than by gozxing's order
+// and size limits (every vertex of every plausible triangle is tried as the
+// top-left), and a perspective transform fitted to the corners of the three
+// finder patterns' outer squares, traced in the binarized image, instead of
+// gozxing's parallelogram through their centres. Modules outside the
+// image read as light, for error correction to cope with.
+const Perspective Strategy = "perspective"
+
+// errNoTriangle: fewer than three finder patterns, or none that may be
+// the corners of one code. A NotFoundException, as gozxing's own.
+var errNoTriangle = gozxing.NewNotFoundException("no three finder patterns that may form a code")
+
+// globalMatrix binarizes l (or its negative) with the global histogram
+// threshold.
+func globalMatrix(l *Luma, negative bool) (m *gozxing.BitMatrix, err error) {
+	defer catch(&err)
+	return global(l, negative)
+}
+
+// readPerspective looks for a code in m with the Perspective detector. The
+// finder patterns it chose come back even when the data did not decode.
+func readPerspective(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (r Result, fp *finders, err error) {
+	defer catch(&err)
+	cs := candidatesBothWays(m, hints)
+	if len(cs) < 3 {
+		return Result{}, nil, errNoTriangle
+	}
+	rings := make([][]pt, len(cs))
+	traced := make([]bool, len(cs))
+	ring := func(i int) []pt {
+		if !traced[i] {
+			rings[i], traced[i] = traceRing(m, cs[i]), true
+		}
+		return rings[i]
+	}
+	err = errNoTriangle
+	for _, h := range triangles(cs) {
+		tl, tr, bl := cs[h[0]], cs[h[1]], cs[h[2]]
+		if fp == nil {
+			fp = &finders{tl: [2]float64{tl.x, tl.y}, tr: [2]float64{tr.x, tr.y}, bl: [2]float64{bl.x, bl.y}, module: tl.module}
+		}
+		dr, pts, derr := decodeTriangle(m, hints, [3]cand{tl, tr, bl}, [3][]pt{ring(h[0]), ring(h[1]), ring(h[2])})
+		if derr == nil {
+			r.Text = dr.GetText()
+			for _, p := range pts {
+				r.Points = append(r.Points, p.image())
+			}
+			return r, fp, nil
+		}
+		err = derr
+	}
+	if errors.Is(err, errNoGrid) {
+		err = gozxing.WrapNotFoundException(err)
+	}
+	return Result{}, fp, err
+}
+
+// cand is a finder pattern candidate: centre, module size, how many row
+// (or column) scans confirmed it.
+type cand struct {
+	x, y, module float64
+	count        int
+}
+
+type pt struct{ x, y float64 }
+
+func (p pt) image() image.Point { return image.Pt(int(p.x+0.5), int(p.y+0.5)) }
+
+// candidatesBothWays runs gozxing's finder search (findPatterns) on the rows
+// of m and on its columns, and merges the candidates that are the same
+// pattern; the most confirmed come first, at most 10.
+func candidatesBothWays(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) []cand {
+	var cs []cand
+	add := func(x, y, mod float64, n int) {
+		for i := range cs {
+			c := &cs[i]
+			if math.Hypot(c.x-x, c.y-y) < 2*max(c.module, mod) {
+				if n > c.count {
+					*c = cand{x, y, mod, n}
+				}
+				return
+			}
+		}
+		cs = append(cs, cand{x, y, mod, n})
+	}
+	f, _, _ := findPatterns(m, hints)
+	for _, c := range f.GetPossibleCenters() {
+		add(c.GetX(), c.GetY(), c.GetEstimatedModuleSize(), c.GetCount())
+	}
+	f, _, _ = findPatterns(transpose(m), hints)
+	for _, c := range f.GetPossibleCenters() {
+		add(c.GetY(), c.GetX(), c.GetEstimatedModuleSize(), c.GetCount())
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int { return b.count - a.count })
+	return cs[:min(len(cs), 10)]
+}
+
+// transpose returns m with rows and columns swapped.
+func transpose(m *gozxing.BitMatrix) *gozxing.BitMatrix {
+	w, h := m.GetWidth(), m.GetHeight()
+	t, _ := gozxing.NewBitMatrix(h, w)
+	row := gozxing.NewBitArray(w)
+	for y := range h {
+		row = m.GetRow(y, row)
+		for x := row.GetNextSet(0); x < w; x = row.GetNextSet(x + 1) {
+			t.Set(y, x)
+		}
+	}
+	return t
+}
+
+// triangles returns the ways three candidates may be a code's top-left,
+// top-right and bottom-left finder patterns, most likely first: module
+// sizes within 3 times (perspective), the legs within 3 times each other
+// and at least 10 modules long, the angle at the top-left between 35° and
+// 145°; the top-right is the one clockwise of the bottom-left, as the image
+// shows it (a mirrored code reads too: gozxing's decoder tries the mirror).
+func triangles(cs []cand) [][3]int {
+	type hyp struct {
+		idx   [3]int
+		score float64
+	}
+	var hs []hyp
+	for i := range cs {
+		for j := i + 1; j < len(cs); j++ {
+			for k := j + 1; k < len(cs); k++ {
+				lo := min(cs[i].module, cs[j].module, cs[k].module)
+				hi := max(cs[i].module, cs[j].module, cs[k].module)
+				if hi > 3*lo {
+					continue
+				}
+				tri := [3]int{i, j, k}
+				for v := range 3 {
+					a, p, q := tri[v], tri[(v+1)%3], tri[(v+2)%3]
+					ux, uy := cs[p].x-cs[a].x, cs[p].y-cs[a].y
+					vx, vy := cs[q].x-cs[a].x, cs[q].y-cs[a].y
+					lu, lv := math.Hypot(ux, uy), math.Hypot(vx, vy)
+					if lu < 10*lo || lv < 10*lo || lu > 3*lv || lv > 3*lu {
+						continue
+					}
+					cos := (ux*vx + uy*vy) / (lu * lv)
+					if math.Abs(cos) > math.Cos(35*math.Pi/180) {
+						continue
+					}
+					if ux*vy-uy*vx < 0 {
+						p, q = q, p
+					}
+					// Nearer a right angle, legs of nearer length, sizes
+					// nearer each other, and more confirmed, first.
+					score := math.Abs(cos) + math.Abs(math.Log(lu/lv))/2 + math.Log(hi/lo)/2 -
+						0.05*math.Log(float64(cs[a].count+cs[p].count+cs[q].count))
+					hs = append(hs, hyp{[3]int{a, p, q}, score})
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(hs, func(a, b hyp) int {
+		switch {
+		case a.score < b.score:
+			return -1
+		case a.score > b.score:
+			return 1
+		}
+		return 0
+	})
+	out := make([][3]int, 0, min(len(hs), 12))
+	for _, h := range hs[:min(len(hs), 12)] {
+		out = append(out, h.idx)
+	}
+	return out
+}
+
+// traceRing returns the pixels of the outer dark square of the finder
+// pattern at c: the dark run met going right from the centre after the
+// centre's own dark square and the light ring, and everything dark
+// 4-connected to it within 9 module sizes of the centre. It returns nil
+// when the square touches that limit (it merged with the modules around
+// it), so no corner is taken from it.
+func traceRing(m *gozxing.BitMatrix, c cand) []pt {
+	w, h := m.GetWidth(), m.GetHeight()
+	cx, cy := int(c.x), int(c.y)
+	if cx < 0 || cy < 0 || cx >= w || cy >= h {
+		return nil
+	}
+	x, state := cx, 0
+	for ; x < w && x < cx+int(9*c.module); x++ {
+		b := m.Get(x, cy)
+		switch {
+		case state == 0 && !b:
+			state = 1
+		case state == 1 && b:
+			state = 2
+		}
+		if state == 2 {
+			break
+		}
+	}
+	if state != 2 {
+		return nil
+	}
+	r := int(math.Ceil(9 * c.module))
+	side := 2*r + 1
+	seen := make([]bool, side*side)
+	idx := func(x, y int) int { return (y-cy+r)*side + x - cx + r }
+	stack := [][2]int{{x, cy}}
+	seen[idx(x, cy)] = true
+	var out []pt
+	for len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		out = append(out, pt{float64(p[0]) + 0.5, float64(p[1]) + 0.5})
+		for _, d := range [4][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+			nx, ny := p[0]+d[0], p[1]+d[1]
+			if nx < cx-r || ny < cy-r || nx > cx+r || ny > cy+r {
+				return nil // reached the limit: not a clean square
+			}
+			if nx < 0 || ny < 0 || nx >= w || ny >= h || seen[idx(nx, ny)] || !m.Get(nx, ny) {
+				continue
+			}
+			seen[idx(nx, ny)] = true
+			stack = append(stack, [2]int{nx, ny})
+		}
+	}
+	return out
+}
+
+// corners returns the four outer corners of a traced square, in the
+// order of the code's top-left, top-right, bottom-right, bottom-left, given
+// the code's axes u (towards the top-right finder) and v (towards the
+// bottom-left): the pixels farthest along -u-v, u-v, u+v, -u+v from its
+// centre c, moved out by half a pixel.
+func corners(ring []pt, c pt, u, v pt) ([4]pt, bool) {
+	var out [4]pt
+	if len(ring) < 12 {
+		return out, false
+	}
+	// Coordinates in the (u, v) frame: solve p - c = a u + b v.
+	det := u.x*v.y - u.y*v.x
+	if math.Abs(det) < 1e-9 {
+		return out, false
+	}
+	signs := [4][2]float64{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}}
+	best := [4]float64{-math.MaxFloat64, -math.MaxFloat64, -math.MaxFloat64, -math.MaxFloat64}
+	for _, p := range ring {
+		dx, dy := p.x-c.x, p.y-c.y
+		a := (dx*v.y - dy*v.x) / det
+		b := (u.x*dy - u.y*dx) / det
+		for k, s := range signs {
+			if d := s[0]*a + s[1]*b; d > best[k] {
+				best[k], out[k] = d, p
+			}
+		}
+	}
+	for k := range out {
+		dx, dy := out[k].x-c.x, out[k].y-c.y
+		n := math.Hypot(dx, dy)
+		if n == 0 {
+			return out, false
+		}
+		out[k] = pt{out[k].x + 0.5*dx/n*math.Sqrt2, out[k].y + 0.5*dy/n*math.Sqrt2}
+	}
+	return out, true
+}
+
+// decodeTriangle fits a perspective transform to the finder patterns f
+// (top-left, top-right, bottom-left) and the corners of their traced
+// squares, for each likely dimension, and decodes the sampled grid.
+func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, f [3]cand, rings [3][]pt) (*common.DecoderResult, []pt, error) {
+	c := [3]pt{{f[0].x, f[0].y}, {f[1].x, f[1].y}, {f[2].x, f[2].y}}
+	u := pt{c[1].x - c[0].x, c[1].y - c[0].y}
+	v := pt{c[2].x - c[0].x, c[2].y - c[0].y}
+	var quads [3][4]pt
+	var ok [3]bool
+	for i := range 3 {
+		quads[i], ok[i] = corners(rings[i], c[i], u, v)
+		if ok[i] {
+			// A corner far from where the pattern's size puts it is the
+			// square merged with a neighbour: drop the whole square.
+			for _, q := range quads[i] {
+				if d := math.Hypot(q.x-c[i].x, q.y-c[i].y); d > 3.5*math.Sqrt2*f[i].module*2.2 || d < 3.5*f[i].module*0.45 {
+					ok[i] = false
+				}
+			}
+		}
+	}
+	// The dimension: where the top-left square's own transform puts the
+	// other two centres, and gozxing's estimate from centre distances.
+	var ests []float64
+	if ok[0] {
+		sq := [4]pt{{0, 0}, {7, 0}, {7, 7}, {0, 7}}
+		if hm, err := fitHomography(append(sq[:], pt{3.5, 3.5}), append(quads[0][:], c[0])); err == nil {
+			if inv, err := hm.inverse(); err == nil {
+				a, b := inv.apply(c[1]), inv.apply(c[2])
+				ests = append(ests, a.x+3.5, b.y+3.5)
+			}
+		}
+	}
+	mod := (f[0].module + f[1].module + f[2].module) / 3
+	ests = append(ests, (math.Hypot(u.x, u.y)+math.Hypot(v.x, v.y))/2/mod+7)
+	var dims []int
+	for _, e := range ests {
+		v := int(math.Round((e - 17) / 4))
+		for _, dv := range []int{0, -1, 1} {
+			if vv := v + dv; vv >= 1 && vv <= 40 && !slices.Contains(dims, 4*vv+17) {
+				dims = append(dims, 4*vv+17)
+			}
+		}
+	}
+	var last error = errNoGrid
+	for _, d := range dims[:min(len(dims), 5)] {
+		fd := float64(d)
+		var src, dst []pt
+		src = append(src, pt{3.5, 3.5}, pt{fd - 3.5, 3.5}, pt{3.5, fd - 3.5})
+		dst = append(dst, c[0], c[1], c[2])
+		origin := [3]pt{{0, 0}, {fd - 7, 0}, {0, fd - 7}}
+		for i := range 3 {
+			if !ok[i] {
+				continue
+			}
+			for k, s := range [4]pt{{0, 0}, {7, 0}, {7, 7}, {0, 7}} {
+				src = append(src, pt{origin[i].x + s.x, origin[i].y + s.y})
+				dst = append(dst, quads[i][k])
+			}
+		}
+		if len(src) < 4 {
+			// Three centres only: the parallelogram, as gozxing does.
+			src = append(src, pt{fd - 3.5, fd - 3.5})
+			dst = append(dst, pt{c[1].x + c[2].x - c[0].x, c[1].y + c[2].y - c[0].y})
+		}
+		hm, err := fitHomography(src, dst)
+		if err != nil {
+			last = err
+			continue
+		}
+		try := func(hm homography) (*common.DecoderResult, error) {
+			bits := sampleHomography(m, hm, d)
+			return decoder.NewDecoder().Decode(bits, hints)
+		}
+		dr, err := try(hm)
+		if err == nil {
+			return dr, []pt{c[2], c[0], c[1]}, nil
+		}
+		last = err
+		if d < 25 {
+			continue
+		}
+		// The alignment pattern nearest the fourth corner, where the fit
+		// puts it: found, it pins the transform's far side.
+		ex := hm.apply(pt{fd - 6.5, fd - 6.5})
+		ex1 := hm.apply(pt{fd - 5.5, fd - 6.5})
+		local := math.Hypot(ex1.x-ex.x, ex1.y-ex.y)
+		if local < 1 {
+			continue
+		}
+		rr := 5 * local
+		x0, y0 := max(0, int(ex.x-rr)), max(0, int(ex.y-rr))
+		x1, y1 := min(m.GetWidth()-1, int(ex.x+rr)), min(m.GetHeight()-1, int(ex.y+rr))
+		if float64(x1-x0) < 3*local || float64(y1-y0) < 3*local {
+			continue
+		}
+		ap, aerr := detector.NewAlignmentPatternFinder(m, x0, y0, x1-x0, y1-y0, local, nil).Find()
+		if aerr != nil {
+			continue
+		}
+		for range 3 { // weight it as three points
+			src = append(src, pt{fd - 6.5, fd - 6.5})
+			dst = append(dst, pt{ap.GetX(), ap.GetY()})
+		}
+		if hm2, err := fitHomography(src, dst); err == nil {
+			if dr, err := try(hm2); err == nil {
+				return dr, []pt{c[2], c[0], c[1], {ap.GetX(), ap.GetY()}}, nil
+			} else {
+				last = err
+			}
+			if d >= 4*7+17 {
+				if bits, err := sampleLocalWith(m, hm2.transform(fd), local, d); err == nil {
+					if dr, err := decoder.NewDecoder().Decode(bits, hints); err == nil {
+						return dr, []pt{c[2], c[0], c[1], {ap.GetX(), ap.GetY()}}, nil
+					}
+				}
+			}
+		}
+	}
+	return nil, nil, last
+}
+
+// homography maps (x, y) to ((h0 x + h1 y + h2) / w, (h3 x + h4 y + h5) / w)
+// with w = h6 x + h7 y + 1.
+type homography [8]float64
+
+func (h homography) apply(p pt) pt {
+	w := h[6]*p.x + h[7]*p.y + 1
+	return pt{(h[0]*p.x + h[1]*p.y + h[2]) / w, (h[3]*p.x + h[4]*p.y + h[5]) / w}
+}
+
+// inverse returns the inverse map, through the 3×3 adjugate.
+func (h homography) inverse() (homography, error) {
+	a := [9]float64{h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], 1}
+	adj := [9]float64{
+		a[4]*a[8] - a[5]*a[7], a[2]*a[7] - a[1]*a[8], a[1]*a[5] - a[2]*a[4],
+		a[5]*a[6] - a[3]*a[8], a[0]*a[8] - a[2]*a[6], a[2]*a[3] - a[0]*a[5],
+		a[3]*a[7] - a[4]*a[6], a[1]*a[6] - a[0]*a[7], a[0]*a[4] - a[1]*a[3],
+	}
+	if math.Abs(adj[8]) < 1e-12 {
+		return homography{}, errNoGrid
+	}
+	var out homography
+	for i := range 8 {
+		out[i] = adj[i] / adj[8]
+	}
+	return out, nil
+}
+
+// transform is h as gozxing's PerspectiveTransform from a d×d symbol.
+func (h homography) transform(d float64) *common.PerspectiveTransform {
+	p := [4]pt{h.apply(pt{0, 0}), h.apply(pt{d, 0}), h.apply(pt{d, d}), h.apply(pt{0, d})}
+	return common.PerspectiveTransform_QuadrilateralToQuadrilateral(0, 0, d, 0, d, d, 0, d,
+		p[0].x, p[0].y, p[1].x, p[1].y, p[2].x, p[2].y, p[3].x, p[3].y)
+}
+
+// fitHomography is the least-squares map from src to dst (at least four
+// pairs, not three on a line), on coordinates centred and scaled for a
+// well-conditioned system.
+func fitHomography(src, dst []pt) (homography, error) {
+	norm := func(ps []pt) (pt, float64) {
+		var c pt
+		for _, p := range ps {
+			c.x += p.x
+			c.y += p.y
+		}
+		c.x /= float64(len(ps))
+		c.y /= float64(len(ps))
+		s := 0.0
+		for _, p := range ps {
+			s += math.Hypot(p.x-c.x, p.y-c.y)
+		}
+		s /= float64(len(ps))
+		if s == 0 {
+			s = 1
+		}
+		return c, s
+	}
+	if len(src) < 4 || len(src) != len(dst) {
+		return homography{}, errNoGrid
+	}
+	cs, ss := norm(src)
+	cd, sd := norm(dst)
+	var ata [8][9]float64 // normal equations, augmented
+	for i := range src {
+		x, y := (src[i].x-cs.x)/ss, (src[i].y-cs.y)/ss
+		X, Y := (dst[i].x-cd.x)/sd, (dst[i].y-cd.y)/sd
+		rows := [2][9]float64{
+			{x, y, 1, 0, 0, 0, -x * X, -y * X, X},
+			{0, 0, 0, x, y, 1, -x * Y, -y * Y, Y},
+		}
+		for _, r := range rows {
+			for a := range 8 {
+				for b := range 9 {
+					ata[a][b] += r[a] * r[b]
+				}
+			}
+		}
+	}
+	// Gaussian elimination with partial pivoting.
+	for col := range 8 {
+		p := col
+		for r := col + 1; r < 8; r++ {
+			if math.Abs(ata[r][col]) > math.Abs(ata[p][col]) {
+				p = r
+			}
+		}
+		if math.Abs(ata[p][col]) < 1e-12 {
+			return homography{}, errNoGrid
+		}
+		ata[col], ata[p] = ata[p], ata[col]
+		for r := range 8 {
+			if r == col {
+				continue
+			}
+			f := ata[r][col] / ata[col][col]
+			for b := col; b < 9; b++ {
+				ata[r][b] -= f * ata[col][b]
+			}
+		}
+	}
+	var n homography
+	for i := range 8 {
+		n[i] = ata[i][8] / ata[i][i]
+	}
+	// Undo the normalisation: H = D⁻¹ · N · S, with S(p) = (p - cs)/ss and
+	// D(p) = (p - cd)/sd.
+	S := [9]float64{1 / ss, 0, -cs.x / ss, 0, 1 / ss, -cs.y / ss, 0, 0, 1}
+	Di := [9]float64{sd, 0, cd.x, 0, sd, cd.y, 0, 0, 1}
+	N := [9]float64{n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], 1}
+	mul := func(a, b [9]float64) [9]float64 {
+		var c [9]float64
+		for i := range 3 {
+			for j := range 3 {
+				for k := range 3 {
+					c[3*i+j] += a[3*i+k] * b[3*k+j]
+				}
+			}
+		}
+		return c
+	}
+	H := mul(Di, mul(N, S))
+	if math.Abs(H[8]) < 1e-12 {
+		return homography{}, errNoGrid
+	}
+	var out homography
+	for i := range 8 {
+		out[i] = H[i] / H[8]
+	}
+	return out, nil
+}
+
+// sampleHomography reads the d×d modules of a code at their centres
+// through h; a module outside m reads as light.
+func sampleHomography(m *gozxing.BitMatrix, h homography, d int) *gozxing.BitMatrix {
+	bits, _ := gozxing.NewSquareBitMatrix(d)
+	w, ht := m.GetWidth(), m.GetHeight()
+	for y := range d {
+		for x := range d {
+			p := h.apply(pt{float64(x) + 0.5, float64(y) + 0.5})
+			ix, iy := int(math.Floor(p.x)), int(math.Floor(p.y))
+			if ix >= 0 && iy >= 0 && ix < w && iy < ht && m.Get(ix, iy) {
+				bits.Set(x, y)
+			}
+		}
+	}
+	return bits
+}
