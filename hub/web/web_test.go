@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -325,5 +328,51 @@ func TestLanguage(t *testing.T) {
 	code, body := b.login("mina", "틀린 비밀번호입니다")
 	if code != http.StatusUnauthorized || !strings.Contains(body, "사용자 이름이나 비밀번호가 틀렸습니다.") {
 		t.Errorf("a wrong password in Korean: %d\n%s", code, body)
+	}
+}
+
+// down is a store whose database went away after the login.
+type down struct {
+	*hub.Bolt
+	kiosks, session bool
+}
+
+func (d *down) Kiosks(ctx context.Context) ([]hub.Kiosk, error) {
+	if d.kiosks {
+		return nil, fmt.Errorf("list kiosks: %w: connection refused to 10.0.0.5:5432", hub.ErrUnavailable)
+	}
+	return d.Bolt.Kiosks(ctx)
+}
+
+func (d *down) Session(ctx context.Context, token string) (hub.User, time.Time, error) {
+	if d.session {
+		return hub.User{}, time.Time{}, fmt.Errorf("session: %w: the database system is starting up", hub.ErrUnavailable)
+	}
+	return d.Bolt.Session(ctx, token)
+}
+
+// A store out of reach is a 503 with Retry-After and a sentence, never a
+// 500 or the error's detail; a store failing otherwise is a 500, also
+// without detail.
+func TestUnavailable(t *testing.T) {
+	c := &clock{now: t0}
+	st := &down{Bolt: openStore(t, c)}
+	srv := serve(t, st, c, web.Options{})
+	b := newBrowser(t, srv.URL)
+	b.mustLogin("mina", adminPW)
+	for _, which := range []string{"kiosks", "session"} {
+		st.kiosks, st.session = which == "kiosks", which == "session"
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
+		resp, err := b.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" ||
+			!strings.Contains(string(body), "cannot be reached just now") || strings.Contains(string(body), "10.0.0.5") ||
+			strings.Contains(string(body), "starting up") {
+			t.Errorf("%s down: %d, Retry-After %q:\n%s", which, resp.StatusCode, resp.Header.Get("Retry-After"), body)
+		}
 	}
 }
