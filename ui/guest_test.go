@@ -191,3 +191,18 @@ func sameForm(a, b form) bool {
 	return a.purpose == b.purpose && a.field == b.field && a.reason == b.reason && a.refused == b.refused &&
 		a.note == b.note && a.name == b.name && a.dob == b.dob && a.staff == b.staff && a.pin == b.pin
 }
+
+// TestIdleIgnoresScanner: passes typed by a wedge scanner are guests, not
+// staff at the menu: the menu closes on time all the same.
+func TestIdleIgnoresScanner(t *testing.T) {
+	m := newModel(t, "en", 80, 24, noon, fixtureBundle(t))
+	openAdmin(t, m, itemStats)
+	later(m, 50*time.Second)
+	press(m, pass(t, "vaccination-valid"), "enter")
+	exec(m, update(m, clearMsg{seq: m.seq}))
+	later(m, 10*time.Second)
+	update(m, tickMsg{})
+	if m.state != scanning {
+		t.Fatalf("a scanned pass kept the admin menu open: state %v", m.state)
+	}
+}

@@ -209,10 +209,10 @@ func (m *Model) onOutcome(out checkin.Outcome) tea.Cmd {
 // focus, then the screen's own keys.
 func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	now := m.o.Now()
-	m.touched = now
 	if cmd, took := m.onWedgeKey(k, now); took {
-		return cmd
+		return cmd // a scanner is no one at the desk: the idle time runs on
 	}
+	m.touched = now
 	typing := m.focused() != nil
 	switch {
 	case key.Matches(k, m.keys.Back):
