@@ -84,7 +84,6 @@ type App struct {
 	env     *Env
 	closers []func() error
 	camera  cameraState // the camera's last state, for the hub (status.go)
-	doors   *checkin.OtherDoors // whom the venue's other doors let in (doors.go)
 }
 
 // Open builds what mode needs from cfg. The error says, in the catalog's

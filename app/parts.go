@@ -127,11 +127,10 @@ func (a *App) openUplink(key []byte) error {
 // openDesk builds the desk on the register and the trust.
 func (a *App) openDesk() error {
 	cfg := a.Config
-	secret, err := a.venueSecret()
+	secret, err := a.Register.VenueSecret()
 	if err != nil {
-		return err
+		return StoreErr(a.Cat, cfg.Register.Path, err)
 	}
-	a.doors = a.otherDoors()
 	var policy *rules.Policy
 	if cfg.Trust.PolicyPreset != "" {
 		if policy, err = presets.Load(cfg.Trust.PolicyPreset); err != nil {
@@ -144,7 +143,7 @@ func (a *App) openDesk() error {
 	}
 	a.Desk, err = checkin.New(checkin.Options{Venue: a.venue(), Kiosk: a.kioskID(), Trust: a.Trust, Policy: policy,
 		Lang: a.Cat.Lang, PairWindow: cfg.Kiosk.PairWindow.Duration,
-		Register: a.Register, Secret: secret, OtherDoors: a.doors, Window: cfg.Kiosk.DuplicateWindow.Duration, Now: a.Now,
+		Register: a.Register, Secret: secret, Window: cfg.Kiosk.DuplicateWindow.Duration, Now: a.Now,
 		Rand: rand.Reader, Recorded: recorded, Log: a.Log.With("part", "desk")})
 	return err
 }
@@ -183,11 +182,7 @@ func (a *App) openCamera() error {
 // openKiosk wires the camera and the sync to the desk.
 func (a *App) openKiosk() error {
 	k := &checkin.Kiosk{Desk: a.Desk, Camera: a.Camera, Log: a.Log.With("part", "kiosk")}
-	switch {
-	case a.doors != nil:
-		k.Sync = venueSync{up: a.Uplink, doors: a.doors, every: a.Config.Hub.OtherDoorsEvery.Duration,
-			window: a.Desk.Window(), now: a.Now}
-	case a.Uplink != nil:
+	if a.Uplink != nil {
 		k.Sync = a.Uplink
 	}
 	if a.Mode == ModeScreen && a.Config.Camera.Preview {
