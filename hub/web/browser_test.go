@@ -162,7 +162,20 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("kiosk-2's push: %d, want 200", code)
 	}
 
-	for name, png := range map[string][]byte{"operator-page.png": before, "operator-page-revoked.png": after} {
+	// The same page in Korean, by the switch.
+	if err := chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/?lang=ko"), chromedp.WaitVisible(chromedp.ID("kiosks"))); err != nil {
+		t.Fatalf("the page in Korean: %v", err)
+	}
+	heading, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.documentElement.lang + " " + document.querySelector('#fleet h2').textContent`))
+	if err != nil || heading != "ko 키오스크" {
+		t.Errorf("the Korean page's language and fleet heading: %q, %v", heading, err)
+	}
+	korean, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+
+	for name, png := range map[string][]byte{"operator-page.png": before, "operator-page-revoked.png": after, "operator-page-ko.png": korean} {
 		if len(png) < 1000 || string(png[1:4]) != "PNG" {
 			t.Errorf("%s: not a PNG (%d bytes)", name, len(png))
 		}
