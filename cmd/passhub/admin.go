@@ -169,13 +169,11 @@ func (c *cli) entriesExport(ctx context.Context, fs *flag.FlagSet, args []string
 	sinceArg := fs.String("since", "", c.cat.T("passhub.flag.since"))
 	formatArg := fs.String("format", "jsonl", c.cat.T("passhub.flag.format"))
 	out := fs.String("out", "", c.cat.T("passhub.flag.out"))
+	win := c.windowFlags(fs, true) // authority.go: --venue, --from, --to, --holder
 	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
 	}
-	if *sinceArg == "" {
-		return command.UsageKey(c.cat, "passhub.entries.no_since")
-	}
-	since, err := parseSince(c, *sinceArg)
+	export, done, err := c.exporter(win, *sinceArg)
 	if err != nil {
 		return err
 	}
@@ -197,11 +195,11 @@ func (c *cli) entriesExport(ctx context.Context, fs *flag.FlagSet, args []string
 			}()
 			w = f
 		}
-		n, err := hub.Export(ctx, st, since, format, w)
+		n, err := export(ctx, st, format, w)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(c.stderr, c.cat.T("passhub.entries.exported", n, since.Format(time.RFC3339), format))
+		fmt.Fprintln(c.stderr, done(n, format))
 		return nil
 	})
 }
