@@ -14,7 +14,7 @@ import (
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // TestLunchtime runs a small lunchtime with all three faults, shortened:
-// 60 kiosks, 11:00–14:00 in 15 s, replica a down for 1 s, the network to
+// 40 kiosks, 11:00–14:00 in 15 s, replica a down for 1 s, the network to
 // replica b stalled for 3 s (with the kiosks' timeout at 1 s, so they
 // move to replica a rather than wait it out). Nothing may be lost or
 // duplicated, every fault must have been made, and both replicas must
@@ -27,9 +27,9 @@ func TestLunchtime(t *testing.T) {
 	db := Database{URL: s.Database(t), Restart: func() error { return s.Restart("immediate") }, What: s.String()}
 	var progress bytes.Buffer
 	cfg := Config{
-		Kiosks: 60, PerKiosk: 40, Length: 15 * time.Second, Warmup: time.Second,
+		Kiosks: 40, PerKiosk: 60, Length: 15 * time.Second, Warmup: time.Second,
 		KillAt: 45 * time.Minute, Down: time.Second, PGAt: 75 * time.Minute, StallAt: 100 * time.Minute, Stall: 3 * time.Second,
-		ClientTimeout: time.Second, Drain: 30 * time.Second, Seed: 7, Dir: t.TempDir(), Parallel: 8, Progress: &progress,
+		ClientTimeout: time.Second, Drain: 30 * time.Second, Seed: 7, Dir: t.TempDir(), Parallel: 4, Progress: &progress,
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -47,7 +47,7 @@ func TestLunchtime(t *testing.T) {
 	if res.Lost() || res.Missing != 0 || res.Duplicates != 0 {
 		t.Errorf("%d missing, %d duplicated, %d changed, %d unknown: want none", res.Missing, res.Duplicates, res.Differing, res.Unknown)
 	}
-	// 60 kiosks × 40 guests; a Poisson count is within ±10 % of it.
+	// 40 kiosks × 60 guests; a Poisson count is within ±10 % of it.
 	if res.Recorded < 2000 || res.Recorded > 2800 || res.AtHub != res.Recorded || !res.Drained || res.Waiting != 0 {
 		t.Errorf("%d recorded, %d at the hub, %d waiting, drained %v: want about 2400, all at the hub", res.Recorded, res.AtHub, res.Waiting, res.Drained)
 	}

@@ -53,7 +53,9 @@ During the run (times on the simulated clock):
              (connections stay open: the kiosks' requests hang until
              their -timeout, then go to replica a)
 
-At 14:00 it waits until no kiosk has an entry waiting (at most -drain),
+At 14:00 it waits until no kiosk has an entry waiting (at most -drain:
+a kiosk that failed many times in a row waits up to 5 minutes, uplink's
+longest backoff, before it tries again),
 then prints: entries recorded at kiosks, entries at the hub (rows in the
 database), duplicates and missing (both must be 0), the longest time an
 entry waited to reach the hub (recorded -> acknowledged), and per replica
@@ -80,7 +82,7 @@ type options struct {
 func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{cfg: Config{
 		Kiosks: 2000, PerKiosk: 150, Length: 5 * time.Minute, Warmup: 20 * time.Second,
-		Down: 5 * time.Second, Stall: 30 * time.Second, ClientTimeout: 30 * time.Second, Drain: 5 * time.Minute,
+		Down: 5 * time.Second, Stall: 30 * time.Second, ClientTimeout: 30 * time.Second, Drain: 10 * time.Minute,
 		Seed: 1, Parallel: 4,
 	}}
 	fs := flag.NewFlagSet("lunchtime", flag.ContinueOnError)

@@ -35,7 +35,7 @@ type Result struct {
 	LongestWait   time.Duration // recorded → acknowledged, real time
 	LongestWaitID string
 	WaitP99       time.Duration
-	PeakArrivals  float64 // check-ins a second at the busiest second, real time
+	PeakArrivals  float64 // check-ins a second in the busiest peakWindow seconds, real time
 	PeakArrivalAt time.Time
 
 	Drained   bool
@@ -59,6 +59,9 @@ type ReplicaResult struct {
 	Starts   int
 	Accepted int64 // connections its proxy accepted
 }
+
+// peakWindow is the seconds over which the peak of check-ins is taken.
+const peakWindow = 5
 
 // Lost tells whether anything was lost, duplicated or changed.
 func (r *Result) Lost() bool {
@@ -127,9 +130,15 @@ func (r *Result) count(ctx context.Context, url string, fleet []*kiosk) error {
 		slices.Sort(waits)
 		r.WaitP99 = waits[len(waits)*99/100]
 	}
-	for s, n := range perSecond {
-		if float64(n) > r.PeakArrivals {
-			r.PeakArrivals, r.PeakArrivalAt = float64(n), time.Unix(s, 0)
+	// Over 5 s: a second's count on a loaded machine is as much the
+	// scheduler's (timers fire late, then together) as the guests'.
+	for s := range perSecond {
+		n := 0
+		for d := range int64(peakWindow) {
+			n += perSecond[s+d]
+		}
+		if rate := float64(n) / peakWindow; rate > r.PeakArrivals {
+			r.PeakArrivals, r.PeakArrivalAt = rate, time.Unix(s, 0)
 		}
 	}
 	return nil
@@ -163,7 +172,7 @@ func (r *Result) Print(w io.Writer) {
 	}
 	t := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(k string, v any, note string) { fmt.Fprintf(t, "%s\t%v\t%s\n", k, v, note) }
-	row("entries recorded at kiosks", r.Recorded, fmt.Sprintf("peak %.0f check-ins/s (at %s real time)", r.PeakArrivals, r.PeakArrivalAt.Format("15:04:05")))
+	row("entries recorded at kiosks", r.Recorded, fmt.Sprintf("peak %.0f check-ins/s (the busiest %d s, from %s real time)", r.PeakArrivals, peakWindow, r.PeakArrivalAt.Format("15:04:05")))
 	row("entries at the hub", r.AtHub, "rows in the database")
 	row("duplicates", r.Duplicates, "must be 0")
 	row("missing", r.Missing, "must be 0")
