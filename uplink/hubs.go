@@ -76,6 +76,9 @@ func (u *Uplink) send(ctx context.Context, method, path string, body []byte, pre
 				u.o.Log.Info("hub changed", "hub", u.hubs[at])
 			}
 			u.hub = at
+			if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+				u.state.HubDate, u.state.HubDateAt = d, u.o.Now()
+			}
 			u.mu.Unlock()
 			return resp, err
 		}

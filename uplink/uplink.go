@@ -109,6 +109,10 @@ type State struct {
 	// SegmentsFetched counts the revocation segments fetched on their own
 	// (delta pulls) since start.
 	SegmentsFetched int
+	// HubDate is the Date header of the hub's last answer and HubDateAt
+	// the kiosk's clock (Options.Now) when it came: the clock check's
+	// witness of the true time. Zero before an answer with a Date.
+	HubDate, HubDateAt time.Time
 }
 
 // Uplink syncs one kiosk with its hub.
