@@ -184,6 +184,11 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	}) || zoomOn(fp, true) {
 		return done(true)
 	}
+	// A code at a steep angle, or whose finder patterns gozxing groups
+	// wrong: the Perspective detector, on the same binarization.
+	if m != nil && attempt(Perspective, func() (Result, *finders, error) { return readPerspective(m, tryHarder) }) {
+		return done(false)
+	}
 	seen := false
 	for _, a := range fr.Attempts {
 		seen = seen || a.Seen

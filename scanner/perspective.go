@@ -85,7 +85,9 @@ func (p pt) image() image.Point { return image.Pt(int(p.x+0.5), int(p.y+0.5)) }
 
 // candidatesBothWays runs gozxing's finder search (findPatterns) on the rows
 // of m and on its columns, and merges the candidates that are the same
-// pattern; the most confirmed come first, at most 10.
+// pattern; the most confirmed come first, at most 10. When no pattern is
+// seen on two rows, the columns are not searched and nil comes back: the
+// cheap way out of a frame without a code.
 func candidatesBothWays(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) []cand {
 	var cs []cand
 	add := func(x, y, mod float64, n int) {
@@ -103,6 +105,10 @@ func candidatesBothWays(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]a
 	f, _, _ := findPatterns(m, hints)
 	for _, c := range f.GetPossibleCenters() {
 		add(c.GetX(), c.GetY(), c.GetEstimatedModuleSize(), c.GetCount())
+	}
+	if !slices.ContainsFunc(cs, func(c cand) bool { return c.count >= 2 }) {
+		// Not one pattern seen on two rows: no code worth the columns.
+		return nil
 	}
 	f, _, _ = findPatterns(transpose(m), hints)
 	for _, c := range f.GetPossibleCenters() {
@@ -300,8 +306,35 @@ func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, 
 			}
 		}
 	}
-	// The dimension: where the top-left square's own transform puts the
-	// other two centres, and gozxing's estimate from centre distances.
+	// The timing patterns, row and column 6 between the finder patterns,
+	// traced between the squares' inner edges: their modules count the
+	// dimension, and their centres, each a known module, tell the
+	// transform how the code tilts along its top and left sides.
+	var extra, extraAt []pt
+	var timed []int
+	lerp := func(a, b pt, t float64) pt { return pt{a.x + t*(b.x-a.x), a.y + t*(b.y-a.y)} }
+	if ok[0] && ok[1] {
+		a, b := lerp(quads[0][1], quads[0][2], 6.5/7), lerp(quads[1][0], quads[1][3], 6.5/7)
+		if cs, n, good := timingLine(m, a, b, f[0].module, f[1].module); good {
+			timed = append(timed, 2*n+15)
+			for j, q := range cs {
+				extra = append(extra, pt{float64(8+j) + 0.5, 6.5})
+				extraAt = append(extraAt, q)
+			}
+		}
+	}
+	if ok[0] && ok[2] {
+		a, b := lerp(quads[0][3], quads[0][2], 6.5/7), lerp(quads[2][0], quads[2][1], 6.5/7)
+		if cs, n, good := timingLine(m, a, b, f[0].module, f[2].module); good {
+			timed = append(timed, 2*n+15)
+			for j, q := range cs {
+				extra = append(extra, pt{6.5, float64(8+j) + 0.5})
+				extraAt = append(extraAt, q)
+			}
+		}
+	}
+	// Then where the top-left square's own transform puts the other two
+	// centres, and gozxing's estimate from centre distances.
 	var ests []float64
 	if ok[0] {
 		sq := [4]pt{{0, 0}, {7, 0}, {7, 7}, {0, 7}}
@@ -315,15 +348,25 @@ func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, 
 	mod := (f[0].module + f[1].module + f[2].module) / 3
 	ests = append(ests, (math.Hypot(u.x, u.y)+math.Hypot(v.x, v.y))/2/mod+7)
 	var dims []int
-	for _, e := range ests {
-		v := int(math.Round((e - 17) / 4))
-		for _, dv := range []int{0, -1, 1} {
-			if vv := v + dv; vv >= 1 && vv <= 40 && !slices.Contains(dims, 4*vv+17) {
-				dims = append(dims, 4*vv+17)
+	for _, d := range timed {
+		if (d-17)%4 == 0 && d <= 177 && !slices.Contains(dims, d) {
+			dims = append(dims, d)
+		}
+	}
+	if len(dims) == 0 || len(timed) < 2 || timed[0] != timed[1] {
+		for _, e := range ests {
+			v := int(math.Round((e - 17) / 4))
+			for _, dv := range []int{0, -1, 1} {
+				if vv := v + dv; vv >= 1 && vv <= 40 && !slices.Contains(dims, 4*vv+17) {
+					dims = append(dims, 4*vv+17)
+				}
 			}
 		}
 	}
 	var last error = errNoGrid
+	if debugPersp != nil {
+		debugPersp("timed %v ests %v dims %v ok %v", timed, ests, dims, ok)
+	}
 	for _, d := range dims[:min(len(dims), 5)] {
 		fd := float64(d)
 		var src, dst []pt
@@ -339,6 +382,7 @@ func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, 
 				dst = append(dst, quads[i][k])
 			}
 		}
+		src, dst = append(src, extra...), append(dst, extraAt...)
 		if len(src) < 4 {
 			// Three centres only: the parallelogram, as gozxing does.
 			src = append(src, pt{fd - 3.5, fd - 3.5})
@@ -354,6 +398,9 @@ func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, 
 			return decoder.NewDecoder().Decode(bits, hints)
 		}
 		dr, err := try(hm)
+		if debugPersp != nil {
+			debugPersp("  d %d: %v", d, err)
+		}
 		if err == nil {
 			return dr, []pt{c[2], c[0], c[1]}, nil
 		}
@@ -399,6 +446,68 @@ func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, 
 		}
 	}
 	return nil, nil, last
+}
+
+// timingLine reads a timing pattern from a to b, the inner edges of two
+// finder squares (module sizes ma and mb) on the pattern's centre line: it
+// trims half a module at each end, samples every half pixel, merges runs
+// too short to be modules (noise), and expects light, dark, ..., dark,
+// light. It returns the centres of the runs between the first and last
+// (the modules from column 8 on) and the number of dark runs.
+func timingLine(m *gozxing.BitMatrix, a, b pt, ma, mb float64) ([]pt, int, bool) {
+	l := math.Hypot(b.x-a.x, b.y-a.y)
+	if l < 3*(ma+mb) {
+		return nil, 0, false
+	}
+	ux, uy := (b.x-a.x)/l, (b.y-a.y)/l
+	a = pt{a.x + ux*ma/2, a.y + uy*ma/2}
+	b = pt{b.x - ux*mb/2, b.y - uy*mb/2}
+	l -= (ma + mb) / 2
+	n := int(2 * l)
+	w, h := m.GetWidth(), m.GetHeight()
+	type run struct {
+		dark       bool
+		start, end int // samples [start, end)
+	}
+	var runs []run
+	for i := 0; i <= n; i++ {
+		t := float64(i) / float64(n)
+		x, y := int(a.x+t*(b.x-a.x)), int(a.y+t*(b.y-a.y))
+		if x < 0 || y < 0 || x >= w || y >= h {
+			return nil, 0, false
+		}
+		d := m.Get(x, y)
+		if len(runs) > 0 && runs[len(runs)-1].dark == d {
+			runs[len(runs)-1].end = i + 1
+		} else {
+			runs = append(runs, run{d, i, i + 1})
+		}
+	}
+	// A module is at least half the smaller finder module long, in
+	// samples: shorter runs are noise, merged into their neighbours.
+	minLen := int(min(ma, mb))
+	for len(runs) > 2 {
+		k := -1
+		for i := 1; i < len(runs)-1; i++ {
+			if runs[i].end-runs[i].start < minLen && (k < 0 || runs[i].end-runs[i].start < runs[k].end-runs[k].start) {
+				k = i
+			}
+		}
+		if k < 0 {
+			break
+		}
+		runs[k-1].end = runs[k+1].end
+		runs = append(runs[:k], runs[k+2:]...)
+	}
+	if len(runs) < 3 || runs[0].dark || runs[len(runs)-1].dark || len(runs)%2 == 0 {
+		return nil, 0, false
+	}
+	var out []pt
+	for _, r := range runs[1 : len(runs)-1] {
+		t := (float64(r.start+r.end) / 2) / float64(n)
+		out = append(out, pt{a.x + t*(b.x-a.x), a.y + t*(b.y-a.y)})
+	}
+	return out, len(runs) / 2, true
 }
 
 // homography maps (x, y) to ((h0 x + h1 y + h2) / w, (h3 x + h4 y + h5) / w)
@@ -547,3 +656,4 @@ func sampleHomography(m *gozxing.BitMatrix, h homography, d int) *gozxing.BitMat
 	}
 	return bits
 }
+var debugPersp func(string, ...any)
