@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/internal/testkit/fixtures"
+	"github.com/passgate/passgate/verify"
 )
 
 var noon = fixtures.Noon
@@ -33,6 +35,9 @@ type fakes struct {
 	clock         *time.Time // the model's and the desk's clock: tests move it
 }
 
+// warm makes the process's first verdict, once.
+var warm sync.Once
+
 // fakesOf maps a model to its fakes.
 var fakesOf = map[*Model]*fakes{}
 
@@ -40,6 +45,10 @@ var fakesOf = map[*Model]*fakes{}
 // Each of desk changes the desk's options first.
 func newModel(t *testing.T, lang string, w, h int, at time.Time, trust *bundle.Bundle, desk ...func(*checkin.Options)) *Model {
 	t.Helper()
+	// The first verdict of the process compiles verify's schemas (a
+	// tenth of a second or more on a busy machine): paid here, not by a
+	// Cmd that exec gives 100 ms.
+	warm.Do(func() { (&verify.Verifier{Trust: fixtureBundle(t)}).Verify(pass(t, "vaccination-valid"), noon) })
 	clock := at
 	now := func() time.Time { return clock }
 	do := checkin.Options{Venue: "cafe", Kiosk: "door", Now: now,

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/entry"
 )
@@ -176,5 +178,28 @@ func TestHelpPerScreen(t *testing.T) {
 		if !strings.Contains(s, c.want) || c.not != "" && strings.Contains(s, c.not) {
 			t.Errorf("%s help: want %q, not %q:\n%s", c.lang, c.want, c.not, s)
 		}
+	}
+}
+
+// TestPaste: a pass pasted (a terminal may hand a scanner's line over so)
+// is a scan in any screen; other pasted text goes into the focused field
+// only.
+func TestPaste(t *testing.T) {
+	reg := &register{}
+	m := newModel(t, "en", 80, 24, noon, fixtureBundle(t), withRegister(reg))
+	openAdmin(t, m, itemStats)
+	exec(m, update(m, tea.PasteMsg{Content: pass(t, "revoked-uci") + "\n"}))
+	if reg.count(entry.ScannerDevice) != 1 || m.state != result || m.under != admin {
+		t.Fatalf("pasted pass: %d entries, state %v under %v", reg.count(entry.ScannerDevice), m.state, m.under)
+	}
+	press(m, "esc", "m", "enter")
+	exec(m, update(m, tea.PasteMsg{Content: "kim"}))
+	if m.form.staff != "kim" {
+		t.Fatalf("pasted staff id: %q", m.form.staff)
+	}
+	press(m, "esc")
+	exec(m, update(m, tea.PasteMsg{Content: "mmm"}))
+	if m.state != scanning || m.wedge.line != "" {
+		t.Fatalf("pasted text on the scanning screen: state %v line %q", m.state, m.wedge.line)
 	}
 }
