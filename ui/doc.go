@@ -2,6 +2,14 @@
 // camera preview, a verdict banner staff can read from two metres, today's
 // counts, the manual-entry form and the admin menu, in Korean or English.
 //
+// A guest is never hidden: a verdict shows over whatever is open, and the
+// form or menu under it comes back as it was (keys typed meanwhile go into
+// it); the menu and forms close by themselves after Options.IdleAfter.
+// Keys never stick: a keyboard-wedge scanner's line is told from typing by
+// its pace and its start (wedge.go), the staff keys work wherever no text
+// field has the focus, "?" or F1 shows the keys of the screen, and Esc
+// always goes back to scanning.
+//
 // It only shows and asks: every decision is the desk's (package checkin),
 // and everything slow (PIN hashing, the register, verifying a typed pass)
 // runs in a tea.Cmd that gets its inputs as arguments. Every string on the
