@@ -8,12 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/entry"
+	"github.com/passgate/passgate/rules"
 )
 
 var update_ = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -40,6 +42,13 @@ func TestGolden(t *testing.T) {
 		}},
 		{"stale", func(t *testing.T, m *Model) {}},
 		{"help", func(t *testing.T, m *Model) { press(m, "?") }},
+		{"wait", func(t *testing.T, m *Model) { // a 2G+ pass waiting for its test
+			out := m.o.Kiosk.Desk.Scan(checkin.Scan{Payload: pass(t, "vaccination-valid"), Method: entry.Camera})
+			out.Admitted, out.Reason = false, checkin.ReasonCompanion
+			out.Needs, out.NeedsUntil = []rules.CertType{rules.Test}, out.Time.Add(time.Minute)
+			out.Verdict.Needs = out.Needs
+			exec(m, update(m, outcomeMsg{out: out}))
+		}},
 		{"overform", func(t *testing.T, m *Model) { // a camera verdict over the manual form
 			press(m, "m", "enter", "kim")
 			scan(t, m, "test-pcr-too-old")
