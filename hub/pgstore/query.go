@@ -39,16 +39,28 @@ func windowArgs(from, to time.Time) []any {
 const queryCols = `SELECT time, entry_time, id, entry_time_ns, venue, kiosk, method, outcome,
 	reason, format, type, country, holder, staff, note, contact FROM entries`
 
+// querySQL selects a chunk of the entries of a venue ($1) in a window
+// ($2 to $7), of a holder ($8), or all when $8 is empty; queryNextSQL the
+// chunk after the entry of time ($10, $11) and id $12.
+const (
+	queryWhere   = ` WHERE venue = $1 AND ` + window + ` AND ($8 = '' OR holder = $8)`
+	queryOrder   = ` ORDER BY entry_time, entry_time_ns, id LIMIT $9`
+	querySQL     = queryCols + queryWhere + queryOrder
+	queryNextSQL = queryCols + queryWhere + ` AND entry_time >= $10 AND (entry_time, entry_time_ns, id) > ($10, $11, $12)` + queryOrder
+)
+
+// queryArgs are querySQL's arguments.
+func queryArgs(q hub.Query, limit int) []any {
+	return append(append([]any{q.Venue}, windowArgs(q.From, q.To)...), q.Holder, limit)
+}
+
 // QueryEntries implements hub.QueryStore, chunk entries a query, each
 // from where the last ended, fn called outside the query.
 func (s *Store) QueryEntries(ctx context.Context, q hub.Query, fn func(entry.Entry) error) error {
 	if !q.From.Before(q.To) {
 		return nil
 	}
-	args := append(append([]any{q.Venue}, windowArgs(q.From, q.To)...), q.Holder, chunk)
-	const where = ` WHERE venue = $1 AND ` + window + ` AND ($8 = '' OR holder = $8)`
-	const order = ` ORDER BY entry_time, entry_time_ns, id LIMIT $9`
-	sql := queryCols + where + order
+	sql, args := querySQL, queryArgs(q, chunk)
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -72,9 +84,8 @@ func (s *Store) QueryEntries(ctx context.Context, q hub.Query, fn func(entry.Ent
 		// The next chunk starts after the last entry given.
 		last := es[len(es)-1]
 		id, _ := ulid.ParseStrict(last.ID) // made by scanEntry
-		lt := last.Time.Truncate(time.Microsecond)
-		sql = queryCols + where + ` AND entry_time >= $10 AND (entry_time, entry_time_ns, id) > ($10, $11, $12)` + order
-		args = append(args[:9], lt, int16(last.Time.Nanosecond()%1000), [16]byte(id))
+		sql = queryNextSQL
+		args = append(args[:9], last.Time.Truncate(time.Microsecond), int16(last.Time.Nanosecond()%1000), [16]byte(id))
 	}
 }
 
