@@ -10,6 +10,7 @@ import (
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/camera"
 	"github.com/passgate/passgate/checkin"
+	"github.com/passgate/passgate/internal/clockcheck"
 	"github.com/passgate/passgate/internal/i18n"
 )
 
@@ -82,6 +83,14 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the clock of the header and PIN checks; nil means time.Now.
 	Now func() time.Time
+	// Location is the time zone times are shown in ([kiosk] time_zone);
+	// nil shows them in the zone of Now's readings.
+	Location *time.Location
+	// Clock, when set, says whether the clock can be trusted (the clock
+	// check): the header shows "clock wrong" in red while it cannot.
+	// Like Trust, it is called on the screen's goroutine and must not
+	// block.
+	Clock func() clockcheck.State
 	// Keys replaces DefaultKeyMap when set.
 	Keys *KeyMap
 	// OnOutcome, if set, is told of every guest (sounds, the verdict

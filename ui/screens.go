@@ -31,7 +31,13 @@ func (m *Model) header() string {
 	if m.o.Demo {
 		left = " " + s.demo.Render(c.T("ui.demo")) + left
 	}
-	line1 := spread(left, m.now.Format("2006-01-02 15:04:05")+" ", m.width)
+	clock := m.times().Clock(m.now)
+	if m.o.Clock != nil {
+		if st := m.o.Clock(); !st.Trusted {
+			clock = s.bad.Render(c.T("clock.wrong")+": "+c.T("clock.fix")) + " " + clock
+		}
+	}
+	line1 := spread(left, clock+" ", m.width)
 
 	var parts []string
 	b := m.o.Trust()
@@ -170,6 +176,8 @@ func (m *Model) banner(w, h int) string {
 		lines = append(lines, lipgloss.NewStyle().Bold(true).Render(words.Name(o.Verdict.Pass)))
 	}
 	switch {
+	case o.Duplicate && o.OtherDoor != "":
+		lines = append(lines, c.T("ui.duplicate_other_door", o.OtherDoor))
 	case o.Duplicate:
 		lines = append(lines, c.T("ui.duplicate"))
 	case o.Manual != nil:
@@ -184,7 +192,8 @@ func (m *Model) banner(w, h int) string {
 	}
 	if o.Verdict != nil && o.Verdict.Pass != nil {
 		p := o.Verdict.Pass
-		lines = append(lines, "", fmt.Sprintf("%s: %s", c.T("label.dob"), p.DateOfBirth), words.Facts(c, p))
+		tm := m.times()
+		lines = append(lines, "", fmt.Sprintf("%s: %s", c.T("label.dob"), tm.DateText(p.DateOfBirth)), tm.Facts(p))
 	}
 	var warnings []string
 	if o.Stale || o.Reason == checkin.ReasonNoTrust {
@@ -213,3 +222,12 @@ func (m *Model) banner(w, h int) string {
 // stale (amber) before the header calls it expired (red): staff should
 // then check passes by hand.
 const expiredAfter = 7 * 24 * time.Hour
+
+// times writes times in the screen's language and the kiosk's zone.
+func (m *Model) times() words.Times {
+	loc := m.o.Location
+	if loc == nil {
+		loc = m.now.Location()
+	}
+	return words.NewTimes(m.cat, loc)
+}
