@@ -44,8 +44,13 @@ type Options struct {
 	Lang string
 	// Register records entries; nil records nothing (verdicts only).
 	Register Recorder
-	// Secret is the venue's pseudonym key (store.DB.VenueSecret).
+	// Secret is the venue's pseudonym key (store.DB.VenueSecret, or the
+	// venue's shared one: config [kiosk] venue_secret_file).
 	Secret []byte
+	// OtherDoors, when set, is whom the venue's other doors let in lately
+	// (a multi-door venue): a guest admitted there within Window is not
+	// counted again here.
+	OtherDoors *OtherDoors
 	// Window is how long a pass shown again counts as the same guest;
 	// 0 means 5 minutes.
 	Window time.Duration
@@ -55,15 +60,15 @@ type Options struct {
 	PairWindow time.Duration
 	// Now is the clock of verdicts and entries; nil means time.Now.
 	Now func() time.Time
+	// Clock, when set, checks that clock before every verdict: while it
+	// is wrong, passes are refused with ReasonClock rather than judged by
+	// a time that is not now. Nil trusts the clock.
+	Clock Clock
 	// Rand is the randomness of entry ids and sealed contacts; nil means
 	// crypto/rand.
 	Rand io.Reader
 	// Recorded, if set, is called after an entry was recorded (to wake
 	// uplink's push).
-	// Clock, when set, checks that clock before every verdict: while it
-	// is wrong, passes are refused with ReasonClock rather than judged by
-	// a time that is not now. Nil trusts the clock.
-	Clock Clock
 	Recorded func()
 	// Log gets what the desk handles without telling a guest: entries not
 	// recorded, contacts not sealed, policy changes, a kiosk without a
@@ -100,6 +105,11 @@ type Outcome struct {
 	// recorded refused, and a pair that follows is recorded on its own.
 	Needs      []rules.CertType
 	NeedsUntil time.Time
+	// OtherDoor, when set, is the door of the venue that let this guest in
+	// at OtherDoorAt, within the window (OtherDoors): Duplicate is set, and
+	// nothing is recorded here.
+	OtherDoor   string
+	OtherDoorAt time.Time
 	// Pair: the verdict judged two passes of one holder together.
 	Pair bool
 	// Stale: the bundle in use is past its valid-until: the screen says so.
@@ -174,6 +184,9 @@ func New(o Options) (*Desk, error) {
 	d := &Desk{o: o, log: o.Log, ids: entry.NewIDs(o.Rand), seen: map[[32]byte]*seenPass{}, policy: o.Policy}
 	return d, nil
 }
+
+// Window is how long a pass shown again counts as the same guest.
+func (d *Desk) Window() time.Duration { return d.o.Window }
 
 // SetPolicy replaces the entry policy from now on (staff choosing a preset
 // in the admin menu); nil goes back to the bundle's policy. Passes still
@@ -299,6 +312,9 @@ func (d *Desk) judge(payload string, now time.Time, method entry.Method) Outcome
 			d.waiting = &waiting{payload: first, until: out.NeedsUntil, day: now.Format(time.DateOnly)}
 			d.mu.Unlock()
 		}
+	}
+	if d.elsewhere(&out, now) {
+		return out
 	}
 	if d.o.Register != nil {
 		e, sealErr := d.entryOf(&out, b)

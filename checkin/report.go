@@ -15,6 +15,7 @@ type Report struct {
 	Reason    string           `json:"reason,omitempty"`
 	Reasons   []verify.Reason  `json:"reasons,omitempty"`
 	Duplicate bool             `json:"duplicate,omitempty"`
+	OtherDoor string           `json:"other_door,omitempty"` // the door that let the guest in (Outcome.OtherDoor)
 	Stale     bool             `json:"stale,omitempty"`
 	Recorded  bool             `json:"recorded"`
 	Error     string           `json:"record_error,omitempty"`
@@ -54,7 +55,7 @@ func (r Report) WithoutHolder() Report {
 // Report describes the outcome for machines.
 func (o Outcome) Report() Report {
 	r := Report{Time: o.Time.UTC(), Method: string(o.Method), Admitted: o.Admitted, Reason: o.Reason,
-		Duplicate: o.Duplicate, Stale: o.Stale, Recorded: o.Recorded, Entry: o.Entry.ID}
+		Duplicate: o.Duplicate, OtherDoor: o.OtherDoor, Stale: o.Stale, Recorded: o.Recorded, Entry: o.Entry.ID}
 	if o.RecordErr != nil {
 		r.Error = o.RecordErr.Error()
 	}

@@ -51,6 +51,10 @@ type Config struct {
 type Venue struct {
 	ID   string `toml:"id"`   // the hub's id of the venue
 	Name string `toml:"name"` // shown in the header
+	// SecretFile, when set, holds the venue's pseudonym secret, shared by
+	// all its doors (made by passctl venue-secret): a guest gets the same
+	// holder pseudonym at every door. "": the register's own.
+	SecretFile string `toml:"secret_file"`
 }
 
 // Kiosk is this device and how its screen behaves.
@@ -72,10 +76,6 @@ type Kiosk struct {
 	// without a key pressed; they then close by themselves (and opening
 	// them again asks for the PIN again).
 	IdleTimeout Duration `toml:"idle_timeout"`
-}
-
-// Trust is where the trust bundle comes from.
-type Trust struct {
 	// TimeZone is the IANA name of the zone times are shown in (the
 	// header's clock, a test's sample time, the register commands);
 	// "" is the system's (time.Local). Location resolves it.
@@ -84,6 +84,10 @@ type Trust struct {
 	// before the kiosk calls its clock wrong and stops judging passes by
 	// time (internal/clockcheck).
 	ClockSkew Duration `toml:"clock_skew"`
+}
+
+// Trust is where the trust bundle comes from.
+type Trust struct {
 	// BundleKey is the pinned bundle-signing public key: base64 (as
 	// passctl keygen prints it) or the path of a PEM file. Required
 	// outside the demo; see Config.BundleKey.
@@ -111,6 +115,10 @@ type Hub struct {
 	TokenFile string   `toml:"token_file"` // the kiosk's bearer token
 	PullEvery Duration `toml:"pull_every"`
 	PushEvery Duration `toml:"push_every"`
+	// OtherDoorsEvery, when set, is how often the kiosk asks the hub whom
+	// the venue's other doors let in lately, so a guest who came in at
+	// another door is counted once; 0 (a one-door venue) never asks.
+	OtherDoorsEvery Duration `toml:"other_doors_every"`
 }
 
 // Camera is the camera and its preview.
@@ -169,6 +177,7 @@ func Defaults() Config {
 			DuplicateWindow: Duration{5 * time.Minute},
 			PairWindow:      Duration{time.Minute},
 			IdleTimeout:     Duration{time.Minute},
+			ClockSkew:       Duration{10 * time.Minute},
 		},
 		Register: Register{RetentionDays: 28},
 		Hub: Hub{
@@ -177,7 +186,6 @@ func Defaults() Config {
 		},
 		Camera: Camera{Size: Size{1280, 720}, FPS: 30, Preview: true},
 		Sound:  Sound{Enabled: true},
-			ClockSkew:       Duration{10 * time.Minute},
 		Hook:   Hook{Timeout: Duration{2 * time.Second}},
 		Log:    Log{Level: "info", Format: "text"},
 	}
@@ -275,6 +283,7 @@ func (c *Config) resolve(getenv func(string) string) error {
 	abs(&c.Register.Path)
 	abs(&c.Trust.BundleFile)
 	abs(&c.Hub.TokenFile)
+	abs(&c.Venue.SecretFile)
 	abs(&c.Sound.AdmitWAV)
 	abs(&c.Sound.RefuseWAV)
 	abs(&c.Camera.Replay)

@@ -69,6 +69,7 @@ func DisplayKey(k string) string {
 var allowed = map[string]string{
 	"venue.id":                "letters, digits, \"-\", \"_\" or \".\", up to 64 characters",
 	"venue.name":              "text of up to 80 characters, on one line",
+	"venue.secret_file":       "\"\" for the register's own secret, or the path of a file from passctl venue-secret (mode 0600)",
 	"kiosk.id":                "letters, digits, \"-\", \"_\" or \".\", up to 64 characters",
 	"kiosk.language":          "\"ko\", \"en\", or \"\" to follow the locale",
 	"kiosk.kiosk_mode":        "true or false",
@@ -76,9 +77,9 @@ var allowed = map[string]string{
 	"kiosk.duplicate_window":  "a duration from \"0s\" (off) to \"24h\"",
 	"kiosk.pair_window":       "a duration from \"10s\" to \"10m\"",
 	"kiosk.idle_timeout":      "a duration from \"10s\" to \"1h\"",
-	"trust.bundle_key":        "the base64 key that passctl keygen prints, or the path of a PEM file",
 	"kiosk.time_zone":         "\"\" for the system's time zone, or an IANA time zone name such as \"Asia/Seoul\" or \"Europe/Berlin\"",
 	"kiosk.clock_skew":        "a duration from \"10s\" to \"24h\"",
+	"trust.bundle_key":        "the base64 key that passctl keygen prints, or the path of a PEM file",
 	"trust.bundle_file":       "a file path",
 	"trust.policy_preset":     "\"\" for the bundle's policy, or one of %s",
 	"register.path":           "a file path",
@@ -87,6 +88,7 @@ var allowed = map[string]string{
 	"hub.token_file":          "the path of the file holding the kiosk's token",
 	"hub.pull_every":          "a duration from \"1m\" to \"7d\"",
 	"hub.push_every":          "a duration from \"1s\" to \"1h\"",
+	"hub.other_doors_every":   "\"0s\" (a one-door venue) or a duration from \"1s\" to \"10m\"",
 	"camera.device":           "\"\" for the first camera, or a label, path or part of a name from passgate devices",
 	"camera.replay":           "\"\" for the camera, or a Y4M video or a directory of PNG, JPEG, WebP or PGM images",
 	"camera.loop":             "true or false",
@@ -185,7 +187,7 @@ func unknownKey(file string, de *toml.DecodeError) error {
 
 // textKeys are the keys whose values are strings parsed by the code
 // (Duration, Size).
-var textKeys = []string{"kiosk.duplicate_window", "kiosk.pair_window", "kiosk.idle_timeout", "hub.pull_every", "hub.push_every", "hook.timeout", "camera.size"}
+var textKeys = []string{"kiosk.duplicate_window", "kiosk.pair_window", "kiosk.idle_timeout", "hub.pull_every", "hub.push_every", "hub.other_doors_every", "hook.timeout", "camera.size"}
 
 // untyped explains an error go-toml returns without a position: a number
 // or boolean where a Duration or Size wants a string.

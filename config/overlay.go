@@ -24,7 +24,7 @@ type Override struct {
 // pathKeys are the keys whose values are file paths: an override's
 // relative path is taken from the working directory, where the user typed
 // it.
-var pathKeys = []string{"register.path", "trust.bundle_file", "hub.token_file", "sound.admit_wav",
+var pathKeys = []string{"register.path", "trust.bundle_file", "hub.token_file", "venue.secret_file", "sound.admit_wav",
 	"sound.refuse_wav", "camera.replay", "log.file"}
 
 // apply sets each override's key from its text, as the file would.

@@ -124,6 +124,9 @@ func (c *Config) validate() error {
 	}
 	between("hub.pull_every", c.Hub.PullEvery, time.Minute, 7*24*time.Hour)
 	between("hub.push_every", c.Hub.PushEvery, time.Second, time.Hour)
+	if c.Hub.OtherDoorsEvery.Duration != 0 {
+		between("hub.other_doors_every", c.Hub.OtherDoorsEvery, time.Second, 10*time.Minute)
+	}
 
 	if c.Camera.FPS < 1 || c.Camera.FPS > 120 {
 		bad("camera.fps", c.Camera.FPS)

@@ -2,8 +2,7 @@ package entry
 
 import "time"
 
-// Sighting is a guest another door of the venue let in or turned away
-// lately, as the hub tells a kiosk of a multi-door venue: only the holder
+// Sighting is a guest another door of the venue let in lately, as the hub tells a kiosk of a multi-door venue: only the holder
 // pseudonym (the doors share the venue's secret, so the same pass gives the
 // same pseudonym at every door), the door and when. No name, no pass.
 type Sighting struct {

@@ -17,10 +17,11 @@ const MaxRecent = time.Hour
 var errStopSightings = errors.New("enough sightings")
 
 // getVenueRecent answers a kiosk of a multi-door venue: whom the venue's
-// other doors saw since ?since= (RFC 3339, at most MaxRecent ago; missing
-// means MaxRecent), so a pass shown at door A and then at door B counts as
-// one guest. Only holder pseudonyms, doors and times leave the hub; an
-// entry without a holder (a manual one) is not a sighting.
+// other doors let in since ?since= (RFC 3339, at most MaxRecent ago;
+// missing means MaxRecent), so a pass shown at door A and then at door B
+// counts as one guest. Only holder pseudonyms, doors and times leave the
+// hub; a refusal is not a sighting (the next door judges afresh), nor is an
+// entry without a holder (a manual one).
 func (s *Server) getVenueRecent(w http.ResponseWriter, r *http.Request) {
 	k, err := s.authenticate(r)
 	if err != nil {
@@ -41,7 +42,7 @@ func (s *Server) getVenueRecent(w http.ResponseWriter, r *http.Request) {
 	}
 	out := entry.Sightings{Sightings: []entry.Sighting{}, Now: now}
 	err = s.store.QueryEntries(r.Context(), Query{Venue: k.Venue, From: since, To: now.Add(MaxIDSkew)}, func(e entry.Entry) error {
-		if e.Holder == "" || e.Kiosk == k.ID {
+		if e.Holder == "" || e.Kiosk == k.ID || e.Outcome != entry.Admitted {
 			return nil
 		}
 		out.Sightings = append(out.Sightings, entry.Sighting{Holder: e.Holder, Kiosk: e.Kiosk, Time: e.Time.UTC()})

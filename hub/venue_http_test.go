@@ -12,8 +12,9 @@ import (
 )
 
 // TestVenueRecent: a kiosk learns whom the other doors of its venue saw
-// within the window it asks for: pseudonyms, doors and times only, never
-// its own entries, another venue's, or manual entries without a holder.
+// let in within the window it asks for: pseudonyms, doors and times only,
+// never its own entries, another venue's, refusals, or manual entries
+// without a holder.
 func TestVenueRecent(t *testing.T) {
 	st, _ := mustOpenBolt(t)
 	s := mustServe(t, st, hub.Options{})
@@ -31,6 +32,8 @@ func TestVenueRecent(t *testing.T) {
 	a[1].Holder = strings.Repeat("cd", 32)
 	a[2].Method, a[2].Holder, a[2].Staff, a[2].Reason = entry.Manual, "", "staff-1", "paper-certificate"
 	a[2].Format, a[2].Type, a[2].Country = "", "", ""
+	a = append(a, makeEntries(t, "cafe", "door-a", 4, 1)...)
+	a[5].Outcome, a[5].Reason = entry.Refused, "expired" // not a sighting
 	b := makeEntries(t, "cafe", "door-b", 2, 2)
 	c := makeEntries(t, "bar", "door-c", 3, 2)
 	for kiosk, es := range map[string][]entry.Entry{"door-a": a, "door-b": b, "door-c": c} {

@@ -62,6 +62,7 @@ func run(e *env, args []string) int {
 func (c *cli) commands() []command.Command {
 	return []command.Command{
 		c.cmd("keygen", "-out PREFIX [-force]", "passctl.keygen.summary", c.keygen),
+		c.cmd("venue-secret", "-out FILE [-force]", "passctl.venue_secret.summary", c.venueSecret),
 		c.cmd("keygen-authority", "-out PREFIX [-force]", "passctl.keygen_authority.summary", c.keygenAuthority),
 		c.cmd("cert csca", "-out PREFIX [-country CC] [-not-before TIME] [-not-after TIME] [-force]", "passctl.cert.csca_summary", c.certCSCA),
 		c.cmd("cert dsc", "-ca PREFIX -out PREFIX [-alg ES256|PS256] [-types v,t,r] [flags]", "passctl.cert.dsc_summary", c.certDSC),
