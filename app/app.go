@@ -26,6 +26,7 @@ import (
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/config"
 	"github.com/passgate/passgate/feedback"
+	"github.com/passgate/passgate/internal/clockcheck"
 	"github.com/passgate/passgate/internal/demo"
 	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/pin"
@@ -63,6 +64,12 @@ type App struct {
 	// Now is the clock of verdicts and entries: the environment's, or the
 	// demo's.
 	Now func() time.Time
+	// Location is the time zone times are shown in: [kiosk] time_zone,
+	// else the zone of Now's readings (the system's, time.Local).
+	Location *time.Location
+	// Clock checks Now against what the kiosk knows of the true time
+	// (clock.go); nil in the demo, whose clock is set on purpose.
+	Clock *clockcheck.Checker
 
 	Register *store.DB
 	// TempDir holds the demo's temporary register (and log); Close
@@ -106,6 +113,9 @@ func Open(cfg config.Config, env *Env, mode Mode) (_ *App, err error) {
 	if mode != ModeWatch && mode != ModeRegister && cfg.Demo && cfg.Register.Path == "" {
 		if a.TempDir, err = os.MkdirTemp("", "passgate-demo-"); err != nil {
 			return nil, fmt.Errorf("%s: %w", a.Cat.T("app.temp_register"), err)
+	if a.Location, err = a.location(); err != nil {
+		return nil, err
+	}
 		}
 		a.onClose(func() error { return os.RemoveAll(a.TempDir) })
 		a.Config.Register.Path = filepath.Join(a.TempDir, "register.db")

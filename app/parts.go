@@ -25,7 +25,7 @@ import (
 // openRegister opens the register, making it when it is missing.
 func (a *App) openRegister() error {
 	path := a.Config.Register.Path
-	db, err := store.Open(store.Options{Path: path, Now: a.Now, Location: a.Now().Location()})
+	db, err := store.Open(store.Options{Path: path, Now: a.Now, Location: a.Location})
 	if err != nil {
 		return StoreErr(a.Cat, path, err)
 	}
@@ -144,7 +144,7 @@ func (a *App) openDesk() error {
 	a.Desk, err = checkin.New(checkin.Options{Venue: a.venue(), Kiosk: a.kioskID(), Trust: a.Trust, Policy: policy,
 		Lang: a.Cat.Lang, PairWindow: cfg.Kiosk.PairWindow.Duration,
 		Register: a.Register, Secret: secret, Window: cfg.Kiosk.DuplicateWindow.Duration, Now: a.Now,
-		Rand: rand.Reader, Recorded: recorded, Log: a.Log.With("part", "desk")})
+		Rand: rand.Reader, Recorded: recorded, Log: a.Log.With("part", "desk"), Clock: a.clockCheck()})
 	return err
 }
 

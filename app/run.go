@@ -23,11 +23,14 @@ func (a *App) Screen(ctx context.Context) error {
 	}
 	o := ui.Options{
 		Kiosk: a.Kiosk, Venue: cfg.Venue.Name, Lang: a.Cat.Lang, Demo: cfg.Demo, Locked: cfg.Kiosk.KioskMode,
-		PINs: pins, DemoStaff: a.DemoStaff(), Trust: a.Trust, Now: a.Now,
+		PINs: pins, DemoStaff: a.DemoStaff(), Trust: a.Trust, Now: a.Now, Location: a.Location,
 		Stats: a.Stats, Purge: a.Purge, Cameras: a.CameraLabels, SetCamera: a.SwitchCamera,
 		ClearAfter: time.Duration(cfg.Kiosk.VerdictSeconds) * time.Second,
 		IdleAfter:  cfg.Kiosk.IdleTimeout.Duration,
 		OnOutcome:  a.outcome, Log: a.Log.With("part", "screen"),
+	}
+	if a.Clock != nil {
+		o.Clock = a.Clock.Check
 	}
 	if a.Uplink != nil {
 		o.Sync = a.syncState
