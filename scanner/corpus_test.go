@@ -126,7 +126,9 @@ func kinds(p framegen.Params) []string {
 
 // BenchmarkFrame is the cost of one camera frame through a FrameDecoder
 // that has not seen a code before, per size, with a code and without: the
-// mean over the corpus frames of that kind (ns/op), and the median.
+// mean over the corpus frames of that kind (ns/op), and the distribution
+// (median, mean, p95, p99, max); -benchtime=Nx with N a multiple of the
+// set's size times each frame alike.
 func BenchmarkFrame(b *testing.B) {
 	frames := corpusFrames(b)
 	for _, sz := range []image.Point{{640, 480}, {1280, 720}} {
@@ -154,7 +156,17 @@ func BenchmarkFrame(b *testing.B) {
 					i++
 				}
 				sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-				b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
+				ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+				var sum time.Duration
+				for _, d := range times {
+					sum += d
+				}
+				n := len(times)
+				b.ReportMetric(ms(times[n/2]), "median-ms")
+				b.ReportMetric(ms(sum/time.Duration(n)), "mean-ms")
+				b.ReportMetric(ms(times[n*95/100]), "p95-ms")
+				b.ReportMetric(ms(times[min(n-1, n*99/100)]), "p99-ms")
+				b.ReportMetric(ms(times[n-1]), "max-ms")
 			})
 		}
 	}

@@ -64,7 +64,8 @@ func (d Decoder) Decode(l *Luma) (Result, error) {
 			// half-size copy and a quarter turn (gozxing looks for finder
 			// patterns along rows, and finds some codes only across them)
 			// are still worth their time on a picture this large.
-			fr, err := NewFrameDecoder(FrameOptions{}).Decode(l, time.Time{})
+			// No budget: a file is read once, and every strategy counts.
+			fr, err := NewFrameDecoder(FrameOptions{Budget: time.Hour}).Decode(l, time.Time{})
 			if err == nil {
 				fr.Result.Elapsed = time.Since(start)
 				return fr.Result, nil

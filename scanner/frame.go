@@ -31,9 +31,10 @@ const (
 
 // FrameOptions tune a FrameDecoder. The zero value is the default.
 type FrameOptions struct {
-	// Budget is the time a frame may take once it shows a code that did not
-	// read at the first attempt (finder patterns found, data not decoded):
-	// stronger attempts run until it is spent. 0 means 30 ms.
+	// Budget is the time a frame may take: after the first attempt, one
+	// that would end past it, by its cost relative to the first attempt's
+	// time, is not started (the next frame is another chance). 0 means
+	// 10 ms.
 	Budget time.Duration
 	// Extras are the stronger attempts, in order; nil means
 	// DefaultExtras(). A frame without any sign of a code tries one of
@@ -89,7 +90,7 @@ type FrameDecoder struct {
 // NewFrameDecoder returns a decoder with the options.
 func NewFrameDecoder(o FrameOptions) *FrameDecoder {
 	if o.Budget <= 0 {
-		o.Budget = 30 * time.Millisecond
+		o.Budget = 10 * time.Millisecond
 	}
 	if o.Extras == nil {
 		o.Extras = DefaultExtras()
@@ -129,6 +130,13 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 		return fr, nil
 	}
 
+	// fits tells whether an attempt that costs cost times the first one
+	// still ends within the budget.
+	var unit time.Duration
+	fits := func(cost float64) bool {
+		return time.Since(start)+time.Duration(cost*float64(unit)) <= d.opts.Budget
+	}
+
 	d.mu.Lock()
 	region, inv, turn := d.region, d.inverted, d.turn
 	if at.Sub(d.regionAt) > d.opts.RegionTTL {
@@ -142,6 +150,11 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	// sampling grid then lands inside modules of 2-3 pixels.
 	zoomOn := func(fp *finders, negative bool) bool {
 		if fp == nil {
+			return false
+		}
+		// Its cost: the first attempt's, for 4 times the code's area.
+		r := fp.area().Intersect(image.Rect(0, 0, l.Width, l.Height))
+		if !fits(0.2 + 4*float64(r.Dx()*r.Dy())/float64(l.Width*l.Height)) {
 			return false
 		}
 		s := Zoom
@@ -164,18 +177,20 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	var m *gozxing.BitMatrix
 	var fp *finders
 	if attempt(Hybrid, func() (Result, *finders, error) {
+		t0 := time.Now()
 		var err error
 		if m, err = hybridMatrix(l, false); err != nil {
 			return Result{}, nil, err
 		}
 		r, f, err := readMatrix(m, nil, 1, 0, 0)
 		fp = f
+		unit = time.Since(t0)
 		return r, f, err
 	}) || zoomOn(fp, false) {
 		return done(false)
 	}
 	fp = nil
-	if m != nil && attempt(Flipped, func() (Result, *finders, error) {
+	if m != nil && fits(0.5) && attempt(Flipped, func() (Result, *finders, error) {
 		m.FlipAll()
 		defer m.FlipAll() // back, for the extras that reuse it
 		r, f, err := readMatrix(m, nil, 1, 0, 0)
@@ -186,7 +201,7 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	}
 	// A code at a steep angle, or whose finder patterns gozxing groups
 	// wrong: the Perspective detector, on the same binarization.
-	if m != nil && attempt(Perspective, func() (Result, *finders, error) { return readPerspective(m, tryHarder) }) {
+	if m != nil && fits(cost(Perspective)) && attempt(Perspective, func() (Result, *finders, error) { return readPerspective(m, tryHarder) }) {
 		return done(false)
 	}
 	seen := false
@@ -203,8 +218,8 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 		}
 	}
 	for _, s := range extras {
-		if seen && time.Since(start) >= d.opts.Budget {
-			break
+		if !fits(cost(s)) {
+			continue
 		}
 		if attempt(s, func() (Result, *finders, error) { return readStrategy(s, l, m) }) {
 			return done(s == Inverted || s == DoubleInverted)
@@ -212,6 +227,31 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	}
 	fr.Elapsed = time.Since(start)
 	return fr, fmt.Errorf("%w in frame (%d attempts)", ErrNotFound, len(fr.Attempts))
+}
+
+// cost is the time of an attempt relative to Hybrid's on the same frame
+// (binarization and finder search), measured at 1280×720; the frame
+// decoder starts one only when it fits in what is left of the budget.
+func cost(s Strategy) float64 {
+	switch s {
+	case HybridTryHarder:
+		return 0.7 // the binarization is reused
+	case Half:
+		return 0.35
+	case Quarter:
+		return 0.1
+	case Inverted:
+		return 1.3
+	case Perspective, Rotated:
+		return 1.5
+	case HalfHistogram:
+		return 1.2
+	case DoubleHistogram:
+		return 4.5
+	case DoubleInverted:
+		return 5
+	}
+	return 1
 }
 
 // remember keeps the region of a code just read, grown by half its size
@@ -329,7 +369,7 @@ func readMatrix(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, f fl
 		points = det.GetPoints()
 		dr, err = decoder.NewDecoder().Decode(det.GetBits(), hints)
 	}
-	if err != nil {
+	if err != nil && plausible(m, info) {
 		// One transform for the whole symbol did not fit: one per cell of
 		// its alignment patterns.
 		if dl, lerr := readLocal(m, info, hints); lerr == nil {
@@ -344,6 +384,22 @@ func readMatrix(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, f fl
 		r.Points = append(r.Points, image.Pt(int(p.GetX()/f+0.5)+dx, int(p.GetY()/f+0.5)+dy))
 	}
 	return r, fp, nil
+}
+
+// plausible tells whether the finder patterns of info have format
+// information beside them, before local sampling tries many grids. Each
+// pattern's frame is its traced square where it traces, else its centre
+// and module size.
+func plausible(m *gozxing.BitMatrix, info *detector.FinderPatternInfo) bool {
+	ps := [3]*detector.FinderPattern{info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()}
+	c := func(i int) pt { return pt{ps[i].GetX(), ps[i].GetY()} }
+	u := unit(pt{c(1).x - c(0).x, c(1).y - c(0).y})
+	v := unit(pt{c(2).x - c(0).x, c(2).y - c(0).y})
+	var frames [3]local
+	for i := range 3 {
+		frames[i] = squareFrame(m, cand{c(i).x, c(i).y, ps[i].GetEstimatedModuleSize(), ps[i].GetCount()}, u, v)
+	}
+	return formatPlausible(m, frames[0], frames[1], frames[2])
 }
 
 // catch turns a panic inside gozxing into an error: a malformed frame

@@ -306,6 +306,14 @@ func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, 
 			}
 		}
 	}
+	// Cheap rejection of three patterns that are not a code's corners.
+	var frames [3]local
+	for i := range 3 {
+		frames[i] = quadFrame(quads[i], ok[i], c[i], f[i].module, unit(u), unit(v))
+	}
+	if !formatPlausible(m, frames[0], frames[1], frames[2]) {
+		return nil, nil, errNoFormat
+	}
 	// The timing patterns, row and column 6 between the finder patterns,
 	// traced between the squares' inner edges: their modules count the
 	// dimension, and their centres, each a known module, tell the
@@ -364,9 +372,6 @@ func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, 
 		}
 	}
 	var last error = errNoGrid
-	if debugPersp != nil {
-		debugPersp("timed %v ests %v dims %v ok %v", timed, ests, dims, ok)
-	}
 	for _, d := range dims[:min(len(dims), 5)] {
 		fd := float64(d)
 		var src, dst []pt
@@ -398,9 +403,6 @@ func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, 
 			return decoder.NewDecoder().Decode(bits, hints)
 		}
 		dr, err := try(hm)
-		if debugPersp != nil {
-			debugPersp("  d %d: %v", d, err)
-		}
 		if err == nil {
 			return dr, []pt{c[2], c[0], c[1]}, nil
 		}
@@ -509,6 +511,44 @@ func timingLine(m *gozxing.BitMatrix, a, b pt, ma, mb float64) ([]pt, int, bool)
 	}
 	return out, len(runs) / 2, true
 }
+
+// squareFrame is the frame of the finder pattern c: through the corners of
+// its traced square, or from its centre and module size when it does not
+// trace.
+func squareFrame(m *gozxing.BitMatrix, c cand, u, v pt) local {
+	q, ok := corners(traceRing(m, c), pt{c.x, c.y}, u, v)
+	if ok {
+		for _, p := range q {
+			if d := math.Hypot(p.x-c.x, p.y-c.y); d > 3.5*math.Sqrt2*c.module*2.2 || d < 3.5*c.module*0.45 {
+				ok = false
+			}
+		}
+	}
+	return quadFrame(q, ok, pt{c.x, c.y}, c.module, u, v)
+}
+
+// quadFrame is the frame through the square's corners q when ok, else
+// from its centre c and module size.
+func quadFrame(q [4]pt, ok bool, c pt, module float64, u, v pt) local {
+	if ok {
+		sq := [5]pt{{0, 0}, {7, 0}, {7, 7}, {0, 7}, {3.5, 3.5}}
+		if hm, err := fitHomography(sq[:], append(q[:], c)); err == nil {
+			return func(x, y float64) pt { return hm.apply(pt{x, y}) }
+		}
+	}
+	return affineLocal(c, module, u, v)
+}
+
+func unit(p pt) pt {
+	n := math.Hypot(p.x, p.y)
+	if n == 0 {
+		return p
+	}
+	return pt{p.x / n, p.y / n}
+}
+
+// errNoFormat: no format information beside the finder patterns.
+var errNoFormat = gozxing.NewNotFoundException("no format information beside the finder patterns")
 
 // homography maps (x, y) to ((h0 x + h1 y + h2) / w, (h3 x + h4 y + h5) / w)
 // with w = h6 x + h7 y + 1.
@@ -656,4 +696,3 @@ func sampleHomography(m *gozxing.BitMatrix, h homography, d int) *gozxing.BitMat
 	}
 	return bits
 }
-var debugPersp func(string, ...any)
