@@ -87,6 +87,9 @@ type App struct {
 	Feedback *feedback.Feedback
 	// PINs checks staff PINs; nil without [[staff]].
 	PINs *pin.Guard
+	// Doors is whom the venue's other doors let in lately, from the hub;
+	// nil unless [hub] other_doors_every is set (doors.go).
+	Doors *checkin.OtherDoors
 
 	env     *Env
 	closers []func() error
@@ -110,12 +113,12 @@ func Open(cfg config.Config, env *Env, mode Mode) (_ *App, err error) {
 	if cfg.Demo {
 		a.Now = demo.Clock()
 	}
-	if mode != ModeWatch && mode != ModeRegister && cfg.Demo && cfg.Register.Path == "" {
-		if a.TempDir, err = os.MkdirTemp("", "passgate-demo-"); err != nil {
-			return nil, fmt.Errorf("%s: %w", a.Cat.T("app.temp_register"), err)
 	if a.Location, err = a.location(); err != nil {
 		return nil, err
 	}
+	if mode != ModeWatch && mode != ModeRegister && cfg.Demo && cfg.Register.Path == "" {
+		if a.TempDir, err = os.MkdirTemp("", "passgate-demo-"); err != nil {
+			return nil, fmt.Errorf("%s: %w", a.Cat.T("app.temp_register"), err)
 		}
 		a.onClose(func() error { return os.RemoveAll(a.TempDir) })
 		a.Config.Register.Path = filepath.Join(a.TempDir, "register.db")

@@ -127,10 +127,11 @@ func (a *App) openUplink(key []byte) error {
 // openDesk builds the desk on the register and the trust.
 func (a *App) openDesk() error {
 	cfg := a.Config
-	secret, err := a.Register.VenueSecret()
+	secret, err := a.venueSecret()
 	if err != nil {
-		return StoreErr(a.Cat, cfg.Register.Path, err)
+		return err
 	}
+	a.Doors = a.otherDoors()
 	var policy *rules.Policy
 	if cfg.Trust.PolicyPreset != "" {
 		if policy, err = presets.Load(cfg.Trust.PolicyPreset); err != nil {
@@ -143,7 +144,7 @@ func (a *App) openDesk() error {
 	}
 	a.Desk, err = checkin.New(checkin.Options{Venue: a.venue(), Kiosk: a.kioskID(), Trust: a.Trust, Policy: policy,
 		Lang: a.Cat.Lang, PairWindow: cfg.Kiosk.PairWindow.Duration,
-		Register: a.Register, Secret: secret, Window: cfg.Kiosk.DuplicateWindow.Duration, Now: a.Now,
+		Register: a.Register, Secret: secret, OtherDoors: a.Doors, Window: cfg.Kiosk.DuplicateWindow.Duration, Now: a.Now,
 		Rand: rand.Reader, Recorded: recorded, Log: a.Log.With("part", "desk"), Clock: a.clockCheck()})
 	return err
 }
@@ -182,7 +183,11 @@ func (a *App) openCamera() error {
 // openKiosk wires the camera and the sync to the desk.
 func (a *App) openKiosk() error {
 	k := &checkin.Kiosk{Desk: a.Desk, Camera: a.Camera, Log: a.Log.With("part", "kiosk")}
-	if a.Uplink != nil {
+	switch {
+	case a.Doors != nil:
+		k.Sync = venueSync{up: a.Uplink, doors: a.Doors, every: a.Config.Hub.OtherDoorsEvery.Duration,
+			window: a.Desk.Window(), now: a.Now}
+	case a.Uplink != nil:
 		k.Sync = a.Uplink
 	}
 	if a.Mode == ModeScreen && a.Config.Camera.Preview {
