@@ -87,6 +87,9 @@ type App struct {
 	Feedback *feedback.Feedback
 	// PINs checks staff PINs; nil without [[staff]].
 	PINs *pin.Guard
+	// Doors is whom the venue's other doors let in lately, from the hub;
+	// nil unless [hub] other_doors_every is set (doors.go).
+	Doors *checkin.OtherDoors
 
 	env     *Env
 	closers []func() error
