@@ -2,9 +2,12 @@ package scanner
 
 import (
 	"math"
+	"math/bits"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 )
 
 func TestFitHomography(t *testing.T) {
@@ -73,5 +76,73 @@ func TestTraceRing(t *testing.T) {
 	_ = m.SetRegion(0, 0, 200, y0+1) // a dark band joining the square's top
 	if r := traceRing(m, c); r != nil {
 		t.Errorf("traced %d pixels of a square merged with its surround", len(r))
+	}
+}
+
+// TestFormatWord checks the 32 format words against gozxing's own table,
+// and the distance of a word with bits flipped.
+func TestFormatWord(t *testing.T) {
+	for data := uint(0); data < 32; data++ {
+		w := formatWordOf(data)
+		if got, d := formatWord(w); got != w || d != 0 {
+			t.Errorf("format word %#x: nearest %#x at %d", w, got, d)
+		}
+		if fi := decoder.FormatInformation_DecodeFormatInformation(w, w); fi == nil {
+			t.Errorf("gozxing does not know format word %#x", w)
+		}
+		if _, d := formatWord(w ^ 0b101); d != 2 {
+			t.Errorf("format word %#x with 2 bits flipped: distance %d", w, d)
+		}
+	}
+}
+
+// formatWordOf is the masked format word of 5 data bits, by polynomial
+// division as ISO 18004 gives it.
+func formatWordOf(data uint) uint {
+	r := data << 10
+	for r>>10 != 0 {
+		r ^= 0x537 << (bits.Len(r) - 11)
+	}
+	return (data<<10 | r) ^ 0x5412
+}
+
+// TestFormatPlausible: the finder patterns of a real code pass the format
+// test, in both mirror senses; the same three patterns alone (the modules
+// beside them light) do not.
+func TestFormatPlausible(t *testing.T) {
+	code, err := qrcode.NewQRCodeWriter().Encode("HC1:TEST FORMAT", gozxing.BarcodeFormat_QR_CODE, 0, 0, map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_MARGIN: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const mod, quiet = 4, 16
+	d := code.GetWidth()
+	m, _ := gozxing.NewSquareBitMatrix(d*mod + 2*quiet)
+	bare, _ := gozxing.NewSquareBitMatrix(d*mod + 2*quiet)
+	for y := range d {
+		for x := range d {
+			if !code.Get(x, y) {
+				continue
+			}
+			_ = m.SetRegion(quiet+x*mod, quiet+y*mod, mod, mod)
+			if (x < 7 || x >= d-7) && y < 7 || x < 7 && y >= d-7 {
+				_ = bare.SetRegion(quiet+x*mod, quiet+y*mod, mod, mod)
+			}
+		}
+	}
+	centre := func(mx, my float64) cand { return cand{quiet + mx*mod, quiet + my*mod, mod, 3} }
+	tl, tr, bl := centre(3.5, 3.5), centre(float64(d)-3.5, 3.5), centre(3.5, float64(d)-3.5)
+	frames := func(m *gozxing.BitMatrix, tl, tr, bl cand) (local, local, local) {
+		u := unit(pt{tr.x - tl.x, tr.y - tl.y})
+		v := unit(pt{bl.x - tl.x, bl.y - tl.y})
+		return squareFrame(m, tl, u, v), squareFrame(m, tr, u, v), squareFrame(m, bl, u, v)
+	}
+	if a, b, c := frames(m, tl, tr, bl); !formatPlausible(m, a, b, c) {
+		t.Error("a real code fails the format test")
+	}
+	if a, b, c := frames(m, tl, bl, tr); !formatPlausible(m, a, b, c) {
+		t.Error("a real code, its top-right and bottom-left swapped, fails the format test")
+	}
+	if a, b, c := frames(bare, tl, tr, bl); formatPlausible(bare, a, b, c) {
+		t.Error("three finder patterns without a code pass the format test")
 	}
 }
