@@ -187,7 +187,7 @@ func unknownKey(file string, de *toml.DecodeError) error {
 
 // textKeys are the keys whose values are strings parsed by the code
 // (Duration, Size).
-var textKeys = []string{"kiosk.duplicate_window", "kiosk.pair_window", "kiosk.idle_timeout", "hub.pull_every", "hub.push_every", "hub.other_doors_every", "hook.timeout", "camera.size"}
+var textKeys = []string{"kiosk.duplicate_window", "kiosk.pair_window", "kiosk.idle_timeout", "kiosk.clock_skew", "hub.pull_every", "hub.push_every", "hub.other_doors_every", "hook.timeout", "camera.size"}
 
 // untyped explains an error go-toml returns without a position: a number
 // or boolean where a Duration or Size wants a string.

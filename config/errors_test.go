@@ -43,6 +43,7 @@ func TestBadValues(t *testing.T) {
 		{"[kiosk]\ntime_zone = \"Asia/Seul\"", "kiosk.time_zone", []string{`"Asia/Seul"`, "IANA", `"Asia/Seoul"`}},
 		{"[kiosk]\ntime_zone = \"+09:00\"", "kiosk.time_zone", []string{`"+09:00"`, "IANA"}},
 		{"[kiosk]\nclock_skew = \"1s\"", "kiosk.clock_skew", []string{`"1s"`, `"10s"`, `"24h"`}},
+		{"[kiosk]\nclock_skew = 600", "kiosk.clock_skew", []string{"600 is not in quotes", `"10s"`, `"24h"`}},
 		{"[hub]\npull_every = \"10s\"", "hub.pull_every", []string{`"10s"`, `"1m"`}},
 		{"[hub]\npush_every = \"2h\"", "hub.push_every", []string{`"1h"`}},
 		{"[camera]\nsize = \"12x\"", "camera.size", []string{`"12x"`, "WIDTHxHEIGHT, e.g. 1280x720"}},
