@@ -317,10 +317,11 @@ func readStrategy(s Strategy, l *Luma, m *gozxing.BitMatrix) (Result, *finders, 
 		return readMatrix(m, tryHarder, 1, 0, 0)
 	}
 	r, err := try(s, l)
-	var fe gozxing.FormatException
+	// Seen: the format information read (the data did not), a sign of
+	// a code; a FormatException is what clutter gives too.
 	var ce gozxing.ChecksumException
 	var fp *finders
-	if err == nil || errors.As(err, &fe) || errors.As(err, &ce) {
+	if err == nil || errors.As(err, &ce) {
 		fp = &finders{} // seen, position unknown
 	}
 	return r, fp, err
@@ -369,7 +370,8 @@ func readMatrix(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, f fl
 		points = det.GetPoints()
 		dr, err = decoder.NewDecoder().Decode(det.GetBits(), hints)
 	}
-	if err != nil && plausible(m, info) {
+	plaus := err == nil || plausible(m, info)
+	if err != nil && plaus {
 		// One transform for the whole symbol did not fit: one per cell of
 		// its alignment patterns.
 		if dl, lerr := readLocal(m, info, hints); lerr == nil {
@@ -377,6 +379,11 @@ func readMatrix(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, f fl
 		}
 	}
 	if err != nil {
+		if !plaus {
+			// Finder patterns without format information beside them:
+			// not a sign of a code worth stronger attempts.
+			fp = nil
+		}
 		return Result{}, fp, err
 	}
 	r.Text = dr.GetText()

@@ -35,7 +35,8 @@ func globalMatrix(l *Luma, negative bool) (m *gozxing.BitMatrix, err error) {
 }
 
 // readPerspective looks for a code in m with the Perspective detector. The
-// finder patterns it chose come back even when the data did not decode.
+// first finder patterns it found format information beside come back even
+// when the data did not decode.
 func readPerspective(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (r Result, fp *finders, err error) {
 	defer catch(&err)
 	cs := candidatesBothWays(m, hints)
@@ -53,10 +54,11 @@ func readPerspective(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any)
 	err = errNoTriangle
 	for _, h := range triangles(cs) {
 		tl, tr, bl := cs[h[0]], cs[h[1]], cs[h[2]]
-		if fp == nil {
+		dr, pts, derr := decodeTriangle(m, hints, [3]cand{tl, tr, bl}, [3][]pt{ring(h[0]), ring(h[1]), ring(h[2])})
+		if fp == nil && !errors.Is(derr, errNoFormat) {
+			// The first triangle with format information: a sign of a code.
 			fp = &finders{tl: [2]float64{tl.x, tl.y}, tr: [2]float64{tr.x, tr.y}, bl: [2]float64{bl.x, bl.y}, module: tl.module}
 		}
-		dr, pts, derr := decodeTriangle(m, hints, [3]cand{tl, tr, bl}, [3][]pt{ring(h[0]), ring(h[1]), ring(h[2])})
 		if derr == nil {
 			r.Text = dr.GetText()
 			for _, p := range pts {
