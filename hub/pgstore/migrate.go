@@ -87,6 +87,14 @@ func migrate(ctx context.Context, db *sql.DB) (from, to int64, err error) {
 	if from > known {
 		return from, from, newer(from, known)
 	}
+	// Nothing to do is the common case (every admin command, every
+	// replica's start): answered without the migration lock, so commands
+	// started together do not queue behind it a second at a time.
+	if pending, err := p.HasPending(ctx); err != nil {
+		return from, from, err
+	} else if !pending {
+		return from, from, nil
+	}
 	if _, err := p.Up(ctx); err != nil {
 		return from, from, err
 	}
