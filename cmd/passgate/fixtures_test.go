@@ -82,8 +82,8 @@ func TestVerifyHuman(t *testing.T) {
 		t.Fatal(err)
 	}
 	for lang, want := range map[string][]string{
-		"en": {"NOT VALID", "vaccination", "1985-07-15", "KIM SEOYEON"},
-		"ko": {"입장 불가", "마지막 접종이 180일 이내이거나 추가 접종이어야 합니다.", "1985-07-15", "김 서연", "규칙 VR-KR-0003 1.0.0 실패"},
+		"en": {"NOT VALID", "vaccination", "15 Jul 1985", "KIM SEOYEON", "Checked at: 13 Dec 2021 12:00 +0900"},
+		"ko": {"입장 불가", "마지막 접종이 180일 이내이거나 추가 접종이어야 합니다.", "1985년 7월 15일", "김서연", "규칙 VR-KR-0003 1.0.0 실패", "확인 시각: 2021년 12월 13일 12:00 +0900"},
 	} {
 		code, out, errOut := run(t, "", "verify", "--lang", lang, "--bundle", fixtureBundle, "--bundle-key", fixtureKey,
 			"--at", fixtureAt, strings.TrimSpace(string(pass)))

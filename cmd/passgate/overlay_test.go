@@ -69,7 +69,7 @@ func TestRegisterReadsConfig(t *testing.T) {
 	// purge keeps [register] retention_days unless --days is given.
 	cfg14 := writeConfig(t, reg, "retention_days = 14\n")
 	code, out, _ = runIn(t, "en_US.UTF-8", "register", "purge", "--config", cfg14)
-	if code != ExitOK || !strings.Contains(out, "from before 2021-11-29 12:00 KST") {
+	if code != ExitOK || !strings.Contains(out, "from before 29 Nov 2021 12:00 KST") {
 		t.Errorf("purge with retention_days 14: exit %d\n%s", code, out)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/passgate/passgate/app"
 	"github.com/passgate/passgate/config"
+	"github.com/passgate/passgate/internal/words"
 	"github.com/passgate/passgate/store"
 )
 
@@ -57,11 +58,12 @@ func (p *cli) registerStats(_ context.Context, args []string) (err error) {
 		writeStatsJSON(p.env.Stdout, db.Path(), &st)
 		return nil
 	}
+	tm := words.NewTimes(c, a.Location)
 	when := func(t time.Time) string {
 		if t.IsZero() {
 			return "-"
 		}
-		return t.In(a.Now().Location()).Format("2006-01-02 15:04:05 MST")
+		return tm.Stamp(t)
 	}
 	w := p.env.Stdout
 	fmt.Fprintln(w, c.T("cli.stats_register", db.Path()))
@@ -118,6 +120,9 @@ func (p *cli) registerExport(_ context.Context, args []string) (err error) {
 	}
 	defer closeApp(a, &err)
 	db, c := a.Register, p.cat
+	// A date is midnight in the kiosk's zone ([kiosk] time_zone); it
+	// parsed above, so it parses again.
+	since, _ = parseSince(*sinceText, a.Location)
 
 	w, dest := p.env.Stdout, "-"
 	var f *os.File
@@ -138,7 +143,7 @@ func (p *cli) registerExport(_ context.Context, args []string) (err error) {
 	if err != nil {
 		return app.StoreErr(c, db.Path(), err)
 	}
-	fmt.Fprintln(p.env.Stderr, c.T("cli.register_exported", n, since.Format(time.RFC3339), dest))
+	fmt.Fprintln(p.env.Stderr, c.T("cli.register_exported", n, words.NewTimes(c, a.Location).Stamp(since), dest))
 	return nil
 }
 
@@ -176,7 +181,7 @@ func (p *cli) registerPurge(_ context.Context, args []string) (err error) {
 	if err != nil {
 		return app.StoreErr(c, db.Path(), err)
 	}
-	fmt.Fprintln(p.env.Stdout, c.T("cli.register_purged", purged, before.Format("2006-01-02 15:04 MST")))
+	fmt.Fprintln(p.env.Stdout, c.T("cli.register_purged", purged, words.NewTimes(c, a.Location).Stamp(before)))
 	if kept > 0 {
 		fmt.Fprintln(p.env.Stdout, c.T("cli.register_kept", kept))
 	}

@@ -116,7 +116,7 @@ func TestRegisterExport(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 20 || !strings.Contains(errOut, "exported 20 entries since 2021-12-13T00:00:00+09:00") {
+	if len(lines) != 20 || !strings.Contains(errOut, "exported 20 entries since 13 Dec 2021 00:00 KST") {
 		t.Errorf("jsonl since today: %d lines; stderr %q", len(lines), errOut)
 	}
 	for _, l := range lines {
@@ -169,7 +169,7 @@ func TestRegisterPurge(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"purged 30 entries from before 2021-11-15 12:00 KST", "kept 10 older entries"} {
+	for _, want := range []string{"purged 30 entries from before 15 Nov 2021 12:00 KST", "kept 10 older entries"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

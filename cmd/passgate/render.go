@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/words"
@@ -10,8 +11,9 @@ import (
 )
 
 // writeHuman prints a verdict for a person: the decision and the reason on
-// the first lines, then what the pass says, then the checks.
-func writeHuman(w io.Writer, c *i18n.Catalog, vd *verify.Verdict) {
+// the first lines, then what the pass says, then the checks. Times are
+// in tm's language and zone; at is the time the verdict was judged at.
+func writeHuman(w io.Writer, c *i18n.Catalog, tm words.Times, vd *verify.Verdict, at time.Time) {
 	if vd.Status == verify.Valid {
 		fmt.Fprintf(w, "✔ %s\n", c.T("verdict.valid"))
 	} else {
@@ -20,8 +22,14 @@ func writeHuman(w io.Writer, c *i18n.Catalog, vd *verify.Verdict) {
 	}
 	if p := vd.Pass; p != nil {
 		fmt.Fprintf(w, "  %s: %s\n", c.T("label.name"), words.Name(p))
-		fmt.Fprintf(w, "  %s: %s\n", c.T("label.dob"), p.DateOfBirth)
-		fmt.Fprintf(w, "  %s: %s\n", c.T("label.pass"), words.Facts(c, p))
+		fmt.Fprintf(w, "  %s: %s\n", c.T("label.dob"), tm.DateText(p.DateOfBirth))
+		fmt.Fprintf(w, "  %s: %s\n", c.T("label.pass"), tm.Facts(p))
+		if !p.IssuedAt.IsZero() {
+			fmt.Fprintf(w, "  %s: %s\n", c.T("time.label.issued"), tm.Stamp(p.IssuedAt))
+		}
+		if !p.Expires.IsZero() {
+			fmt.Fprintf(w, "  %s: %s\n", c.T("time.label.valid_until"), tm.Stamp(p.Expires))
+		}
 		fmt.Fprintf(w, "  %s: %s\n", c.T("label.uvci"), p.UVCI)
 	}
 	if vd.Country != "" {
@@ -36,6 +44,7 @@ func writeHuman(w io.Writer, c *i18n.Catalog, vd *verify.Verdict) {
 	for _, r := range vd.Rules {
 		fmt.Fprintf(w, "  %s %s %s %s: %s\n", c.T("label.rule"), r.ID, r.Version, c.T("rule."+string(r.Result)), r.Describe(c.Lang))
 	}
+	fmt.Fprintf(w, "  %s: %s\n", c.T("time.label.checked"), tm.Stamp(at))
 	fmt.Fprintf(w, "  %s:", c.T("label.checks"))
 	for _, s := range []verify.Stage{verify.StagePicture, verify.StagePrefix, verify.StageBase45,
 		verify.StageDecompress, verify.StageCOSE, verify.StageCBOR, verify.StageSignature,

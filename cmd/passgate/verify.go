@@ -19,6 +19,7 @@ import (
 	"github.com/passgate/passgate/internal/i18n"
 	"github.com/passgate/passgate/internal/pemfile"
 	"github.com/passgate/passgate/internal/presets"
+	"github.com/passgate/passgate/internal/words"
 	"github.com/passgate/passgate/scanner"
 	"github.com/passgate/passgate/verify"
 )
@@ -98,7 +99,11 @@ func (p *cli) verify(_ context.Context, args []string) error {
 	if o.json {
 		writeJSON(e.Stdout, vd, u, o.decoded)
 	} else {
-		writeHuman(e.Stdout, c, vd)
+		zone := zoneOf(e)
+		if t, err := time.Parse(time.RFC3339, o.at); err == nil && e.Getenv("TZ") == "" {
+			zone = t.Location() // the clock the user named: "--at …+09:00" is read in +09:00
+		}
+		writeHuman(e.Stdout, c, words.NewTimes(c, zone), vd, at)
 	}
 	if vd.Status == verify.Valid {
 		return nil
@@ -286,4 +291,17 @@ func loadBundleFile(e *app.Env, c *i18n.Catalog, o *verifyOptions, at time.Time)
 		fmt.Fprintln(e.Stderr, c.T("cli.bundle_stale", err))
 	}
 	return b, ""
+}
+
+// zoneOf is the time zone of a command's human output when no kiosk
+// configuration names one: $TZ as the process's environment gives it (an
+// IANA name, ":Asia/Seoul" too), else the zone of the clock's readings
+// (time.Local). JSON output stays in UTC.
+func zoneOf(e *app.Env) *time.Location {
+	if tz := strings.TrimPrefix(e.Getenv("TZ"), ":"); tz != "" {
+		if loc, err := time.LoadLocation(tz); err == nil {
+			return loc
+		}
+	}
+	return e.Now().Location()
 }
