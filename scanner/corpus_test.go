@@ -84,7 +84,9 @@ func TestCorpus(t *testing.T) {
 	// (their sources are named by path).
 	want := map[image.Point]float64{{640, 480}: 0.93, {1280, 720}: 0.86}
 	if slices.ContainsFunc(frames, func(f framegen.Frame) bool { return strings.Contains(f.Source, "/") }) {
-		want = map[image.Point]float64{{640, 480}: 0.91, {1280, 720}: 0.89}
+		// 117 of 126 and 113 of 121 since the Perspective detector
+		// (issue 13; 0.91 and 0.89 were the floors before it).
+		want = map[image.Point]float64{{640, 480}: 0.92, {1280, 720}: 0.93}
 	}
 	for sz, tl := range bySize {
 		rate := float64(tl.read) / float64(tl.frames)
