@@ -19,9 +19,9 @@ func TestHeaderClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2021, 12, 13, 3, 0, 5, 0, time.UTC) // 12:00:05 in Seoul
-	for _, tc := range []struct{ lang, clock, wrong, reason string }{
-		{"en", "Mon 13 Dec 12:00:05", "CLOCK WRONG: set the time", "the kiosk's clock is wrong: set the time"},
-		{"ko", "12월 13일 (월) 12:00:05", "시계 틀림: 시간을 맞추세요", "키오스크 시계가 틀렸습니다: 시간을 맞추세요"},
+	for _, tc := range []struct{ lang, clock, wrong, reason, trust string }{
+		{"en", "Mon 13 Dec 12:00:05", "CLOCK WRONG: set the time", "the kiosk's clock is wrong: set the time", "trust bundle's age unknown"},
+		{"ko", "12월 13일 (월) 12:00:05", "시계 틀림: 시간을 맞추세요", "키오스크 시계가 틀렸습니다: 시간을 맞추세요", "신뢰 번들의 나이를 알 수 없음"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			st := clockcheck.State{Trusted: true}
@@ -41,6 +41,9 @@ func TestHeaderClock(t *testing.T) {
 			header = strings.SplitN(screenText(m), "\n", 2)[0]
 			if !strings.Contains(header, tc.wrong) || !strings.Contains(header, tc.clock) {
 				t.Errorf("wrong clock: header %q; want %q and %q", header, tc.wrong, tc.clock)
+			}
+			if line2 := strings.Split(screenText(m), "\n")[1]; !strings.Contains(line2, tc.trust) {
+				t.Errorf("wrong clock: the bundle's age is still told: %q; want %q", line2, tc.trust)
 			}
 			if red := m.styles.bad.Render(tc.wrong); !strings.Contains(screen, red) {
 				t.Errorf("the warning is not in the bad (red) style: %q", strings.SplitN(screen, "\n", 2)[0])

@@ -31,11 +31,10 @@ func (m *Model) header() string {
 	if m.o.Demo {
 		left = " " + s.demo.Render(c.T("ui.demo")) + left
 	}
+	clockOK := m.o.Clock == nil || m.o.Clock().Trusted
 	clock := m.times().Clock(m.now)
-	if m.o.Clock != nil {
-		if st := m.o.Clock(); !st.Trusted {
-			clock = s.bad.Render(c.T("clock.wrong")+": "+c.T("clock.fix")) + " " + clock
-		}
+	if !clockOK {
+		clock = s.bad.Render(c.T("clock.wrong")+": "+c.T("clock.fix")) + " " + clock
 	}
 	line1 := spread(left, clock+" ", m.width)
 
@@ -44,6 +43,8 @@ func (m *Model) header() string {
 	switch {
 	case b == nil:
 		parts = append(parts, s.bad.Render(c.T("ui.trust_none")))
+	case !clockOK: // its age by a wrong clock would be a lie ("fresh" at 1970)
+		parts = append(parts, s.warn.Render(c.T("clock.trust_unknown")))
 	case m.now.After(b.ValidUntil().Add(expiredAfter)):
 		parts = append(parts, s.bad.Render(c.T("ui.trust_expired", m.duration(m.now.Sub(b.ValidUntil())))))
 	case b.Expired(m.now):
