@@ -1,15 +1,20 @@
 package hub_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 	"unicode"
@@ -18,6 +23,7 @@ import (
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/hub"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // recorder keeps what a desk records, as a kiosk's register would.
@@ -276,5 +282,221 @@ func TestRanges(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("two Range headers: %s", resp.Status)
+	}
+}
+
+// stall opens a connection that asks for path and never reads the reply,
+// with a small receive buffer so the hub's writes block soon.
+func stall(t *testing.T, addr, path string) net.Conn {
+	t.Helper()
+	d := net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+		return c.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+	}}
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: hub\r\n\r\n", path); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// healthOf reads /healthz.
+func healthOf(t *testing.T, url string) (status string, anonymous, authenticated int) {
+	t.Helper()
+	resp, body := get(t, url+"/healthz")
+	var h struct {
+		Status string
+		Limits struct {
+			Authenticated, Anonymous struct {
+				InUse int `json:"in_use"`
+			}
+		}
+	}
+	if err := json.Unmarshal(body, &h); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %s %s (%v)", resp.Status, body, err)
+	}
+	return h.Status, h.Limits.Anonymous.InUse, h.Limits.Authenticated.InUse
+}
+
+// TestStalledPulls: clients that ask for a large bundle and never read
+// fill the pulls' pool only: pushes go on, /healthz says "overloaded",
+// and the stalled pulls are cut at the minimum rate, so pulls are served
+// again.
+func TestStalledPulls(t *testing.T) {
+	st, _ := mustOpenBolt(t)
+	data := signBundle(t, 1, hashes(1, 500_000)) // 8 MB of revocations, which gzip does not shrink
+	if _, err := hub.Publish(ctx, st, data, pinned, t0); err != nil {
+		t.Fatal(err)
+	}
+	token, err := st.AddKiosk(ctx, "venue-1", "kiosk-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := mustServe(t, st, hub.Options{MaxPulls: 4, MaxInFlight: 4, RateGrace: 500 * time.Millisecond, MinRate: 1 << 20})
+	for range 4 {
+		stall(t, s.Addr().String(), "/v1/bundle")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		status, pulls, _ := healthOf(t, s.URL())
+		if status == "overloaded" && pulls == 4 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("healthz with 4 stalled pulls: %s, %d pulls in flight", status, pulls)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if resp, _ := get(t, s.URL()+"/v1/bundle/head"); resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("a 5th pull: %s, want 503 with Retry-After", resp.Status)
+	}
+	if status, ack, body := post(t, s.URL(), token, makeEntries(t, "venue-1", "kiosk-1", 1, 10)); status != http.StatusOK || len(ack.Acked) != 10 {
+		t.Errorf("a push while pulls stall: %d %s", status, body)
+	}
+	// Cut after the grace: the pool is free again.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		resp, body := get(t, s.URL()+"/v1/bundle")
+		if resp.StatusCode == http.StatusOK {
+			if !bytes.Equal(body, data) {
+				t.Errorf("the bundle served after: %d bytes", len(body))
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pulls still refused 20 s after 4 stalled: %s", resp.Status)
+		}
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		status, pulls, _ := healthOf(t, s.URL())
+		if status == "ok" && pulls == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("healthz 20 s after: %s, %d pulls in flight", status, pulls)
+		}
+	}
+}
+
+// TestPerToken: one token holds at most MaxPerToken requests (here its
+// default, 2); a third is 429 with Retry-After while other kiosks push. A
+// body that stalls is cut after the grace (408) rather than holding its
+// slot for the server's read timeout; one that trickles above the
+// minimum rate is not.
+func TestPerToken(t *testing.T) {
+	st, _ := mustOpenBolt(t)
+	s := mustServe(t, st, hub.Options{RateGrace: 300 * time.Millisecond, MinRate: 16})
+	token, err := st.AddKiosk(ctx, "venue-1", "kiosk-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := st.AddKiosk(ctx, "venue-2", "kiosk-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two pushes whose bodies come a few bytes at a time, kept alive.
+	stop := make(chan struct{})
+	var slow []<-chan int
+	for range 2 {
+		pr, pw := io.Pipe()
+		req, _ := http.NewRequest("POST", s.URL()+"/v1/entries", pr)
+		req.Header.Set("Authorization", "Bearer "+token)
+		done := make(chan int, 1)
+		go func() {
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				done <- 0
+				return
+			}
+			resp.Body.Close()
+			done <- resp.StatusCode
+		}()
+		go func() {
+			pw.Write([]byte(`{"entries":[`))
+			for {
+				select {
+				case <-stop:
+					pw.Close()
+					return
+				case <-time.After(20 * time.Millisecond):
+					pw.Write([]byte(" "))
+				}
+			}
+		}()
+		slow = append(slow, done)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, _, n := healthOf(t, s.URL()); n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the two slow pushes never got in flight")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	status, _, body := post(t, s.URL(), token, makeEntries(t, "venue-1", "kiosk-1", 1, 3))
+	if status != http.StatusTooManyRequests || !strings.Contains(body, "in flight") {
+		t.Errorf("a third push of the token: %d %s, want 429", status, body)
+	}
+	if status, _, body := post(t, s.URL(), other, makeEntries(t, "venue-2", "kiosk-2", 2, 3)); status != http.StatusOK {
+		t.Errorf("another kiosk's push meanwhile: %d %s", status, body)
+	}
+	close(stop)
+	for _, done := range slow {
+		if code := <-done; code != http.StatusBadRequest { // "[   ]" cut short: not a batch
+			t.Errorf("a slow push ended %d, want 400", code)
+		}
+	}
+	// A body that stops coming is cut after the grace.
+	c, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /v1/entries HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer %s\r\nContent-Length: 1000\r\n\r\n{\"entries\":[", token)
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || !strings.Contains(line, "408") {
+		t.Errorf("a body that stalls: %q %v, want 408", line, err)
+	}
+	if status, ack, body := post(t, s.URL(), token, makeEntries(t, "venue-1", "kiosk-1", 1, 3)); status != http.StatusOK || len(ack.Acked) != 3 {
+		t.Errorf("the token's push after: %d %s", status, body)
+	}
+}
+
+// TestMetricsGuard: /metrics is open on a loopback listener; on any other
+// it is 403, and with a metrics token it wants the token.
+func TestMetricsGuard(t *testing.T) {
+	st, _ := mustOpenBolt(t)
+	open := func(addr, token string) *hub.Server {
+		s, err := hub.NewServer(st, hub.Options{Addr: addr, MetricsToken: token, Registry: prometheus.NewRegistry()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Open(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	local := func(s *hub.Server) string { return "http://127.0.0.1:" + strconv.Itoa(s.Addr().(*net.TCPAddr).Port) }
+	if resp, _ := get(t, local(open("127.0.0.1:0", ""))+"/metrics"); resp.StatusCode != http.StatusOK {
+		t.Errorf("/metrics on loopback: %s", resp.Status)
+	}
+	wide := open("0.0.0.0:0", "")
+	if resp, body := get(t, local(wide)+"/metrics"); resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "--metrics-token-file") {
+		t.Errorf("/metrics on every interface: %s %s, want 403", resp.Status, body)
+	}
+	if resp, _ := get(t, local(wide)+"/healthz"); resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz on every interface: %s", resp.Status)
+	}
+	tokened := open("0.0.0.0:0", "metrics-secret")
+	for tok, want := range map[string]int{"": 401, "Bearer nope": 401, "Bearer metrics-secret": 200} {
+		if resp, _ := get(t, local(tokened)+"/metrics", "Authorization", tok); resp.StatusCode != want {
+			t.Errorf("/metrics with a token, Authorization %q: %s, want %d", tok, resp.Status, want)
+		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,6 +42,31 @@ type Options struct {
 	// RetryAfter is what a 503 asks the client to wait, in whole seconds
 	// (rounded up). Kiosks add their own jitter. Default DefaultRetryAfter.
 	RetryAfter time.Duration
+	// MaxPulls bounds the anonymous bundle pulls (/v1/bundle...) handled
+	// at once, a pool of their own: pulls that never end cannot starve
+	// pushes, nor pushes pulls. Default DefaultMaxPulls.
+	MaxPulls int
+	// MaxPerToken bounds the requests in flight of one bearer token; a
+	// request beyond it is answered 429 with Retry-After. Default
+	// DefaultMaxPerToken.
+	MaxPerToken int
+	// MaxConns bounds the connections open at once; MaxConnsPerAddr those
+	// from one remote IP address (loopback excepted), negative for no
+	// bound (behind a proxy, every connection is from its address). A
+	// connection over either is closed at once. Defaults
+	// DefaultMaxConns, DefaultMaxConnsPerAddr.
+	MaxConns, MaxConnsPerAddr int
+	// MinRate is the slowest a request body may come in, or a response
+	// go out, in bytes a second, on average after RateGrace; and no read
+	// or write may stall longer than RateGrace. A client slower is cut
+	// off (408 while its body comes in). Defaults DefaultMinRate,
+	// DefaultRateGrace.
+	MinRate   int64
+	RateGrace time.Duration
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	// Without one, /metrics answers only a server that listens on
+	// loopback; listening on another address, it is 403.
+	MetricsToken string
 	// MaxBody caps a request body, after gzip decoding. Default
 	// DefaultMaxBody, room for entry.MaxBatch entries of any size allowed.
 	MaxBody int64
@@ -76,7 +100,10 @@ type Server struct {
 	log     *slog.Logger
 	m       *metrics
 	handler http.Handler
-	slots   chan struct{} // one per request in flight
+
+	authPool, pullPool pool // the slots of requests in flight (limits.go)
+	tokens             *tokenLimit
+	conns              *limitListener // nil until Open
 
 	ln  net.Listener
 	srv *http.Server
@@ -96,6 +123,24 @@ func NewServer(store Store, opts Options) (*Server, error) {
 	}
 	if opts.RetryAfter <= 0 {
 		opts.RetryAfter = DefaultRetryAfter
+	}
+	if opts.MaxPulls <= 0 {
+		opts.MaxPulls = DefaultMaxPulls
+	}
+	if opts.MaxPerToken <= 0 {
+		opts.MaxPerToken = DefaultMaxPerToken
+	}
+	if opts.MaxConns <= 0 {
+		opts.MaxConns = DefaultMaxConns
+	}
+	if opts.MaxConnsPerAddr == 0 {
+		opts.MaxConnsPerAddr = DefaultMaxConnsPerAddr
+	}
+	if opts.MinRate <= 0 {
+		opts.MinRate = DefaultMinRate
+	}
+	if opts.RateGrace <= 0 {
+		opts.RateGrace = DefaultRateGrace
 	}
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = DefaultMaxBody
@@ -119,21 +164,25 @@ func NewServer(store Store, opts Options) (*Server, error) {
 		opts:  opts,
 		log:   opts.Logger,
 		m:     m,
-		slots: make(chan struct{}, opts.MaxInFlight),
+
+		authPool: make(pool, opts.MaxInFlight),
+		pullPool: make(pool, opts.MaxPulls),
+		tokens:   &tokenLimit{max: opts.MaxPerToken, n: map[[32]byte]int{}},
 	}
 	if err := s.registerFleet(); err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /v1/bundle", s.bounded(s.getBundle))
-	mux.Handle("GET /v1/bundle/head", s.bounded(s.getHead))
-	mux.Handle("GET /v1/bundle/segments/{sum}", s.bounded(s.getSegment))
+	mux.Handle("GET /v1/bundle", s.pulled(s.getBundle))
+	mux.Handle("GET /v1/bundle/head", s.pulled(s.getHead))
+	mux.Handle("GET /v1/bundle/segments/{sum}", s.pulled(s.getSegment))
 	mux.Handle("POST /v1/entries", s.bounded(s.postEntries))
 	mux.Handle("GET /v1/authority/entries", s.bounded(s.getAuthorityEntries)) // authority_http.go
 	mux.Handle("GET /v1/authority/counts", s.bounded(s.getAuthorityCounts))
 	mux.Handle("POST /v1/status", s.bounded(s.postStatus))
+	mux.Handle("GET /v1/venue/recent", s.bounded(s.getVenueRecent)) // venue_http.go
 	mux.HandleFunc("GET /healthz", s.getHealth)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{Registry: opts.Registry}))
+	mux.Handle("GET /metrics", s.metricsGuard(promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{Registry: opts.Registry})))
 	if opts.Web != nil {
 		mux.Handle("/", opts.Web)
 	}
@@ -144,11 +193,13 @@ func NewServer(store Store, opts Options) (*Server, error) {
 // Registry is where the server's metrics are.
 func (s *Server) Registry() *prometheus.Registry { return s.opts.Registry }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler. Every request and response on a
+// connection is paced at MinRate (limits.go).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The Date of every answer is the hub's clock (Now), which kiosks
 	// check their own against (internal/clockcheck).
 	w.Header().Set("Date", s.Now().UTC().Format(http.TimeFormat))
+	w, r = s.pace(w, r)
 	s.handler.ServeHTTP(w, r)
 }
 
@@ -167,6 +218,8 @@ func (s *Server) Open() error {
 	if err != nil {
 		return fmt.Errorf("hub server: %w", err)
 	}
+	s.conns = newLimitListener(ln, s.opts.MaxConns, s.opts.MaxConnsPerAddr)
+	ln = s.conns
 	if s.opts.TLSConfig != nil {
 		ln = tls.NewListener(ln, s.opts.TLSConfig)
 	}
@@ -224,35 +277,11 @@ func (s *Server) Close() error {
 	return nil
 }
 
-// bounded admits a request if fewer than MaxInFlight are in flight and
-// answers 503 with Retry-After otherwise: the hub stays responsive under a
-// stampede instead of queueing it.
-func (s *Server) bounded(h http.HandlerFunc) http.Handler {
-	retry := fmt.Sprint(int64((s.opts.RetryAfter + time.Second - 1) / time.Second))
-	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		w := &statusWriter{ResponseWriter: rw}
-		defer func() { s.m.requests.WithLabelValues(r.Pattern, strconv.Itoa(w.code)).Inc() }()
-		select {
-		case s.slots <- struct{}{}:
-		default:
-			s.m.overloaded.Inc()
-			w.Header().Set("Retry-After", retry)
-			s.writeError(w, r, fmt.Errorf("%w: more than %d requests in flight; retry in %s s", ErrOverloaded, s.opts.MaxInFlight, retry))
-			return
-		}
-		s.m.inFlight.Inc()
-		defer func() {
-			s.m.inFlight.Dec()
-			<-s.slots
-		}()
-		h(w, r)
-	})
-}
-
 // health is the body of /healthz.
 type health struct {
-	Status string        `json:"status"`
+	Status string        `json:"status"` // "ok", or "overloaded" while a limit is full
 	Bundle *bundleHealth `json:"bundle"` // null when none is published
+	Limits limitsHealth  `json:"limits"`
 }
 
 type bundleHealth struct {
@@ -264,11 +293,20 @@ type bundleHealth struct {
 	Error      string    `json:"error,omitempty"` // the bundle is not well formed
 }
 
-// getHealth says the hub is up, and which bundle it serves. It is 200
-// whenever the hub answers: an expired or missing bundle is for the
-// operator to see, not a reason to take the hub out of rotation.
+// getHealth says the hub is up, which bundle it serves, and how full its
+// limits are. It is 200 whenever the hub answers: an expired or missing
+// bundle is for the operator to see, not a reason to take the hub out of
+// rotation; and a full pool ("overloaded") is a moment, which each
+// refused request already answers with 503 and Retry-After. A health
+// check that failed then would take every replica out of a load
+// balancer at once under a lunchtime burst, the load on the others
+// making them fail in turn.
 func (s *Server) getHealth(w http.ResponseWriter, r *http.Request) {
 	h := health{Status: "ok"}
+	var full bool
+	if h.Limits, full = s.limits(); full {
+		h.Status = "overloaded"
+	}
 	p, err := s.current(r.Context())
 	switch {
 	case errors.Is(err, ErrNotFound):
