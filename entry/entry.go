@@ -29,6 +29,10 @@ const (
 	Camera        Method = "camera"
 	ScannerDevice Method = "scanner-device" // a keyboard-wedge 2D scanner
 	Manual        Method = "manual"         // recorded by staff under their PIN
+	// Audit is no guest but a staff action at the kiosk (see Event): it
+	// is kept, synced and exported with the guests' entries, and counted
+	// apart from them.
+	Audit Method = "audit"
 )
 
 // Outcome is what the door did.
@@ -38,6 +42,9 @@ type Outcome string
 const (
 	Admitted Outcome = "admitted"
 	Refused  Outcome = "refused"
+	// Event is the outcome of an audit event (Method Audit) and of
+	// nothing else.
+	Event Outcome = "event"
 )
 
 // Entry is one guest at the door.
@@ -51,7 +58,8 @@ type Entry struct {
 	Outcome Outcome   `json:"outcome"`
 	// Reason is the verdict's first reason code (verify.Reason) for a
 	// refusal; for a manual entry, the staff's reason (paper-certificate,
-	// exemption, outage, other).
+	// exemption, outage, other); for an audit event, the event's code
+	// (checkin.Audit*: "pin-failed", "policy-set:2g", "purge:120"…).
 	Reason  string `json:"reason,omitempty"`
 	Format  string `json:"format,omitempty"`  // "eu-dcc"
 	Type    string `json:"type,omitempty"`    // "v", "t" or "r"
@@ -60,8 +68,8 @@ type Entry struct {
 	// under the venue's secret, in hex. Repeat visits link; who it is does
 	// not show.
 	Holder string `json:"holder,omitempty"`
-	Staff  string `json:"staff,omitempty"` // manual entries: who recorded it
-	Note   string `json:"note,omitempty"`  // manual entries: free text
+	Staff  string `json:"staff,omitempty"` // manual entries and audit events: who
+	Note   string `json:"note,omitempty"`  // manual entries, audit events: free text
 	// Contact is the holder's name, date of birth and UVCI sealed to the
 	// health authority (see Seal), when the policy asks for contact
 	// tracing. Only the authority's private key opens it.
@@ -98,12 +106,24 @@ func (e *Entry) Check() error {
 		return bad("no time")
 	case e.Venue == "" || e.Kiosk == "":
 		return bad("no venue or kiosk")
-	case e.Method != Camera && e.Method != ScannerDevice && e.Method != Manual:
+	case e.Method != Camera && e.Method != ScannerDevice && e.Method != Manual && e.Method != Audit:
 		return bad("method %q", e.Method)
-	case e.Outcome != Admitted && e.Outcome != Refused:
+	case e.Outcome != Admitted && e.Outcome != Refused && e.Outcome != Event:
 		return bad("outcome %q", e.Outcome)
 	case e.Method == Manual && e.Staff == "":
 		return bad("manual entry without staff id")
+	case e.Method == Audit && e.Outcome != Event:
+		return bad("audit event with outcome %q (want %q)", e.Outcome, Event)
+	case e.Method != Audit && e.Outcome == Event:
+		return bad("outcome %q of a %s entry: only audit events have it", Event, e.Method)
+	case e.Method == Audit && e.Reason == "":
+		return bad("audit event without an event code")
+	case e.Method == Audit && (e.Holder != "" || len(e.Contact) > 0):
+		// An audit event is about staff: a guest's pseudonym or sealed
+		// contact on it would reach the hub outside the guests' rules.
+		return bad("audit event with a holder or contact")
+	case e.Method == Audit && (e.Format != "" || e.Type != "" || e.Country != ""):
+		return bad("audit event with a pass's format, type or country")
 	case len(e.Note) > MaxNote || len(e.Contact) > MaxContact:
 		return bad("note or contact too long")
 	}

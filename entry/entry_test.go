@@ -128,3 +128,41 @@ func TestSame(t *testing.T) {
 		}
 	}
 }
+
+// An audit event is an entry of its own kind: method audit, outcome
+// event, an event code, no guest in it.
+func TestCheckAudit(t *testing.T) {
+	id, _ := entry.NewIDs(rand.NewChaCha8([32]byte{3})).New(time.Now())
+	good := entry.Entry{ID: id, Time: time.Now().UTC(), Venue: "v1", Kiosk: "k1", Method: entry.Audit,
+		Outcome: entry.Event, Reason: "pin-failed", Staff: "s1"}
+	if err := good.Check(); err != nil {
+		t.Fatal(err)
+	}
+	noStaff := good
+	noStaff.Staff, noStaff.Reason, noStaff.Note = "", "quit", "no PINs configured"
+	if err := noStaff.Check(); err != nil {
+		t.Errorf("an audit event without staff (quitting without PINs): %v", err)
+	}
+	for name, c := range map[string]struct {
+		mod  func(*entry.Entry)
+		want string
+	}{
+		"admitted": {func(e *entry.Entry) { e.Outcome = entry.Admitted }, `outcome "admitted"`},
+		"refused":  {func(e *entry.Entry) { e.Outcome = entry.Refused }, `outcome "refused"`},
+		"guest":    {func(e *entry.Entry) { e.Method = entry.Camera }, "only audit events"},
+		"manual":   {func(e *entry.Entry) { e.Method = entry.Manual }, "only audit events"},
+		"code":     {func(e *entry.Entry) { e.Reason = "" }, "without an event code"},
+		"holder":   {func(e *entry.Entry) { e.Holder = "ab12" }, "holder or contact"},
+		"contact":  {func(e *entry.Entry) { e.Contact = []byte{1} }, "holder or contact"},
+		"country":  {func(e *entry.Entry) { e.Country = "DE" }, "format, type or country"},
+		"format":   {func(e *entry.Entry) { e.Format = "eu-dcc" }, "format, type or country"},
+		"long":     {func(e *entry.Entry) { e.Reason = strings.Repeat("x", 200) }, "longer than"},
+	} {
+		e := good
+		c.mod(&e)
+		err := e.Check()
+		if !errors.Is(err, entry.ErrInvalid) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want ErrInvalid saying %q", name, err, c.want)
+		}
+	}
+}
