@@ -89,7 +89,9 @@ func (s *Store) QueryEntries(ctx context.Context, q hub.Query, fn func(entry.Ent
 	}
 }
 
-// HourlyCounts implements hub.QueryStore. The hours are UTC's.
+// HourlyCounts implements hub.QueryStore. The hours are UTC's. A venue's
+// are counted from the index; every venue's, by reading the window's
+// days' partitions whole.
 func (s *Store) HourlyCounts(ctx context.Context, venue string, from, to time.Time) ([]hub.HourCount, error) {
 	if !from.Before(to) {
 		return nil, nil
