@@ -12,14 +12,20 @@ import (
 	"github.com/passgate/passgate/entry"
 )
 
-// Counts are the entries of a span of time by outcome and by method.
+// Counts are the guests recorded in a span of time by outcome, by method
+// and by reason. Audit events are not guests: they are not in Counts
+// (Stats.Audit counts them). Purging old entries does not change Counts.
 type Counts struct {
 	Total   int                   `json:"total"`
 	Outcome map[entry.Outcome]int `json:"outcome,omitempty"`
 	Method  map[entry.Method]int  `json:"method,omitempty"`
+	// Reason counts the guests' entries by their reason code (the
+	// refusal's, or a manual entry's); entries without one, and audit
+	// events, are not in it.
+	Reason map[string]int `json:"reason,omitempty"`
 }
 
-// add counts e d times (d is -1 when e leaves the register).
+// add counts e d times.
 func (c *Counts) add(e *entry.Entry, d int) {
 	if c.Outcome == nil {
 		c.Outcome = map[entry.Outcome]int{}
@@ -30,6 +36,13 @@ func (c *Counts) add(e *entry.Entry, d int) {
 	c.Total += d
 	bump(c.Outcome, e.Outcome, d)
 	bump(c.Method, e.Method, d)
+	// Audit events' codes ("purge:120") are no guests' reasons.
+	if e.Reason != "" && e.Method != entry.Audit {
+		if c.Reason == nil {
+			c.Reason = map[string]int{}
+		}
+		bump(c.Reason, e.Reason, d)
+	}
 }
 
 func bump[K comparable](m map[K]int, k K, d int) {
@@ -53,14 +66,28 @@ func (c *Counts) merge(o Counts) {
 		}
 		bump(c.Method, k, n)
 	}
+	for k, n := range o.Reason {
+		if c.Reason == nil {
+			c.Reason = map[string]int{}
+		}
+		bump(c.Reason, k, n)
+	}
 }
 
 // tally is the running counters of the whole register, kept in the meta
-// bucket.
+// bucket. Counts.Total is the guests ever recorded; the entries in the
+// register are Total+Audit-Purged (registers made before audit events
+// and Purged existed read with both at zero, and their Counts as what
+// was still in the register then).
 type tally struct {
 	Counts
 	Pending int `json:"pending"`
+	Audit   int `json:"audit,omitempty"`  // audit events ever recorded
+	Purged  int `json:"purged,omitempty"` // entries purged, audit events included
 }
+
+// held is how many entries the register holds.
+func (t *tally) held() int { return t.Total + t.Audit - t.Purged }
 
 // slotLen is the span counted together for "today": a quarter of an hour,
 // so that every time zone's midnight (UTC+5:45 included) starts a slot.
@@ -75,6 +102,12 @@ func slotKey(t time.Time) []byte {
 		q--
 	}
 	return binary.BigEndian.AppendUint64(nil, uint64(q)^1<<63)
+}
+
+// slotTime is the start of the slot of key k (from slotKey).
+func slotTime(k []byte) time.Time {
+	q := int64(binary.BigEndian.Uint64(k) ^ 1<<63)
+	return time.Unix(q*slotLen, 0)
 }
 
 // counter changes the counters within one write transaction and writes
@@ -93,8 +126,14 @@ func newCounter(tx *bolt.Tx) (*counter, error) {
 	return c, nil
 }
 
-// add counts e d times, in all and in its slot.
-func (c *counter) add(e *entry.Entry, d int) error {
+// add counts a recorded entry, in all and in its slot: a guest in
+// Counts, an audit event apart.
+func (c *counter) add(e *entry.Entry) error {
+	const d = 1
+	if e.Method == entry.Audit {
+		c.t.Audit += d
+		return nil
+	}
 	c.t.add(e, d)
 	k := string(slotKey(e.Time))
 	s, ok := c.slots[k]
@@ -130,7 +169,7 @@ func (c *counter) flush() error {
 
 // Stats describe the register.
 type Stats struct {
-	Total   int // entries in the register
+	Total   int // entries in the register, audit events included
 	Pending int // entries the hub has not acknowledged
 	// Oldest and Newest are the times of the first and last entries (by
 	// id); zero when the register is empty.
@@ -138,10 +177,17 @@ type Stats struct {
 	// OldestPending is the time of the oldest entry the hub has not
 	// acknowledged; zero when none waits.
 	OldestPending time.Time
-	// Today counts the entries of the current day (Options.Now, in
-	// Options.Location) still in the register; All counts every entry in
-	// the register.
-	Today, All Counts
+	// Today counts the guests of the current day (Options.Now, in
+	// Options.Location), Week those of the current week (from Monday,
+	// today included), All every guest the register has recorded. Purge
+	// does not lower them: the figures staff and owners read stay when old
+	// entries go.
+	Today, Week, All Counts
+	// Audit is how many audit events (staff actions) were recorded.
+	Audit int
+	// Hours splits Today by the hour of the day (Options.Location) it
+	// began in: Hours[9] is 09:00 to 10:00.
+	Hours [24]Counts
 }
 
 // Stats reads the counters; it does not scan the entries.
@@ -151,12 +197,13 @@ func (db *DB) Stats() (Stats, error) {
 	y, m, d := now.Date()
 	from := slotKey(time.Date(y, m, d, 0, 0, 0, 0, db.opts.Location))
 	to := slotKey(time.Date(y, m, d+1, 0, 0, 0, 0, db.opts.Location))
+	monday := slotKey(time.Date(y, m, d-(int(now.Weekday())+6)%7, 0, 0, 0, 0, db.opts.Location))
 	err := db.view("register stats", func(tx *bolt.Tx) error {
 		var t tally
 		if err := getJSON(tx.Bucket(bucketMeta), keyTally, &t); err != nil {
 			return err
 		}
-		st.Total, st.Pending, st.All = t.Total, t.Pending, t.Counts
+		st.Total, st.Pending, st.All, st.Audit = t.held(), t.Pending, t.Counts, t.Audit
 		entries := tx.Bucket(bucketEntries)
 		c := entries.Cursor()
 		var err error
@@ -176,12 +223,18 @@ func (db *DB) Stats() (Stats, error) {
 			}
 		}
 		sc := tx.Bucket(bucketSlots).Cursor()
-		for k, v := sc.Seek(from); k != nil && bytes.Compare(k, to) < 0; k, v = sc.Next() {
+		for k, v := sc.Seek(monday); k != nil && bytes.Compare(k, to) < 0; k, v = sc.Next() {
 			var n Counts
 			if err := json.Unmarshal(v, &n); err != nil {
 				return fmt.Errorf("%w: counters of slot %x: %w", ErrCorrupt, k, err)
 			}
+			st.Week.merge(n)
+			if bytes.Compare(k, from) < 0 {
+				continue
+			}
 			st.Today.merge(n)
+			h := slotTime(k).In(db.opts.Location).Hour()
+			st.Hours[h].merge(n)
 		}
 		return nil
 	})

@@ -20,8 +20,12 @@
 // showing verdicts, marked "not recorded".
 //
 // Stats does not scan the register: Record, Ack and Purge keep running
-// counters (in all, and per quarter of an hour for "today") in the same
-// transaction as the change they count.
+// counters (in all, and per quarter of an hour for "today" and "this
+// week") in the same transaction as the change they count. The guests'
+// counts only grow: purging old entries leaves them as staff and owners
+// read them (the quarter-hour slots stay, a few bytes each). Audit events
+// (entry.Audit: staff actions) are kept, synced and exported like guests
+// but counted apart.
 //
 // The package must not know about verdicts, passes or the network: checkin
 // turns verdicts into entries, uplink moves them to the hub.

@@ -118,6 +118,9 @@ func TestRecordRandom(t *testing.T) {
 			want.Total++
 			addTo(&want.Outcome, e.Outcome)
 			addTo(&want.Method, e.Method)
+			if e.Reason != "" {
+				addTo(&want.Reason, e.Reason)
+			}
 		}
 	}
 	got, err := db.Pending(0)

@@ -297,8 +297,8 @@ func checkTx(tx *bolt.Tx, _ int64) error {
 			counts[string(name)]++
 		}
 	}
-	if n := counts[string(bucketEntries)]; n != t.Total {
-		return fmt.Errorf("%w: %d entries, the counters say %d", ErrCorrupt, n, t.Total)
+	if n := counts[string(bucketEntries)]; n != t.held() {
+		return fmt.Errorf("%w: %d entries, the counters say %d", ErrCorrupt, n, t.held())
 	}
 	if n := counts[string(bucketPending)]; n != t.Pending {
 		return fmt.Errorf("%w: %d entries pending, the counters say %d", ErrCorrupt, n, t.Pending)

@@ -83,10 +83,10 @@ func (db *DB) Purge(before time.Time) (purged, keptUnsynced int, err error) {
 				if err := b.Delete([]byte(gone[i].ID)); err != nil {
 					return err
 				}
-				if err := c.add(&gone[i], -1); err != nil {
-					return err
-				}
 			}
+			// The entry leaves the register, not the counts: today's,
+			// this week's and all figures stay as staff read them.
+			c.t.Purged += len(gone)
 			purged += len(gone)
 			if len(gone) == 0 {
 				return nil

@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/store"
 )
@@ -37,8 +40,8 @@ func TestPurge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Total != 20 || st.All.Total != 20 || st.Pending != 13 {
-		t.Errorf("after purge: total %d (counted %d), pending %d; want 20, 20, 13", st.Total, st.All.Total, st.Pending)
+	if st.Total != 20 || st.All.Total != 50 || st.Pending != 13 {
+		t.Errorf("after purge: total %d (counted %d), pending %d; want 20 in the register, 50 counted, 13 pending", st.Total, st.All.Total, st.Pending)
 	}
 	if !st.Oldest.Equal(oldPending[0].Time) {
 		t.Errorf("oldest %v, want the oldest unsynced entry %v", st.Oldest, oldPending[0].Time)
@@ -67,8 +70,8 @@ func TestPurge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Total != 6 || st.All.Total != 6 || st.Today.Total != 6 {
-		t.Errorf("after purging all: %+v, want 6 entries left", st)
+	if st.Total != 6 || st.All.Total != 50 || st.Today.Total != 12 {
+		t.Errorf("after purging all: %+v, want 6 entries left, 50 guests counted, 12 of them today", st)
 	}
 }
 
@@ -169,21 +172,38 @@ func TestStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	today := store.Counts{Total: 5,
+		Outcome: map[entry.Outcome]int{entry.Admitted: 4, entry.Refused: 1},
+		Method:  map[entry.Method]int{entry.Camera: 3, entry.ScannerDevice: 1, entry.Manual: 1},
+		Reason:  map[string]int{"expired": 1, "paper-certificate": 1}}
 	want := store.Stats{
 		Total: 8, Pending: 5,
 		Oldest: all[0].Time, Newest: all[7].Time, OldestPending: all[3].Time,
-		Today: store.Counts{Total: 5,
-			Outcome: map[entry.Outcome]int{entry.Admitted: 4, entry.Refused: 1},
-			Method:  map[entry.Method]int{entry.Camera: 3, entry.ScannerDevice: 1, entry.Manual: 1}},
+		Today: today,
+		Week:  today, // testNow is a Monday: the week is today
 		All: store.Counts{Total: 8,
 			Outcome: map[entry.Outcome]int{entry.Admitted: 6, entry.Refused: 2},
-			Method:  map[entry.Method]int{entry.Camera: 5, entry.ScannerDevice: 1, entry.Manual: 2}},
+			Method:  map[entry.Method]int{entry.Camera: 5, entry.ScannerDevice: 1, entry.Manual: 2},
+			Reason:  map[string]int{"expired": 1, "paper-certificate": 2}},
 	}
+	one := func(o entry.Outcome, meth entry.Method, reason string) store.Counts {
+		c := store.Counts{Total: 1, Outcome: map[entry.Outcome]int{o: 1}, Method: map[entry.Method]int{meth: 1}}
+		if reason != "" {
+			c.Reason = map[string]int{reason: 1}
+		}
+		return c
+	}
+	want.Hours[0] = one(entry.Admitted, entry.Camera, "")
+	want.Hours[9] = one(entry.Admitted, entry.ScannerDevice, "")
+	want.Hours[11] = one(entry.Refused, entry.Camera, "expired")
+	want.Hours[12] = one(entry.Admitted, entry.Manual, "paper-certificate")
+	want.Hours[23] = one(entry.Admitted, entry.Camera, "")
 	if diff := cmpStats(want, st); diff != "" {
 		t.Errorf("Stats (-want +got):\n%s", diff)
 	}
 
-	// Purging yesterday's (acknowledged) entries takes them out of All.
+	// Purging yesterday's (acknowledged) entries takes them out of the
+	// register, not out of the counts: All still has them.
 	if purged, kept, err := db.Purge(midnight); err != nil || purged != 2 || kept != 0 {
 		t.Fatalf("Purge: %d, %d, %v", purged, kept, err)
 	}
@@ -192,9 +212,6 @@ func TestStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	want.Total, want.Oldest = 6, all[2].Time
-	want.All = store.Counts{Total: 6,
-		Outcome: map[entry.Outcome]int{entry.Admitted: 5, entry.Refused: 1},
-		Method:  map[entry.Method]int{entry.Camera: 4, entry.ScannerDevice: 1, entry.Manual: 1}}
 	if diff := cmpStats(want, st); diff != "" {
 		t.Errorf("Stats after purge (-want +got):\n%s", diff)
 	}
@@ -230,3 +247,105 @@ func TestDamagedRecord(t *testing.T) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestCountsSurvivePurge: the figures staff and owners read (today, this
+// week, all, by outcome, method and reason) are the same before and after
+// every acknowledged entry is purged, and after the register is opened
+// again; only Total, the entries held, goes down.
+func TestCountsSurvivePurge(t *testing.T) {
+	o := testOptions(t)
+	thursday := time.Date(2021, 12, 16, 18, 0, 0, 0, seoul)
+	o.Now = func() time.Time { return thursday }
+	db := mustOpen(t, o)
+	m := newMaker(31)
+	var es []entry.Entry
+	es = append(es, m.many(t, 9, time.Date(2021, 12, 11, 10, 0, 0, 0, seoul), time.Hour)...)   // last week (Saturday)
+	es = append(es, m.many(t, 8, time.Date(2021, 12, 13, 0, 30, 0, 0, seoul), 3*time.Hour)...) // Monday
+	es = append(es, m.many(t, 7, time.Date(2021, 12, 16, 9, 0, 0, 0, seoul), time.Hour)...)    // today
+	if err := db.RecordAll(es); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ack(ids(es)); err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Total != 24 || before.All.Total != 24 || before.Week.Total != 15 || before.Today.Total != 7 {
+		t.Fatalf("before purge: total %d, all %d, week %d, today %d; want 24, 24, 15, 7",
+			before.Total, before.All.Total, before.Week.Total, before.Today.Total)
+	}
+	if before.Week.Reason["expired"] == 0 || before.Today.Outcome[entry.Refused] == 0 {
+		t.Fatalf("the test's entries should hold refusals: %+v", before.Week)
+	}
+	purged, kept, err := db.Purge(thursday.Add(time.Hour)) // everything acknowledged goes
+	if err != nil || purged != 24 || kept != 0 {
+		t.Fatalf("Purge: %d, %d, %v; want 24, 0", purged, kept, err)
+	}
+	after, err := db.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Total != 0 {
+		t.Errorf("after purge: %d entries held, want 0", after.Total)
+	}
+	want := before
+	want.Total, want.Oldest, want.Newest = 0, time.Time{}, time.Time{}
+	if diff := cmpStats(want, after); diff != "" {
+		t.Errorf("counts changed by purge (-before +after):\n%s", diff)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = mustOpen(t, o)
+	again, err := db.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmpStats(want, again); diff != "" {
+		t.Errorf("counts after reopening (-want +got):\n%s", diff)
+	}
+}
+
+// TestAuditCountedApart: audit events are held, pending and purged like
+// guests' entries, but no guest count has them.
+func TestAuditCountedApart(t *testing.T) {
+	db := mustOpenDB(t)
+	m := newMaker(32)
+	guest := m.at(t, testNow.Add(-time.Hour), entry.Admitted, entry.Camera)
+	var events []entry.Entry
+	for i, code := range []string{"pin-failed", "pin-lockout", "admin-open", "purge:3"} {
+		id, err := m.ids.New(testNow.Add(time.Duration(i-30) * time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, entry.Entry{ID: id, Time: testNow.Add(time.Duration(i-30) * time.Minute).UTC(),
+			Venue: "venue-1", Kiosk: "kiosk-1", Method: entry.Audit, Outcome: entry.Event, Reason: code, Staff: "staff-7"})
+	}
+	if err := db.RecordAll(append([]entry.Entry{guest}, events...)); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := store.Counts{Total: 1, Outcome: map[entry.Outcome]int{entry.Admitted: 1}, Method: map[entry.Method]int{entry.Camera: 1}}
+	if st.Total != 5 || st.Pending != 5 || st.Audit != 4 {
+		t.Errorf("held %d, pending %d, audit %d; want 5, 5, 4", st.Total, st.Pending, st.Audit)
+	}
+	for name, c := range map[string]store.Counts{"today": st.Today, "week": st.Week, "all": st.All, "11:00": st.Hours[11]} {
+		if diff := cmp.Diff(one, c, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s counts audit events as guests (-want +got):\n%s", name, diff)
+		}
+	}
+	if err := db.Ack(ids(events)); err != nil {
+		t.Fatal(err)
+	}
+	if purged, _, err := db.Purge(testNow); err != nil || purged != 4 {
+		t.Fatalf("Purge: %d, %v; want the 4 acknowledged events", purged, err)
+	}
+	if st, err = db.Stats(); err != nil || st.Total != 1 || st.Pending != 1 || st.Audit != 4 || st.All.Total != 1 {
+		t.Errorf("after purging the events: %+v, %v", st, err)
+	}
+}

@@ -75,7 +75,7 @@ func record(tx *bolt.Tx, c *counter, e entry.Entry) error {
 		return err
 	}
 	c.t.Pending++
-	return c.add(&e, 1)
+	return c.add(&e)
 }
 
 // Pending returns up to limit entries the hub has not acknowledged, oldest
