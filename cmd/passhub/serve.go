@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/passgate/passgate/bundle"
@@ -35,6 +37,12 @@ type Main struct {
 	MaxInFlight int
 	RetryAfter  time.Duration
 	Insecure    bool // plain HTTP on a non-loopback address
+	// MetricsTokenFile holds the bearer token /metrics asks for; without
+	// it /metrics answers only when the hub listens on loopback.
+	MetricsTokenFile string
+	// MaxConnsPerAddr caps the connections from one remote address
+	// (loopback excepted); 0 caps none, as behind a proxy.
+	MaxConnsPerAddr int
 	// RetentionDays: entries older than this are purged at start and
 	// daily; 0 keeps everything.
 	RetentionDays int
@@ -61,9 +69,11 @@ func NewMain(e *env, cat *i18n.Catalog) *Main {
 		MaxInFlight:   hub.DefaultMaxInFlight,
 		RetryAfter:    hub.DefaultRetryAfter,
 		RetentionDays: 28,
-		Stderr:        e.stderr,
-		Now:           e.now,
-		Cat:           cat,
+
+		MaxConnsPerAddr: hub.DefaultMaxConnsPerAddr,
+		Stderr:          e.stderr,
+		Now:             e.now,
+		Cat:             cat,
 	}
 }
 
@@ -71,6 +81,10 @@ func NewMain(e *env, cat *i18n.Catalog) *Main {
 // returns once the hub listens; Close stops it.
 func (m *Main) Run(ctx context.Context) error {
 	tlsConf, err := m.tlsConfig()
+	if err != nil {
+		return err
+	}
+	metricsToken, err := m.readMetricsToken()
 	if err != nil {
 		return err
 	}
@@ -109,14 +123,20 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Store.Close()
 		return err
 	}
+	perAddr := m.MaxConnsPerAddr
+	if perAddr == 0 {
+		perAddr = -1 // none
+	}
 	m.Server, err = hub.NewServer(m.Store, hub.Options{
-		Addr:        m.Addr,
-		TLSConfig:   tlsConf,
-		MaxInFlight: m.MaxInFlight,
-		RetryAfter:  m.RetryAfter,
-		Retention:   time.Duration(m.RetentionDays) * 24 * time.Hour,
-		Logger:      log,
-		Web:         page,
+		Addr:            m.Addr,
+		TLSConfig:       tlsConf,
+		MaxInFlight:     m.MaxInFlight,
+		RetryAfter:      m.RetryAfter,
+		MaxConnsPerAddr: perAddr,
+		MetricsToken:    metricsToken,
+		Retention:       time.Duration(m.RetentionDays) * 24 * time.Hour,
+		Logger:          log,
+		Web:             page,
 	})
 	if err == nil {
 		m.Server.Now = m.Now
@@ -171,7 +191,7 @@ func (m *Main) tlsConfig() (*tls.Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--tls-cert/--tls-key: %w", err)
 		}
-		return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+		return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, CipherSuites: aeadSuites}, nil
 	case m.Insecure:
 		return nil, nil
 	}
@@ -187,6 +207,34 @@ func (m *Main) tlsConfig() (*tls.Config, error) {
 		where = m.Cat.T("passhub.serve.every_interface")
 	}
 	return nil, command.UsageKey(m.Cat, "passhub.serve.plain_http", m.Addr, where, portOf(m.Addr))
+}
+
+// aeadSuites are the TLS 1.2 cipher suites the hub offers: forward
+// secret, authenticated encryption only (no CBC, whose MAC-then-encrypt
+// gave Lucky13 and its kin). TLS 1.3 has only such suites.
+var aeadSuites = []uint16{
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+}
+
+// readMetricsToken reads the metrics token file, if one is named.
+func (m *Main) readMetricsToken() (string, error) {
+	if m.MetricsTokenFile == "" {
+		return "", nil
+	}
+	raw, err := os.ReadFile(m.MetricsTokenFile)
+	if err != nil {
+		return "", fmt.Errorf("--metrics-token-file: %w", err)
+	}
+	token := strings.TrimSpace(string(raw))
+	if len(token) < 16 {
+		return "", command.UsageKey(m.Cat, "passhub.serve.metrics_token_short", m.MetricsTokenFile, len(token))
+	}
+	return token, nil
 }
 
 func portOf(addr string) string {
@@ -236,6 +284,9 @@ func (c *cli) serve(ctx context.Context, fs *flag.FlagSet, args []string) error 
 	if m.RetryAfter < time.Second {
 		return command.UsageKey(c.cat, "passhub.serve.bad_retry", m.RetryAfter)
 	}
+	if m.MaxConnsPerAddr < 0 {
+		return command.UsageKey(c.cat, "passhub.serve.bad_conns", m.MaxConnsPerAddr)
+	}
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
@@ -273,6 +324,8 @@ func (c *cli) serveFlags(fs *flag.FlagSet, m *Main) *where {
 	fs.DurationVar(&m.RetryAfter, "retry-after", m.RetryAfter, u("retry_after"))
 	fs.BoolVar(&m.Insecure, "insecure", false, u("insecure"))
 	fs.IntVar(&m.RetentionDays, "retention-days", m.RetentionDays, u("retention_days"))
+	fs.StringVar(&m.MetricsTokenFile, "metrics-token-file", "", u("metrics_token_file"))
+	fs.IntVar(&m.MaxConnsPerAddr, "max-conns-per-addr", m.MaxConnsPerAddr, u("max_conns_per_addr"))
 	return &where{fs: fs, data: &m.DataDir, url: &m.StoreURL, config: c.configFlag(fs), serve: true}
 }
 
