@@ -38,9 +38,7 @@ func (m *Model) onAdminKey(k tea.KeyPressMsg) tea.Cmd {
 		case itemPolicy:
 			m.nextPolicy()
 		case itemSync:
-			m.o.Log.Info("sync requested", "staff", a.staff)
-			m.o.SyncNow()
-			a.info = m.cat.T("ui.admin.sync_requested")
+			return m.syncNow()
 		case itemPurge:
 			a.busy, a.info = true, m.cat.T("ui.admin.purging")
 			return purge(m.o.Purge)

@@ -13,6 +13,8 @@ func (m *Model) helpBody(w, h int) string {
 		row("a", "ui.key.admin")
 		row("p", "ui.key.preview")
 		row("l", "ui.help.lang")
+		row("r", "ui.recent.help")
+		row("s", "ui.stats.help")
 		row("q", "ui.key.quit")
 	}
 	switch m.screen() {

@@ -9,6 +9,7 @@ import "charm.land/bubbles/v2/key"
 // a scanner never triggers them.
 type KeyMap struct {
 	Preview, Manual, Admin, Lang, Quit    key.Binding
+	Recent, Stats                         key.Binding
 	Help                                  key.Binding
 	Up, Down, Enter, Back, Delete, Toggle key.Binding
 	Interrupt                             key.Binding
@@ -22,6 +23,8 @@ func DefaultKeyMap() KeyMap {
 		Admin:     key.NewBinding(key.WithKeys("a")),
 		Lang:      key.NewBinding(key.WithKeys("l")),
 		Quit:      key.NewBinding(key.WithKeys("q")),
+		Recent:    key.NewBinding(key.WithKeys("r")),
+		Stats:     key.NewBinding(key.WithKeys("s")),
 		Help:      key.NewBinding(key.WithKeys("?", "f1")),
 		Interrupt: key.NewBinding(key.WithKeys("ctrl+c")),
 		Up:        key.NewBinding(key.WithKeys("up", "shift+tab")),

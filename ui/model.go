@@ -64,6 +64,13 @@ type Options struct {
 	// SyncNow asks the uplink to push and pull at once ("sync now" in the
 	// admin menu); nil hides the item (no hub). It must return at once.
 	SyncNow func()
+	// SyncRound, when set, is what "sync now" runs instead of SyncNow:
+	// one round with the hub, in a Cmd; the menu shows its result.
+	SyncRound func() SyncReport
+	// Figures returns the register's counters for the statistics screen;
+	// like Stats it is called in a Cmd. Nil: the screen says there is no
+	// register.
+	Figures func() (Figures, error)
 	// Purge removes the register's entries older than the retention and
 	// reports how many went and how many old ones were kept because the
 	// hub does not hold them yet; nil hides "purge register".
@@ -102,10 +109,12 @@ type Options struct {
 type state int
 
 const (
-	scanning state = iota // waiting for a guest: preview and instructions
-	result                // a verdict banner
-	manual                // the manual-entry form (and PIN prompts)
-	admin                 // the admin menu
+	scanning   state = iota // waiting for a guest: preview and instructions
+	result                  // a verdict banner
+	manual                  // the manual-entry form (and PIN prompts)
+	admin                   // the admin menu
+	recentView              // the recent-guests list
+	statsView               // the statistics screen
 )
 
 // Model is the screen's state.
@@ -141,8 +150,13 @@ type Model struct {
 	seq       int       // of the banner shown
 	form      form
 	adminMenu adminMenu
-	policy    string // the preset in use at the desk, "" for the bundle's
-	quitting  bool
+	policy    string  // the preset in use at the desk, "" for the bundle's
+	recent    []guest // the last verdicts, newest first
+	// figures are the statistics screen's, nil until they come.
+	figures     *Figures
+	figuresErr  error
+	figuresBusy bool
+	quitting    bool
 }
 
 // New returns the screen's model.

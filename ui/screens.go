@@ -128,6 +128,11 @@ func (m *Model) footer() string {
 		add("enter", "ui.key.select")
 		add("esc", "ui.key.back")
 		add(help, "ui.key.help")
+	case m.state == recentView || m.state == statsView:
+		add("r", "ui.recent.key")
+		add("s", "ui.stats.key")
+		add("esc", "ui.key.scan")
+		add(help, "ui.key.help")
 	case m.state == result && m.under != scanning:
 		add("esc", "ui.key.scan")
 		add(help, "ui.key.help")
@@ -137,6 +142,8 @@ func (m *Model) footer() string {
 		add("a", "ui.key.admin")
 		add("p", "ui.key.preview")
 		add("l", "ui.key.lang")
+		add("r", "ui.recent.key")
+		add("s", "ui.stats.key")
 		add("q", "ui.key.quit")
 		add(help, "ui.key.help")
 	}

@@ -15,7 +15,7 @@ import (
 // Update handles one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg.(type) {
-	case pinMsg, manualMsg, purgeMsg, statsMsg, camerasMsg, cameraSetMsg:
+	case pinMsg, manualMsg, purgeMsg, statsMsg, camerasMsg, cameraSetMsg, syncMsg, figuresMsg:
 		m.touched = m.o.Now() // an answer to read: the idle time starts again
 	}
 	switch msg := msg.(type) {
@@ -59,6 +59,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case camerasMsg:
 		m.onCameras(msg)
 		return m, nil
+	case syncMsg:
+		m.onSync(msg)
+		return m, nil
+	case figuresMsg:
+		m.onFigures(msg)
+		return m, nil
 	case cameraSetMsg:
 		m.onCameraSet(msg)
 		return m, nil
@@ -101,13 +107,13 @@ func (m *Model) onTick() tea.Cmd {
 // is being asked of the kiosk (a PIN check, a purge) finishes first.
 func (m *Model) closeIdle(now time.Time) {
 	s := m.screen()
-	if s != manual && s != admin || m.form.busy && s == manual || m.adminMenu.busy && s == admin {
+	if s == scanning || s == result || m.form.busy && s == manual || m.adminMenu.busy && s == admin {
 		return
 	}
 	if now.Sub(m.touched) < m.o.IdleAfter {
 		return
 	}
-	what := "admin menu"
+	what := map[state]string{admin: "admin menu", recentView: "recent guests", statsView: "statistics"}[s]
 	if s == manual {
 		what = m.form.purpose.String() + " form"
 	}
@@ -191,8 +197,9 @@ func (m *Model) onOutcome(out checkin.Outcome) tea.Cmd {
 		m.o.OnOutcome(out)
 	}
 	m.refresh()
+	m.remember(out)
 	m.outcome = &out
-	if m.state == manual || m.state == admin {
+	if m.state != scanning && m.state != result {
 		m.under = m.state
 	}
 	m.state, m.help, m.shownAt = result, false, m.o.Now()
@@ -265,6 +272,24 @@ func (m *Model) onStaffKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 			return m.uncover(), true
 		}
 		return m.openForm(forAdmin), true
+	case key.Matches(k, m.keys.Recent):
+		switch {
+		case m.state == recentView: // the key again: back to scanning
+			m.state = scanning
+			return nil, true
+		case m.screen() == recentView:
+			return m.uncover(), true
+		}
+		m.setScreen(recentView)
+	case key.Matches(k, m.keys.Stats):
+		switch {
+		case m.state == statsView: // the key again: back to scanning
+			m.state = scanning
+			return nil, true
+		case m.screen() == statsView:
+			return m.uncover(), true
+		}
+		return m.openStats(), true
 	case key.Matches(k, m.keys.Quit):
 		return m.quit(), true
 	default:

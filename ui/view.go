@@ -23,6 +23,9 @@ func (m *Model) View() tea.View {
 // render is the screen's content; tests compare it with golden files.
 func (m *Model) render() string {
 	w, h := m.width, m.height
+	if m.tooSmall() {
+		return fit(m.smallBody(), max(1, w), max(1, h))
+	}
 	body := max(0, h-4)
 	var mid string
 	switch {
@@ -38,6 +41,12 @@ func (m *Model) render() string {
 		mid = m.formBody(w, body)
 	case m.state == admin:
 		mid = m.adminBody(w, body)
+	case m.state == recentView:
+		mid = m.recentBody(w, body)
+	case m.state == statsView:
+		mid = m.statsBody(w, body)
+	case m.cameraTrouble():
+		mid = m.troubleBody(w, body)
 	default:
 		mid = m.scanningBody(w, body)
 	}
