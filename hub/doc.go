@@ -33,8 +33,10 @@
 //	                                 (≤ entry.MaxBatch entries, ≤ Options.MaxBody
 //	                                 bytes, plain or Content-Encoding: gzip);
 //	                                 reply entry.Ack.
-//	GET  /healthz                    200 {"status":"ok","bundle":{...}|null}
-//	GET  /metrics                    Prometheus text format
+//	GET  /healthz                    200 {"status":"ok"|"overloaded","bundle":{...}|null,
+//	                                 "limits":{pools and connections in use}}
+//	GET  /metrics                    Prometheus text format; off loopback only with
+//	                                 Options.MetricsToken as bearer token
 //
 // A kiosk syncs its bundle with GET /v1/bundle and If-None-Match; to save
 // bytes on a large bundle it gets the head, calls bundle.Assemble with
@@ -45,7 +47,10 @@
 // or kiosk is not the token's, is listed in Ack.Rejected with the reason and
 // the others are stored. A batch as a whole gets an error status (see
 // statusOf): 400 unreadable, 401 no valid token (a revoked kiosk's
-// included), 413 too many entries or bytes, 503 overloaded (with
-// Retry-After in seconds), 500 storage failure (nothing acknowledged).
+// included), 408 a body slower than Options.MinRate, 413 too many entries
+// or bytes, 429 the token has Options.MaxPerToken requests in flight, 503
+// overloaded (429 and 503 with Retry-After in seconds), 500 storage
+// failure (nothing acknowledged). Bundle pulls and authenticated requests
+// have pools of their own; every reply must go out at MinRate.
 // Errors have the body {"error": "..."}.
 package hub
