@@ -3,6 +3,7 @@ package scanner
 import (
 	"errors"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/makiuchi-d/gozxing"
@@ -157,6 +158,14 @@ func readLocal(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map
 		}
 	}
 	sort.Slice(dims, func(i, j int) bool { return math.Abs(float64(dims[i])-est) < math.Abs(float64(dims[j])-est) })
+	// The size the timing patterns count, when they do, first: a large
+	// code has a dozen sizes within the margin, each a grid of
+	// alignment-pattern searches per corner candidate.
+	if d, ok := timedDimension(m, info); ok {
+		if i := slices.Index(dims, d); i > 0 {
+			dims = append([]int{d}, slices.Delete(dims, i, i+1)...)
+		}
+	}
 	var last error = errNoGrid
 	for _, dd := range dims {
 		for _, corner := range cornerCandidates(m, tl, tr, bl, module, dd) {
@@ -181,6 +190,33 @@ func readLocal(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map
 		}
 	}
 	return nil, last
+}
+
+// timedDimension counts the size of the code of info on its timing
+// patterns, traced between its finder squares (see decodeTriangle); ok
+// when both patterns trace and agree.
+func timedDimension(m *gozxing.BitMatrix, info *detector.FinderPatternInfo) (int, bool) {
+	ps := [3]*detector.FinderPattern{info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()}
+	var cs [3]cand
+	for i, p := range ps {
+		cs[i] = cand{p.GetX(), p.GetY(), p.GetEstimatedModuleSize(), p.GetCount()}
+	}
+	u := unit(pt{cs[1].x - cs[0].x, cs[1].y - cs[0].y})
+	v := unit(pt{cs[2].x - cs[0].x, cs[2].y - cs[0].y})
+	var q [3][4]pt
+	for i := range 3 {
+		var ok bool
+		if q[i], ok = corners(traceRing(m, cs[i]), pt{cs[i].x, cs[i].y}, u, v); !ok {
+			return 0, false
+		}
+	}
+	lerp := func(a, b pt, t float64) pt { return pt{a.x + t*(b.x-a.x), a.y + t*(b.y-a.y)} }
+	_, n1, ok1 := timingLine(m, lerp(q[0][1], q[0][2], 6.5/7), lerp(q[1][0], q[1][3], 6.5/7), cs[0].module, cs[1].module)
+	_, n2, ok2 := timingLine(m, lerp(q[0][3], q[0][2], 6.5/7), lerp(q[2][0], q[2][1], 6.5/7), cs[0].module, cs[2].module)
+	if !ok1 || !ok2 || n1 != n2 {
+		return 0, false
+	}
+	return 2*n1 + 15, true
 }
 
 // cornerCandidates returns the alignment patterns that may be the one
