@@ -35,6 +35,10 @@ func (a *App) Screen(ctx context.Context) error {
 	if a.Uplink != nil {
 		o.Sync = a.syncState
 		o.SyncNow = a.Uplink.Notify
+		o.SyncRound = func() ui.SyncReport { return a.syncRound(ctx) }
+	}
+	if a.Register != nil {
+		o.Figures = a.Figures
 	}
 	a.Log.Info("screen started", "lang", a.Cat.Lang)
 	stop := a.retaining(ctx)
