@@ -9,6 +9,12 @@ import (
 	"github.com/passgate/passgate/internal/clockcheck"
 )
 
+// buildTime is when the binary was built (RFC 3339), for builds without
+// VCS stamping: go build -ldflags "-X
+// github.com/passgate/passgate/app.buildTime=$(date -u +%FT%TZ)". Set at
+// link time, never changed.
+var buildTime string
+
 // location is the zone times are shown in: [kiosk] time_zone, else the
 // zone of the clock's readings (time.Local for the process's clock; a
 // test's clock brings its own).
@@ -37,7 +43,7 @@ func (a *App) clockCheck() checkin.Clock {
 		return a.Clock
 	}
 	info, _ := debug.ReadBuildInfo()
-	o := clockcheck.Options{Now: a.Now, Build: clockcheck.BuildTime(info), Skew: a.Config.Kiosk.ClockSkew.Duration,
+	o := clockcheck.Options{Now: a.Now, Build: clockcheck.BuildTime(info, buildTime), Skew: a.Config.Kiosk.ClockSkew.Duration,
 		Bundle: func() time.Time {
 			if b := a.Trust(); b != nil {
 				return b.Info().IssuedAt

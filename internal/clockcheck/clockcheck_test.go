@@ -162,13 +162,16 @@ func TestMonotonic(t *testing.T) {
 }
 
 func TestBuildTime(t *testing.T) {
-	at := clockcheck.BuildTime(&debug.BuildInfo{Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "abc"}, {Key: "vcs.time", Value: "2026-12-01T10:11:12Z"}}})
+	at := clockcheck.BuildTime(&debug.BuildInfo{Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "abc"}, {Key: "vcs.time", Value: "2026-12-01T10:11:12Z"}}}, "2020-01-01T00:00:00Z")
 	if !at.Equal(time.Date(2026, 12, 1, 10, 11, 12, 0, time.UTC)) {
 		t.Errorf("BuildTime = %v", at)
 	}
 	for _, bi := range []*debug.BuildInfo{nil, {}, {Settings: []debug.BuildSetting{{Key: "vcs.time", Value: "yesterday"}}}} {
-		if at := clockcheck.BuildTime(bi); !at.IsZero() {
+		if at := clockcheck.BuildTime(bi, ""); !at.IsZero() {
 			t.Errorf("BuildTime(%v) = %v, want zero", bi, at)
+		}
+		if at := clockcheck.BuildTime(bi, "2026-12-02T05:00:00Z"); !at.Equal(time.Date(2026, 12, 2, 5, 0, 0, 0, time.UTC)) {
+			t.Errorf("BuildTime(%v, stamp) = %v, want the stamp", bi, at)
 		}
 	}
 }
