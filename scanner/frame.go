@@ -65,6 +65,10 @@ type Attempt struct {
 	Took     time.Duration
 	// Seen: finder patterns were found, whether or not the data decoded.
 	Seen bool
+	// Format: and format information was beside them (or read): a
+	// stronger sign of a code than Seen, which clutter gives too. Only
+	// such a frame runs the stronger attempts in turn.
+	Format bool
 	OK   bool
 }
 
@@ -116,7 +120,7 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	attempt := func(s Strategy, f func() (Result, *finders, error)) bool {
 		t0 := time.Now()
 		r, fp, err := f()
-		a := Attempt{Strategy: s, Took: time.Since(t0), Seen: fp != nil, OK: err == nil}
+		a := Attempt{Strategy: s, Took: time.Since(t0), Seen: fp != nil, Format: fp != nil && fp.format, OK: err == nil}
 		fr.Attempts = append(fr.Attempts, a)
 		if err == nil {
 			fr.Result = r
@@ -206,7 +210,7 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	}
 	seen := false
 	for _, a := range fr.Attempts {
-		seen = seen || a.Seen
+		seen = seen || a.Format
 	}
 	extras := d.opts.Extras
 	if !seen && len(extras) > 0 {
@@ -317,12 +321,16 @@ func readStrategy(s Strategy, l *Luma, m *gozxing.BitMatrix) (Result, *finders, 
 		return readMatrix(m, tryHarder, 1, 0, 0)
 	}
 	r, err := try(s, l)
-	// Seen: the format information read (the data did not), a sign of
-	// a code; a FormatException is what clutter gives too.
+	// Seen when the data did not decode; with format information when
+	// the format read (a FormatException is what clutter gives too).
+	var fe gozxing.FormatException
 	var ce gozxing.ChecksumException
 	var fp *finders
-	if err == nil || errors.As(err, &ce) {
-		fp = &finders{} // seen, position unknown
+	switch {
+	case err == nil || errors.As(err, &ce):
+		fp = &finders{format: true} // seen, position unknown
+	case errors.As(err, &fe):
+		fp = &finders{}
 	}
 	return r, fp, err
 }
@@ -332,6 +340,7 @@ func readStrategy(s Strategy, l *Luma, m *gozxing.BitMatrix) (Result, *finders, 
 type finders struct {
 	tl, tr, bl [2]float64
 	module     float64
+	format     bool // format information is beside them
 }
 
 // area is the code's bounding box with a margin: the centres are 3.5
@@ -378,12 +387,10 @@ func readMatrix(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, f fl
 			dr, err = dl, nil
 		}
 	}
+	// Finder patterns without format information beside them: a weak
+	// sign of a code, not worth the frame's stronger attempts.
+	fp.format = plaus
 	if err != nil {
-		if !plaus {
-			// Finder patterns without format information beside them:
-			// not a sign of a code worth stronger attempts.
-			fp = nil
-		}
 		return Result{}, fp, err
 	}
 	r.Text = dr.GetText()

@@ -57,7 +57,7 @@ func readPerspective(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any)
 		dr, pts, derr := decodeTriangle(m, hints, [3]cand{tl, tr, bl}, [3][]pt{ring(h[0]), ring(h[1]), ring(h[2])})
 		if fp == nil && !errors.Is(derr, errNoFormat) {
 			// The first triangle with format information: a sign of a code.
-			fp = &finders{tl: [2]float64{tl.x, tl.y}, tr: [2]float64{tr.x, tr.y}, bl: [2]float64{bl.x, bl.y}, module: tl.module}
+			fp = &finders{tl: [2]float64{tl.x, tl.y}, tr: [2]float64{tr.x, tr.y}, bl: [2]float64{bl.x, bl.y}, module: tl.module, format: true}
 		}
 		if derr == nil {
 			r.Text = dr.GetText()
