@@ -69,7 +69,7 @@ type Attempt struct {
 	// stronger sign of a code than Seen, which clutter gives too. Only
 	// such a frame runs the stronger attempts in turn.
 	Format bool
-	OK   bool
+	OK     bool
 }
 
 // FrameResult is a code read from a frame and how it was read.
