@@ -1,6 +1,10 @@
 // Package ui is the kiosk's screen: a Bubble Tea program that shows the
 // camera preview, a verdict banner staff can read from two metres, today's
 // counts, the manual-entry form and the admin menu, in Korean or English.
+// Staff and owners also get the last guests (r: first letters of names
+// only), today's statistics from the register's counters (s), a
+// camera-trouble screen while the camera is lost, and a request for a
+// bigger window below 80×24 instead of cut-off fields.
 //
 // A guest is never hidden: a verdict shows over whatever is open, and the
 // form or menu under it comes back as it was (keys typed meanwhile go into
