@@ -145,7 +145,7 @@ func (a *App) openDesk() error {
 	a.Desk, err = checkin.New(checkin.Options{Venue: a.venue(), Kiosk: a.kioskID(), Trust: a.Trust, Policy: policy,
 		Lang: a.Cat.Lang, PairWindow: cfg.Kiosk.PairWindow.Duration,
 		Register: a.Register, Secret: secret, OtherDoors: a.Doors, Window: cfg.Kiosk.DuplicateWindow.Duration, Now: a.Now,
-		Rand: rand.Reader, Recorded: recorded, Log: a.Log.With("part", "desk"), Clock: a.clockCheck()})
+		Rand: rand.Reader, Recorded: recorded, Log: a.Log.With("part", "desk"), Clock: a.clockCheck(), Location: a.Location})
 	return err
 }
 

@@ -18,6 +18,14 @@ type Clock interface {
 	Saw(t time.Time)
 }
 
+// day is the kiosk's day of t, YYYY-MM-DD in Options.Location.
+func (d *Desk) day(t time.Time) string {
+	if d.o.Location != nil {
+		t = t.In(d.o.Location)
+	}
+	return t.Format(time.DateOnly)
+}
+
 // ReasonClock is the reason of a pass not judged because the kiosk's
 // clock is wrong: whether a pass is valid now cannot be told without
 // knowing when now is.

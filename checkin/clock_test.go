@@ -95,3 +95,22 @@ func TestTrustedClockMovesTheBound(t *testing.T) {
 		t.Errorf("clock set back an hour: %+v", out)
 	}
 }
+
+// TestDayInLocation: today's counts follow the kiosk's zone: 23:30 UTC is
+// already tomorrow in Seoul.
+func TestDayInLocation(t *testing.T) {
+	seoul, err := time.LoadLocation("Asia/Seoul")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{time.Date(2021, 12, 13, 23, 30, 0, 0, time.UTC)}
+	b := fixtureBundle(t)
+	d, err := checkin.New(checkin.Options{Venue: "cafe", Kiosk: "door", Trust: func() *bundle.Bundle { return b }, Now: c.now, Location: seoul})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Scan(checkin.Scan{Payload: pass(t, "vaccination-valid"), Method: entry.Camera})
+	if n := d.Counts(); n.Day != "2021-12-14" || n.Admitted != 1 {
+		t.Errorf("counts %+v; want 2021-12-14 in Seoul with one admitted", n)
+	}
+}

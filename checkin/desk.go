@@ -64,6 +64,9 @@ type Options struct {
 	// is wrong, passes are refused with ReasonClock rather than judged by
 	// a time that is not now. Nil trusts the clock.
 	Clock Clock
+	// Location is the time zone of the kiosk's days (today's counts);
+	// nil means the zone of Now's readings.
+	Location *time.Location
 	// Rand is the randomness of entry ids and sealed contacts; nil means
 	// crypto/rand.
 	Rand io.Reader
@@ -309,7 +312,7 @@ func (d *Desk) judge(payload string, now time.Time, method entry.Method) Outcome
 			out.Needs = out.Verdict.Needs
 			out.NeedsUntil = now.Add(d.o.PairWindow)
 			d.mu.Lock()
-			d.waiting = &waiting{payload: first, until: out.NeedsUntil, day: now.Format(time.DateOnly)}
+			d.waiting = &waiting{payload: first, until: out.NeedsUntil, day: d.day(now)}
 			d.mu.Unlock()
 		}
 	}
@@ -349,7 +352,7 @@ func (d *Desk) forget(now time.Time) {
 func (d *Desk) count(out *Outcome) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	day := out.Time.Format(time.DateOnly)
+	day := d.day(out.Time)
 	if d.counts.Day != day {
 		d.counts = Counts{Day: day}
 	}
@@ -368,7 +371,7 @@ func (d *Desk) count(out *Outcome) {
 func (d *Desk) Counts() Counts {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if day := d.o.Now().Format(time.DateOnly); d.counts.Day != day {
+	if day := d.day(d.o.Now()); d.counts.Day != day {
 		return Counts{Day: day}
 	}
 	return d.counts
