@@ -40,6 +40,7 @@ func (a *App) Screen(ctx context.Context) error {
 	if a.Register != nil {
 		o.Figures = a.Figures
 	}
+	defer a.audited(&o)() // after the screen stops: quitting's event is recorded
 	a.Log.Info("screen started", "lang", a.Cat.Lang)
 	stop := a.retaining(ctx)
 	defer stop()

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/internal/presets"
 )
 
@@ -51,6 +53,7 @@ func (m *Model) onAdminKey(k tea.KeyPressMsg) tea.Cmd {
 			return stats(m.o.Stats)
 		case itemQuit:
 			m.o.Log.Info("quitting", "staff", a.staff)
+			m.audit(checkin.AuditQuit, a.staff, "")
 			m.quitting = true
 			return tea.Quit
 		case itemBack:
@@ -99,6 +102,7 @@ func (m *Model) onCameraSet(msg cameraSetMsg) {
 		return
 	}
 	m.o.Log.Info("camera switched", "staff", a.staff, "device", msg.device)
+	m.audit(checkin.AuditCameraSet, a.staff, msg.device)
 	a.info = m.cat.T("ui.admin.camera_set", msg.device)
 }
 
@@ -127,6 +131,7 @@ func (m *Model) nextPolicy() {
 		policy = "bundle" // the bundle's own
 	}
 	m.o.Log.Info("policy changed", "staff", m.adminMenu.staff, "policy", policy)
+	m.audit(checkin.PolicySet(name), m.adminMenu.staff, "")
 	m.policy = name
 	m.adminMenu.info = m.cat.T("ui.admin.policy_set", m.policyName())
 }
@@ -149,5 +154,6 @@ func (m *Model) onPurge(msg purgeMsg) {
 		return
 	}
 	m.o.Log.Info("register purged", "staff", a.staff, "purged", msg.purged, "kept", msg.kept)
+	m.audit(checkin.Purged(msg.purged), a.staff, fmt.Sprintf("kept %d not yet at the hub", msg.kept))
 	a.info = m.cat.T("ui.admin.purged", msg.purged, msg.kept)
 }

@@ -103,6 +103,13 @@ type Options struct {
 	// OnOutcome, if set, is told of every guest (sounds, the verdict
 	// hook); it must return at once.
 	OnOutcome func(checkin.Outcome)
+	// Audit, if set, is told of each staff action (the admin menu
+	// opened, a policy or camera set, a purge, quitting) as an event code
+	// (checkin.Audit*), the staff id when known and a short detail, to be
+	// kept in the register (checkin.Desk.Audit). It is called on the
+	// screen's goroutine, before quitting ends the program, and must
+	// return at once (the app queues the event and records it).
+	Audit func(event, staff, detail string)
 }
 
 // state is what the screen shows.

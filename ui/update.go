@@ -304,6 +304,7 @@ func (m *Model) quit() tea.Cmd {
 		return m.openForm(forQuit)
 	}
 	m.o.Log.Info("quitting")
+	m.audit(checkin.AuditQuit, "", "")
 	m.quitting = true
 	return tea.Quit
 }
@@ -391,10 +392,12 @@ func (m *Model) onPIN(msg pinMsg) tea.Cmd {
 		return submitManual(m.o.Kiosk.Desk, f.manual())
 	case forAdmin:
 		m.o.Log.Info("admin menu opened", "staff", msg.staff)
+		m.audit(checkin.AuditAdminOpen, msg.staff, "")
 		m.adminMenu, m.touched = adminMenu{staff: msg.staff}, m.o.Now()
 		m.setScreen(admin)
 	case forQuit:
 		m.o.Log.Info("quitting", "staff", msg.staff)
+		m.audit(checkin.AuditQuit, msg.staff, "")
 		m.quitting = true
 		return tea.Quit
 	}
