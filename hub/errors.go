@@ -38,6 +38,10 @@ var (
 	ErrTooMany = errors.New("too many requests of one token")
 )
 
+// StatusClientClosed is the status counted for a request whose client left
+// before it was answered (nginx's 499); no client sees it.
+const StatusClientClosed = 499
+
 // errorStatus is the status for err: its kind's, else 500.
 func errorStatus(err error) int {
 	for _, k := range statusOf {
@@ -57,7 +61,13 @@ type errorBody struct {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status := errorStatus(err)
 	msg := err.Error()
-	if status == http.StatusInternalServerError {
+	if status == http.StatusInternalServerError && r.Context().Err() != nil && errors.Is(err, r.Context().Err()) {
+		// The client gave up (a kiosk's timeout, a stalled network): nobody
+		// reads the answer, and it is no fault of the hub's. 499, as nginx
+		// counts it, so the hub's 500s stay its own.
+		s.log.Debug("request abandoned by the client", "method", r.Method, "path", r.URL.Path, "err", err)
+		status, msg = StatusClientClosed, "client closed the request"
+	} else if status == http.StatusInternalServerError {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		msg = "internal error"
 	} else {

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -82,4 +84,38 @@ func TestAnnouncedBodyTooLarge(t *testing.T) {
 			t.Errorf("64 KiB of headers: status %d, want 431", resp.StatusCode)
 		}
 	}
+}
+
+// TestClientGaveUp: a store call cut short because the client left is not
+// the hub's error: logged at debug, counted as 499, never "request failed".
+func TestClientGaveUp(t *testing.T) {
+	var logs bytes.Buffer
+	st, _ := mustOpenBolt(t)
+	s, err := hub.NewServer(canceledStore{st}, hub.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := st.AddKiosk(ctx, "venue-1", "kiosk-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(entry.Batch{Entries: makeEntries(t, "venue-1", "kiosk-1", 1, 3)})
+	rctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(rctx, http.MethodPost, "/v1/entries", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if rec.Code != hub.StatusClientClosed || strings.Contains(logs.String(), "request failed") {
+		t.Errorf("a push whose client left: %d, log %q", rec.Code, logs.String())
+	}
+}
+
+// canceledStore fails PutEntries with the context's error, as a store does
+// whose caller went away.
+type canceledStore struct{ hub.Store }
+
+func (s canceledStore) PutEntries(ctx context.Context, k hub.Kiosk, es []entry.Entry) (hub.PutResult, error) {
+	<-ctx.Done()
+	return hub.PutResult{}, fmt.Errorf("put %d entries of kiosk %s: %w", len(es), k.ID, ctx.Err())
 }
