@@ -29,6 +29,14 @@ func FuzzRecord(f *testing.F) {
 	f.Add(good.ID, testNow.UnixNano(), "venue-1", "kiosk-1", "camera", "admitted", "", "", "", []byte{})
 	f.Add(good.ID, testNow.UnixNano(), "venue-1", "kiosk-1", "camera", "refused", "ex\xbb", "", "", []byte(nil))
 	f.Add(good.ID, testNow.UnixNano(), "venue-1", "kiosk-1", "camera", "refused", "ex\xbc", "", "", []byte(nil))
+	// Audit events: a valid one, and ones Check refuses (a guest's
+	// outcome, a contact, no event code, the event outcome on a guest).
+	audit := newMaker(41).at(f, testNow, entry.Admitted, entry.Camera)
+	f.Add(audit.ID, testNow.UnixNano(), "venue-1", "kiosk-1", "audit", "event", "pin-lockout", "staff-1", "30s", []byte(nil))
+	f.Add(audit.ID, testNow.UnixNano(), "venue-1", "kiosk-1", "audit", "admitted", "quit", "", "", []byte(nil))
+	f.Add(audit.ID, testNow.UnixNano(), "venue-1", "kiosk-1", "audit", "event", "purge:3", "staff-1", "", []byte{1})
+	f.Add(audit.ID, testNow.UnixNano(), "venue-1", "kiosk-1", "audit", "event", "", "staff-1", "", []byte(nil))
+	f.Add(audit.ID, testNow.UnixNano(), "venue-1", "kiosk-1", "camera", "event", "", "", "", []byte(nil))
 	db := mustOpen(f, testOptions(f))
 	// recorded is the JSON of each entry recorded: Record is idempotent
 	// on what it stores, so two entries with the same JSON are the same.
@@ -64,8 +72,16 @@ func FuzzRecord(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := before.Total + btoi(!seen); after.Total != want || after.All.Total != want {
-			t.Fatalf("after Record: %d entries (counted %d), want %d", after.Total, after.All.Total, want)
+		// An audit event is held like a guest's entry but counted apart.
+		audit := e.Method == entry.Audit
+		if want := before.Total + btoi(!seen); after.Total != want {
+			t.Fatalf("after Record: %d entries, want %d", after.Total, want)
+		}
+		if want := before.All.Total + btoi(!seen && !audit); after.All.Total != want {
+			t.Fatalf("after Record: %d guests counted, want %d", after.All.Total, want)
+		}
+		if want := before.Audit + btoi(!seen && audit); after.Audit != want {
+			t.Fatalf("after Record: %d audit events counted, want %d", after.Audit, want)
 		}
 		recorded[e.ID] = string(raw)
 	})
