@@ -5,8 +5,11 @@
 // decoded without any colour conversion, and it implements gozxing's
 // LuminanceSource directly over that plane. A [Decoder] tries a short list of
 // strategies, cheapest first (plain hybrid binarizer, harder search, global
-// histogram, inverted for dark-mode screens, rotated and rescaled copies),
-// and stops at the first that reads a code. A [FrameDecoder] does the same
+// histogram, inverted for dark-mode screens, rotated and rescaled copies,
+// and Perspective, a detector of its own for steeply tilted codes: finder
+// patterns grouped by geometry, the size counted on the timing patterns, a
+// transform fitted to the traced finder squares), and stops at the first
+// that reads a code. A [FrameDecoder] does the same
 // for a camera within a time budget per frame, and [Live] keeps it fed with
 // the newest frame.
 //
