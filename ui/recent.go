@@ -131,7 +131,9 @@ func (m *Model) recentBody(w, h int) string {
 		switch {
 		case g.repeat:
 			why = c.T("ui.recent.repeat")
-		case g.reason != "" && (!g.admitted || g.manual):
+		case g.manual:
+			why = c.T("ui.recent.manual", m.reasonText(g.reason))
+		case g.reason != "" && !g.admitted:
 			why = m.reasonText(g.reason)
 		}
 		line := "  " + clock + "  " + mark + " " + padCells(word, 10) + " " + padCells(name, 6) + " " + why
