@@ -43,3 +43,12 @@ func record(d *checkin.Desk, queue <-chan auditEvent) {
 		_, _ = d.Audit(ev.event, ev.staff, ev.detail)
 	}
 }
+
+// auditRetention records a purge by the retention (no staff: the kiosk
+// did it) as an audit event, when it removed entries.
+func (a *App) auditRetention(purged int) {
+	if purged == 0 || a.Kiosk == nil || a.Kiosk.Desk == nil {
+		return
+	}
+	_, _ = a.Kiosk.Desk.Audit(checkin.Purged(purged), "", "retention")
+}

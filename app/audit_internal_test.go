@@ -1,13 +1,16 @@
 package app
 
 import (
+	"context"
 	"crypto/rand"
+	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/passgate/passgate/bundle"
 	"github.com/passgate/passgate/checkin"
+	"github.com/passgate/passgate/config"
 	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/internal/pin"
 	"github.com/passgate/passgate/internal/testkit/fixtures"
@@ -70,5 +73,51 @@ func TestAudited(t *testing.T) {
 
 	if flush := (&App{}).audited(&ui.Options{}); flush == nil {
 		t.Error("no kiosk: flush is nil")
+	}
+}
+
+// TestRetentionAudited: a purge by the retention is an audit event with
+// no staff; a run that purges nothing records none.
+func TestRetentionAudited(t *testing.T) {
+	now := time.Date(2022, 3, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	db, err := store.Open(store.Options{Path: filepath.Join(t.TempDir(), "r.db"), Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	d, err := checkin.New(checkin.Options{Venue: "v", Kiosk: "k", Trust: func() *bundle.Bundle { return nil },
+		Register: db, Secret: []byte("0123456789abcdef"), Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := now.AddDate(0, 0, -40)
+	id, err := entry.NewIDs(rand.Reader).New(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Record(entry.Entry{ID: id, Time: old, Venue: "v", Kiosk: "k", Method: entry.Camera, Outcome: entry.Admitted}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ack([]string{id}); err != nil {
+		t.Fatal(err)
+	}
+	a := &App{Config: config.Defaults(), Register: db, Kiosk: &checkin.Kiosk{Desk: d}, Now: clock, Log: slog.New(slog.DiscardHandler)}
+	ctx, cancel := context.WithCancel(context.Background())
+	runs := 0
+	a.retain(ctx, func(time.Duration) <-chan time.Time {
+		if runs++; runs == 2 {
+			cancel()
+		}
+		c := make(chan time.Time, 1)
+		c <- now
+		return c
+	})
+	es, err := db.Pending(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 || es[0].Method != entry.Audit || es[0].Reason != "purge:1" || es[0].Staff != "" || es[0].Note != "retention" {
+		t.Errorf("after two runs of the retention: %+v, want one purge:1 event", es)
 	}
 }

@@ -21,6 +21,7 @@ func (a *App) retain(ctx context.Context, after func(time.Duration) <-chan time.
 		case purged > 0 || kept > 0:
 			a.Log.Info("retention: register purged", "purged", purged, "kept_not_uploaded", kept,
 				"days", a.Config.Register.RetentionDays)
+			a.auditRetention(purged)
 		}
 		select {
 		case <-ctx.Done():
