@@ -222,7 +222,7 @@ func (t *Table) Help(w io.Writer) {
 
 func (t *Table) synopsis(c Command, full bool) string {
 	if full {
-		return strings.TrimSpace(t.Program + " " + c.Args)
+		return strings.TrimSpace(t.Program + " " + Synopsis(t.Cat, c.Args))
 	}
 	return t.Program + " " + c.Name
 }

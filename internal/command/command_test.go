@@ -140,3 +140,28 @@ func TestFlagsHelpAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSynopsisTranslated: "[flags]" in a command's arguments is said in the
+// help's language, in the program's help and the command's own.
+func TestSynopsisTranslated(t *testing.T) {
+	ko, err := i18n.New("ko")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	fs := command.Flags(ko, &out, "prog", command.Command{Name: "scan", Args: "[--json] [flags] FILE...", Summary: "help.flags"})
+	fs.Bool("json", false, "json")
+	if err := command.Parse(ko, fs, []string{"-h"}, -1); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+	if !strings.Contains(out.String(), "prog scan [--json] [옵션] FILE...") || strings.Contains(out.String(), "[flags]") {
+		t.Errorf("Korean command help:\n%s", out.String())
+	}
+	tb := &command.Table{Program: "prog", About: "help.usage", Cat: ko, Stdout: &out, Stderr: &out,
+		Invocations: []command.Command{{Args: "[--demo] [flags]", Summary: "help.flags"}}}
+	out.Reset()
+	tb.Help(&out)
+	if !strings.Contains(out.String(), "prog [--demo] [옵션]") || strings.Contains(out.String(), "[flags]") {
+		t.Errorf("Korean program help:\n%s", out.String())
+	}
+}

@@ -23,10 +23,10 @@ func Flags(c *i18n.Catalog, stdout io.Writer, program string, cmd Command) *flag
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	// The flag package's own messages are dropped (Parse reports errors
 	// itself); the sink carries the synopsis for Parse's errors.
-	fs.SetOutput(sink{synopsis: strings.TrimSpace(name + " " + cmd.Args)})
+	fs.SetOutput(sink{synopsis: strings.TrimSpace(name + " " + Synopsis(c, cmd.Args))})
 	fs.Usage = func() {
 		w := stdout
-		fmt.Fprintf(w, "%s: %s\n", c.T("help.usage"), strings.TrimSpace(name+" "+cmd.Args))
+		fmt.Fprintf(w, "%s: %s\n", c.T("help.usage"), strings.TrimSpace(name+" "+Synopsis(c, cmd.Args)))
 		if cmd.Summary != "" {
 			fmt.Fprintf(w, "\n%s\n", c.T(cmd.Summary))
 		}
@@ -37,6 +37,13 @@ func Flags(c *i18n.Catalog, stdout io.Writer, program string, cmd Command) *flag
 		fmt.Fprintf(w, "\n%s\n", c.T("help.exit_codes"))
 	}
 	return fs
+}
+
+// Synopsis is a command's arguments as its help shows them: the word
+// "[flags]" in the catalog's language (help.flags_placeholder); the flag
+// names and value names stay as typed.
+func Synopsis(c *i18n.Catalog, args string) string {
+	return strings.ReplaceAll(args, "[flags]", c.T("help.flags_placeholder"))
 }
 
 // WithFlags fills in cmd.Run: each run makes the command's flag set with
