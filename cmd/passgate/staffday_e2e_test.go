@@ -149,6 +149,14 @@ func TestStaffDayInTmux(t *testing.T) {
 	if n := strings.Count(string(out), `"method":"scanner-device"`); n != 1 {
 		t.Errorf("%d wedge entries in the register, want Lee's one:\n%s", n, out)
 	}
+	// The staff's actions are audit events in the register (D6): the
+	// admin menu opened once, quitting with the PIN.
+	for _, ev := range []string{"admin-open", "quit"} {
+		want := `"method":"audit","outcome":"event","reason":"` + ev + `","staff":"` + config.Demo().Staff[0].ID + `"`
+		if n := strings.Count(string(out), want); n != 1 {
+			t.Errorf("%d %s events in the register, want 1:\n%s", n, ev, out)
+		}
+	}
 }
 
 // staffDay makes configuredKiosk's kiosk a staffed one: the replay plays
