@@ -36,7 +36,7 @@ func TestEveryReasonTranslated(t *testing.T) {
 	reasons := []verify.Reason{verify.Malformed, verify.UnknownIssuer, verify.BadSignature, verify.WrongKeyUsage,
 		verify.Expired, verify.NotYetValid, verify.Revoked, verify.SchemaInvalid, verify.UnsupportedAlg,
 		verify.RuleFailed, verify.RuleError, verify.NoRules, verify.NoPolicy, verify.HolderMismatch,
-		"signer-validity", "no-dates", "companion-needed"}
+		"signer-validity", "no-dates", "companion-needed", "clock-wrong"}
 	for _, lang := range []string{"en", "ko"} {
 		c, _ := i18n.New(lang)
 		for _, r := range reasons {
