@@ -69,8 +69,15 @@ func TestRegisterExportAudit(t *testing.T) {
 	var st struct {
 		Total int          `json:"total"`
 		All   store.Counts `json:"all"`
+		Audit int          `json:"audit"`
 	}
-	if err := json.Unmarshal([]byte(out), &st); code != ExitOK || err != nil || st.Total != 1+len(codes) || st.All.Total != 1 {
+	if err := json.Unmarshal([]byte(out), &st); code != ExitOK || err != nil || st.Total != 1+len(codes) || st.All.Total != 1 || st.Audit != len(codes) {
 		t.Errorf("stats: exit %d, %+v, %v\n%s", code, st, err, out)
+	}
+	for lang, want := range map[string]string{"en_US.UTF-8": "Staff actions recorded (audit events): 5", "ko_KR.UTF-8": "기록된 직원 조작 (감사 이벤트): 5건"} {
+		code, out, _ = runIn(t, lang, "register", "stats", "--db", path)
+		if code != ExitOK || !strings.Contains(out, want) {
+			t.Errorf("%s stats: exit %d, lacks %q:\n%s", lang, code, want, out)
+		}
 	}
 }

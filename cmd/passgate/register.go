@@ -71,7 +71,9 @@ func (p *cli) registerStats(_ context.Context, args []string) (err error) {
 	fmt.Fprintln(w, c.T("cli.stats_span", when(st.Oldest), when(st.Newest)))
 	fmt.Fprintln(w, c.T("cli.stats_oldest_pending", when(st.OldestPending)))
 	fmt.Fprintln(w, app.CountsLine(c, c.T("cli.stats_today"), st.Today))
+	fmt.Fprintln(w, app.CountsLine(c, c.T("cli.stats_week"), st.Week))
 	fmt.Fprintln(w, app.CountsLine(c, c.T("cli.stats_all"), st.All))
+	fmt.Fprintln(w, c.T("cli.stats_audit", st.Audit))
 	return nil
 }
 
@@ -92,8 +94,10 @@ func writeStatsJSON(w io.Writer, path string, st *store.Stats) {
 		Newest        *time.Time   `json:"newest,omitempty"`
 		OldestPending *time.Time   `json:"oldest_pending,omitempty"`
 		Today         store.Counts `json:"today"`
+		Week          store.Counts `json:"week"`
 		All           store.Counts `json:"all"`
-	}{path, st.Total, st.Pending, opt(st.Oldest), opt(st.Newest), opt(st.OldestPending), st.Today, st.All})
+		Audit         int          `json:"audit"`
+	}{path, st.Total, st.Pending, opt(st.Oldest), opt(st.Newest), opt(st.OldestPending), st.Today, st.Week, st.All, st.Audit})
 }
 
 func (p *cli) registerExport(_ context.Context, args []string) (err error) {
