@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/internal/pin"
@@ -66,7 +66,7 @@ type PINChecker interface {
 
 // AuditPINs wraps a PIN checker so that each wrong PIN is recorded as an
 // audit event (AuditPINFailed, or AuditPINLockout when it starts a wait,
-// the wait in the note). A try during a wait is not checked (pin.ErrLocked)
+// the wait in the note; an unknown staff id is not kept). A try during a wait is not checked (pin.ErrLocked)
 // and records nothing: the lockout that started it is recorded. A right
 // PIN records nothing by itself: what it opened does (AuditAdminOpen,
 // AuditQuit, the manual entry).
@@ -79,26 +79,18 @@ type auditedPINs struct {
 
 func (a auditedPINs) Check(staff, p string, now time.Time) (bool, time.Duration, error) {
 	ok, retry, err := a.g.Check(staff, p, now)
-	// An unknown id is whatever was typed: the event keeps what an entry
-	// may hold of it.
-	staff = clip(staff, entry.MaxField)
+	detail := ""
+	if errors.Is(err, pin.ErrUnknownStaff) {
+		// What was typed is no staff id, and may be a PIN typed in the
+		// wrong field: it does not go to the register and the hub.
+		staff, detail = "", "unknown staff id"
+	}
 	switch {
 	case ok, errors.Is(err, pin.ErrLocked):
 	case retry > 0:
-		_, _ = a.d.Audit(AuditPINLockout, staff, retry.String())
+		_, _ = a.d.Audit(AuditPINLockout, staff, strings.TrimPrefix(detail+", ", ", ")+"wait "+retry.String())
 	default:
-		_, _ = a.d.Audit(AuditPINFailed, staff, "")
+		_, _ = a.d.Audit(AuditPINFailed, staff, detail)
 	}
 	return ok, retry, err
-}
-
-// clip cuts s to at most n bytes, at a character boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

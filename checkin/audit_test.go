@@ -45,8 +45,8 @@ func TestAudit(t *testing.T) {
 	type want struct{ code, staff, note string }
 	wants := []want{
 		{checkin.AuditPINFailed, "kim", ""},
-		{checkin.AuditPINLockout, "kim", "30s"},
-		{checkin.AuditPINFailed, "park", ""},
+		{checkin.AuditPINLockout, "kim", "wait 30s"},
+		{checkin.AuditPINFailed, "", "unknown staff id"},
 	}
 	for _, a := range []want{
 		{checkin.AuditAdminOpen, "kim", ""},
@@ -123,15 +123,23 @@ func TestAuditRefused(t *testing.T) {
 		t.Errorf("refused events stored: %+v, %v", st, err)
 	}
 
-	// A typed staff id longer than an entry holds is cut, still recorded.
-	pins := d.AuditPINs(pin.NewGuard(nil, pin.Limits{}))
-	long := strings.Repeat("김", 100) // 300 bytes
-	if _, _, err := pins.Check(long, "1", noon); !errors.Is(err, pin.ErrUnknownStaff) {
-		t.Fatal(err)
+	// An unknown staff id (a PIN typed in the wrong field, say) is not
+	// kept, however long; the try is, and the lockout it starts.
+	pins := d.AuditPINs(pin.NewGuard(nil, pin.Limits{GlobalTries: 2, Wait: time.Minute}))
+	for _, typed := range []string{"5678", strings.Repeat("김", 100)} {
+		if _, _, err := pins.Check(typed, "1", noon); !errors.Is(err, pin.ErrUnknownStaff) {
+			t.Fatal(err)
+		}
 	}
 	pending, err := db.Pending(0)
-	if err != nil || len(pending) != 1 || pending[0].Staff != strings.Repeat("김", 42) {
-		t.Errorf("long unknown staff id: %+v, %v", pending, err)
+	if err != nil || len(pending) != 2 || pending[0].Staff != "" || pending[0].Note != "unknown staff id" ||
+		pending[1].Reason != checkin.AuditPINLockout || pending[1].Staff != "" || pending[1].Note != "unknown staff id, wait 1m0s" {
+		t.Errorf("unknown staff ids: %+v, %v", pending, err)
+	}
+	for _, e := range pending {
+		if strings.Contains(e.Staff+e.Note, "5678") || strings.Contains(e.Staff+e.Note, "김") {
+			t.Errorf("what was typed as a staff id is in the register: %+v", e)
+		}
 	}
 
 	bare := newDesk(t, fixtureBundle(t), nil, c)
