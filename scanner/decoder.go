@@ -60,10 +60,10 @@ func (d Decoder) Decode(l *Luma) (Result, error) {
 		strategies = DefaultStrategies()
 		if l.Width*l.Height >= frameArea {
 			// A camera-sized picture: the frame decoder's attempts first.
-			// With no sign of a code in them, only the global threshold is
-			// still worth its time on a picture this large (a quarter turn
-			// was, for codes gozxing finds only across rows, until the
-			// Perspective detector searched the columns too).
+			// With no sign of a code in them, only the global threshold, a
+			// half-size copy and a quarter turn (gozxing looks for finder
+			// patterns along rows, and finds some codes only across them)
+			// are still worth their time on a picture this large.
 			// No budget: a file is read once, and every strategy counts.
 			fr, err := NewFrameDecoder(FrameOptions{Budget: time.Hour}).Decode(l, time.Time{})
 			if err == nil {
@@ -75,7 +75,7 @@ func (d Decoder) Decode(l *Luma) (Result, error) {
 				seen = seen || a.Seen
 			}
 			strategies = slices.DeleteFunc(strategies, func(s Strategy) bool {
-				cheap := s == Histogram
+				cheap := s == Histogram || s == Half || s == Rotated
 				return (!seen && !cheap) || slices.ContainsFunc(fr.Attempts, func(a Attempt) bool { return a.Strategy == s })
 			})
 		}
