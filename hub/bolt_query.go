@@ -16,12 +16,16 @@ import (
 )
 
 // bucketByVenue indexes the entries by venue and time, for the health
-// authority's queries: a key per entry, nothing in the value. A key is
+// authority's queries: a key per entry, its value auditValue for an audit
+// event (a staff action: HourlyCounts counts guests only), else empty. A key is
 // the venue's length (2 bytes, big-endian) and the venue, so that one
 // venue's keys are a range of their own whatever the venue holds; then
 // the entry's own time (timeKey, 12 bytes); then its id. Keys of a venue
 // thus sort by time, then id, as QueryEntries gives them.
 var bucketByVenue = []byte("entries_by_venue")
+
+// auditValue marks an audit event's key in bucketByVenue.
+var auditValue = []byte{'a'}
 
 // timeLen is the length of timeKey's result.
 const timeLen = 12
@@ -82,7 +86,11 @@ func index(tx *bolt.Tx, e *entry.Entry) error {
 	if err != nil {
 		return fmt.Errorf("index entry %s: %w", e.ID, err)
 	}
-	return tx.Bucket(bucketByVenue).Put(k, nil)
+	var v []byte
+	if e.Method == entry.Audit {
+		v = auditValue
+	}
+	return tx.Bucket(bucketByVenue).Put(k, v)
 }
 
 // unindex removes from the index the entry stored under id as v, before
@@ -198,8 +206,8 @@ func (s *Bolt) HourlyCounts(ctx context.Context, venue string, from, to time.Tim
 		// count counts the keys of the venue of prefix p in the window.
 		count := func(p []byte) error {
 			end := append(slices.Clip(p), timeKey(to)...)
-			k, _ := c.Seek(append(slices.Clip(p), timeKey(from)...))
-			for n := 0; k != nil && bytes.Compare(k, end) < 0; k, _ = c.Next() {
+			k, v := c.Seek(append(slices.Clip(p), timeKey(from)...))
+			for n := 0; k != nil && bytes.Compare(k, end) < 0; k, v = c.Next() {
 				if n++; n%chunk == 0 {
 					if err := ctx.Err(); err != nil {
 						return err
@@ -209,7 +217,9 @@ func (s *Bolt) HourlyCounts(ctx context.Context, venue string, from, to time.Tim
 				if !ok {
 					return fmt.Errorf("index key %x: cut short", k)
 				}
-				counts[vh{string(p[2:]), t.Truncate(time.Hour).Unix()}]++
+				if !bytes.Equal(v, auditValue) { // staff actions are not check-ins
+					counts[vh{string(p[2:]), t.Truncate(time.Hour).Unix()}]++
+				}
 			}
 			return nil
 		}

@@ -29,7 +29,8 @@ type QueryStore interface {
 	// QueryEntries calls fn with every entry q selects, in time order (ties
 	// by id), until fn returns an error, which QueryEntries returns.
 	QueryEntries(ctx context.Context, q Query, fn func(entry.Entry) error) error
-	// HourlyCounts counts the entries per venue per hour whose time is in
+	// HourlyCounts counts the check-ins (entries that are not audit
+	// events) per venue per hour whose time is in
 	// [from, to); venue "" counts every venue. By venue, then hour.
 	HourlyCounts(ctx context.Context, venue string, from, to time.Time) ([]HourCount, error)
 }

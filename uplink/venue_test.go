@@ -90,7 +90,10 @@ func TestWatchVenue(t *testing.T) {
 	u := newUplink(t, srv.URL, &memRegister{}, o)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { u.WatchVenue(ctx, 10*time.Second, 5*time.Minute, func(ss []entry.Sighting) { got <- ss }); close(done) }()
+	go func() {
+		u.WatchVenue(ctx, 10*time.Second, 5*time.Minute, func(ss []entry.Sighting) { got <- ss })
+		close(done)
+	}()
 	for range 2 { // the first answer, and the third after the failed second
 		select {
 		case ss := <-got:

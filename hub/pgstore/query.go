@@ -96,7 +96,8 @@ func (s *Store) HourlyCounts(ctx context.Context, venue string, from, to time.Ti
 	if !from.Before(to) {
 		return nil, nil
 	}
-	const sel = `SELECT venue, date_trunc('hour', entry_time, 'UTC') AS hour, count(*) FROM entries WHERE `
+	// Audit events (staff actions) are not check-ins.
+	const sel = `SELECT venue, date_trunc('hour', entry_time, 'UTC') AS hour, count(*) FROM entries WHERE method <> 'audit' AND `
 	const group = ` GROUP BY venue, hour ORDER BY venue, hour`
 	args := append([]any{venue}, windowArgs(from, to)...)
 	sql := sel + `venue = $1 AND ` + window + group

@@ -283,4 +283,30 @@ var queryTests = []test{
 			t.Errorf("HourlyCounts (-want +got):\n%s", diff)
 		}
 	}},
+	// Audit events (staff actions) are entries of the venue, in its
+	// queries, but not check-ins: HourlyCounts leaves them out.
+	{"Audit", func(t *testing.T, st hub.Store, _ *clock) {
+		es := makeEntries(t, kiosk1.Venue, kiosk1.ID, 1, t0, time.Minute, 10)
+		for i := range es {
+			if i%2 == 0 {
+				e := &es[i]
+				*e = entry.Entry{ID: e.ID, Time: e.Time, Venue: e.Venue, Kiosk: e.Kiosk,
+					Method: entry.Audit, Outcome: entry.Event, Reason: "admin-open", Staff: "staff-1"}
+			}
+		}
+		var guests []entry.Entry
+		for _, e := range es {
+			if e.Method != entry.Audit {
+				guests = append(guests, e)
+			}
+		}
+		put(t, st, kiosk1, es)
+		from, to := t0.Add(-time.Hour), t0.Add(time.Hour)
+		sameEntries(t, "venue-1", es, query(t, st, hub.Query{Venue: kiosk1.Venue, From: from, To: to}))
+		for _, venue := range []string{"", kiosk1.Venue} {
+			if diff := gocmp.Diff(countsOf(venue, from, to, guests), counts(t, st, venue, from, to), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("HourlyCounts(%q) with audit events (-want +got):\n%s", venue, diff)
+			}
+		}
+	}},
 }
