@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"crypto/ed25519"
 	"encoding/base64"
 	"os"
 	"path/filepath"
@@ -14,7 +13,6 @@ import (
 	"github.com/passgate/passgate/checkin"
 	"github.com/passgate/passgate/config"
 	"github.com/passgate/passgate/entry"
-	"github.com/passgate/passgate/hub"
 	"github.com/passgate/passgate/internal/testkit/fixtures"
 )
 
@@ -23,27 +21,7 @@ import (
 // shown at door B within the window.
 func TestTwoDoors(t *testing.T) {
 	dir := t.TempDir()
-	st, err := hub.OpenBolt(filepath.Join(dir, "hub"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	data, err := os.ReadFile(fixtures.Path("bundle.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := hub.Publish(context.Background(), st, data, fixtures.BundleKey(t).Public().(ed25519.PublicKey), fixtures.Noon); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := hub.NewServer(st, hub.Options{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Now = func() time.Time { return fixtures.Noon.Add(time.Minute) }
-	if err := srv.Open(); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	st, srv := testHub(t, dir, func() time.Time { return fixtures.Noon.Add(time.Minute) })
 	secret := filepath.Join(dir, "venue.secret")
 	if err := os.WriteFile(secret, []byte(base64.StdEncoding.EncodeToString([]byte("the cafe's secret, 32 bytes long"))+"\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"crypto/ed25519"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/passgate/passgate/app"
 	"github.com/passgate/passgate/config"
-	"github.com/passgate/passgate/hub"
 	"github.com/passgate/passgate/internal/testkit/fixtures"
 )
 
@@ -19,30 +17,11 @@ import (
 // camera "none" in sync mode, which runs no camera.
 func TestSyncReportsStatus(t *testing.T) {
 	dir := t.TempDir()
-	st, err := hub.OpenBolt(filepath.Join(dir, "hub"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	data, err := os.ReadFile(fixtures.Path("bundle.bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := hub.Publish(context.Background(), st, data, fixtures.BundleKey(t).Public().(ed25519.PublicKey), fixtures.Noon); err != nil {
-		t.Fatal(err)
-	}
+	st, srv := testHub(t, dir, nil)
 	token, err := st.AddKiosk(context.Background(), "cafe", "door")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := hub.NewServer(st, hub.Options{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Open(); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
 	tok := filepath.Join(dir, "token")
 	if err := os.WriteFile(tok, []byte(token+"\n"), 0o600); err != nil {
 		t.Fatal(err)
