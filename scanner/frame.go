@@ -29,6 +29,10 @@ const (
 	ZoomInverted Strategy = "zoom-inverted"
 )
 
+// minBudgetUnits is the least budget of a frame, in first attempts' time
+// (see fits in Decode).
+const minBudgetUnits = 3
+
 // FrameOptions tune a FrameDecoder. The zero value is the default.
 type FrameOptions struct {
 	// Budget is the time a frame may take: after the first attempt, one
@@ -135,10 +139,14 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	}
 
 	// fits tells whether an attempt that costs cost times the first one
-	// still ends within the budget.
+	// still ends within the budget. On a machine slower than the one the
+	// budget was set on (a Raspberry Pi, or qemu), the budget grows to
+	// minBudgetUnits first attempts, so the cheap second tries (the
+	// inverted binarization of a dark-mode screen) are never cut there.
 	var unit time.Duration
 	fits := func(cost float64) bool {
-		return time.Since(start)+time.Duration(cost*float64(unit)) <= d.opts.Budget
+		budget := max(d.opts.Budget, minBudgetUnits*unit)
+		return time.Since(start)+time.Duration(cost*float64(unit)) <= budget
 	}
 
 	d.mu.Lock()
