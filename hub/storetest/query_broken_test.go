@@ -253,6 +253,26 @@ var queryMutants = []mutant{
 			return cs, err
 		}}
 	}),
+	queryMutant("counts-audit-events", []string{"Query/Audit"}, func(st hub.Store) *brokenQuery {
+		// Counts staff actions as check-ins.
+		return &brokenQuery{Store: st, counts: func(s hub.Store, ctx context.Context, venue string, from, to time.Time) ([]hub.HourCount, error) {
+			cs, err := s.HourlyCounts(ctx, venue, from, to)
+			if err != nil || venue == "" {
+				return cs, err
+			}
+			audit := map[time.Time]int{}
+			err = s.QueryEntries(ctx, hub.Query{Venue: venue, From: from, To: to}, func(e entry.Entry) error {
+				if e.Method == entry.Audit {
+					audit[e.Time.UTC().Truncate(time.Hour)]++
+				}
+				return nil
+			})
+			for i := range cs {
+				cs[i].Entries += audit[cs[i].Hour]
+			}
+			return cs, err
+		}}
+	}),
 	queryMutant("counts-to-inclusive", []string{"Query/Counts"}, func(st hub.Store) *brokenQuery {
 		return &brokenQuery{Store: st, counts: func(s hub.Store, ctx context.Context, venue string, from, to time.Time) ([]hub.HourCount, error) {
 			return s.HourlyCounts(ctx, venue, from, to.Add(time.Second))
