@@ -3,6 +3,7 @@ package scanner_test
 import (
 	"fmt"
 	"image"
+	"os"
 	"runtime"
 	"slices"
 	"sort"
@@ -82,7 +83,8 @@ func TestCorpus(t *testing.T) {
 	// What this decoder achieves on this corpus; lower means a regression.
 	// The corpus holds the DCC images too when the shared data is there
 	// (their sources are named by path).
-	want := map[image.Point]float64{{640, 480}: 0.93, {1280, 720}: 0.86}
+	// Without the shared data (a fresh clone): 109 of 119 and 119 of 130.
+	want := map[image.Point]float64{{640, 480}: 0.91, {1280, 720}: 0.91}
 	if slices.ContainsFunc(frames, func(f framegen.Frame) bool { return strings.Contains(f.Source, "/") }) {
 		// 117 of 126 and 113 of 121 since the Perspective detector
 		// (issue 13; 0.91 and 0.89 were the floors before it).
@@ -149,18 +151,22 @@ func BenchmarkFrame(b *testing.B) {
 			b.Run(name, func(b *testing.B) {
 				at := time.Date(2021, 12, 13, 12, 0, 0, 0, time.UTC)
 				var times, cpu []time.Duration
-				i := 0
+				i, read := 0, 0
 				// The thread's CPU time too: on a shared machine the wall
 				// time of a frame includes other processes' turns.
 				runtime.LockOSThread()
 				defer runtime.UnlockOSThread()
 				for b.Loop() {
 					// A new decoder a frame: no region from the frame before.
-					d := scanner.NewFrameDecoder(scanner.FrameOptions{})
+					d := scanner.NewFrameDecoder(scanner.FrameOptions{Budget: benchBudget(b)})
+					f := set[i%len(set)]
 					c0, cok := threadCPU()
 					t0 := time.Now()
-					d.Decode(set[i%len(set)].Luma, at)
+					res, err := d.Decode(f.Luma, at)
 					times = append(times, time.Since(t0))
+					if err == nil && res.Text == f.Text {
+						read++
+					}
 					if c1, ok := threadCPU(); ok && cok {
 						cpu = append(cpu, c1-c0)
 					}
@@ -178,6 +184,11 @@ func BenchmarkFrame(b *testing.B) {
 				b.ReportMetric(ms(times[n*95/100]), "p95-ms")
 				b.ReportMetric(ms(times[min(n-1, n*99/100)]), "p99-ms")
 				b.ReportMetric(ms(times[n-1]), "max-ms")
+				if withCode {
+					// Within the budget, on this machine: what a kiosk reads
+					// of a frame it sees once.
+					b.ReportMetric(100*float64(read)/float64(n), "read-%")
+				}
 				if len(cpu) == n {
 					sort.Slice(cpu, func(i, j int) bool { return cpu[i] < cpu[j] })
 					b.ReportMetric(ms(cpu[n/2]), "cpu-median-ms")
@@ -187,4 +198,18 @@ func BenchmarkFrame(b *testing.B) {
 			})
 		}
 	}
+}
+
+// benchBudget is the frame budget of BenchmarkFrame: the default, or
+// $PASSGATE_FRAME_BUDGET (a duration) to weigh another.
+func benchBudget(b *testing.B) time.Duration {
+	v := os.Getenv("PASSGATE_FRAME_BUDGET")
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		b.Fatalf("PASSGATE_FRAME_BUDGET=%q: %v", v, err)
+	}
+	return d
 }

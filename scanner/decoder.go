@@ -86,7 +86,7 @@ func (d Decoder) Decode(l *Luma) (Result, error) {
 	var last error
 	var lastStrategy Strategy
 	for _, s := range strategies {
-		r, err := try(s, l)
+		r, err := try(s, l, nil)
 		if err == nil {
 			r.Strategy = s
 			r.Elapsed = time.Since(start)

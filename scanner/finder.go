@@ -12,16 +12,62 @@ import (
 // a third of a decode). The finder comes back with the info, so that its
 // possible centres can be chosen from again when its choice fails.
 func findPatterns(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (*detector.FinderPatternFinder, *detector.FinderPatternInfo, error) {
-	f := detector.NewFinderPatternFinder(m, nil)
+	s := newPatternSearch(m, hints)
+	s.run()
+	info, err := s.best()
+	return s.f, info, err
+}
+
+// patternSearch is findPatterns' row scan, which can go on after it
+// stopped: gozxing stops at the first three confirmed centres, and a
+// pattern in the data that looks like a finder pattern (1:1:3:1:1 both
+// ways, one code in 30 or so) may be one of them, with the real third one
+// further down, never seen. rest scans the rows left, every other one.
+type patternSearch struct {
+	f        *detector.FinderPatternFinder
+	m        *gozxing.BitMatrix
+	row      *gozxing.BitArray
+	i, iSkip int  // the next row, and the step
+	skipped  bool // gozxing's hasSkipped: FindRowSkip set it when two centres were confirmed
+	complete bool // to the bottom, without skipping rows
+}
+
+func newPatternSearch(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) *patternSearch {
 	_, tryHarder := hints[gozxing.DecodeHintType_TRY_HARDER]
-	maxI, maxJ := m.GetHeight(), m.GetWidth()
-	iSkip := 3 * maxI / (4 * detector.FinderPatternFinder_MAX_MODULES)
+	iSkip := 3 * m.GetHeight() / (4 * detector.FinderPatternFinder_MAX_MODULES)
 	if iSkip < detector.FinderPatternFinder_MIN_SKIP || tryHarder {
 		iSkip = detector.FinderPatternFinder_MIN_SKIP
 	}
-	// skipped is gozxing's hasSkipped: FindRowSkip sets it when two
-	// centres are confirmed.
-	skipped := false
+	return &patternSearch{f: detector.NewFinderPatternFinder(m, nil), m: m, row: gozxing.NewBitArray(m.GetWidth()),
+		i: iSkip - 1, iSkip: iSkip}
+}
+
+// best is gozxing's choice of three from the candidates found so far.
+func (s *patternSearch) best() (*detector.FinderPatternInfo, error) {
+	best, err := s.f.SelectBestPatterns()
+	if err != nil {
+		return nil, err
+	}
+	bl, tl, tr := gozxing.ResultPoint_OrderBestPatterns(best[0], best[1], best[2])
+	return detector.NewFinderPatternInfo(bl.(*detector.FinderPattern), tl.(*detector.FinderPattern), tr.(*detector.FinderPattern)), nil
+}
+
+// rest scans the rows below where the search stopped, every other one;
+// it reports whether there were any.
+func (s *patternSearch) rest() bool {
+	if s.i >= s.m.GetHeight() {
+		return false
+	}
+	s.complete, s.iSkip = true, 2
+	s.run()
+	return true
+}
+
+// run scans rows from s.i until gozxing would stop, or to the bottom
+// when complete.
+func (s *patternSearch) run() {
+	f, m := s.f, s.m
+	maxI, maxJ := m.GetHeight(), m.GetWidth()
 	confirmed := func() int {
 		n := 0
 		for _, c := range f.GetPossibleCenters() {
@@ -42,13 +88,18 @@ func findPatterns(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (*
 			state = 3
 			return false, false
 		}
-		iSkip = 2
-		if skipped {
+		s.iSkip = 2
+		if s.complete {
+			state = 0
+			clear(count)
+			return true, false
+		}
+		if s.skipped {
 			done = f.HaveMultiplyConfirmedCenters()
 		} else {
-			skipped = confirmed() >= 2
+			s.skipped = confirmed() >= 2
 			if rowSkip := f.FindRowSkip(); rowSkip > count[2] {
-				*i += rowSkip - count[2] - iSkip
+				*i += rowSkip - count[2] - s.iSkip
 				skipRow = true
 			}
 		}
@@ -56,11 +107,11 @@ func findPatterns(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (*
 		clear(count)
 		return true, skipRow
 	}
-	row := gozxing.NewBitArray(maxJ)
-	for i := iSkip - 1; i < maxI && !done; i += iSkip {
+	for ; s.i < maxI && !done; s.i += s.iSkip {
+		i := s.i
 		clear(count)
 		state = 0
-		row = m.GetRow(i, row)
+		row := m.GetRow(i, s.row)
 		for j := 0; j < maxJ; {
 			black := row.Get(j)
 			var end int
@@ -100,16 +151,13 @@ func findPatterns(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (*
 			j = end
 		}
 		if detector.FinderPatternFinder_foundPatternCross(count) && f.HandlePossibleCenter(count, i, maxJ) {
-			iSkip = count[0]
-			if skipped {
+			s.iSkip = count[0]
+			if s.complete {
+				s.iSkip = 2
+			} else if s.skipped {
 				done = f.HaveMultiplyConfirmedCenters()
 			}
 		}
+		s.i = i
 	}
-	best, err := f.SelectBestPatterns()
-	if err != nil {
-		return f, nil, err
-	}
-	bl, tl, tr := gozxing.ResultPoint_OrderBestPatterns(best[0], best[1], best[2])
-	return f, detector.NewFinderPatternInfo(bl.(*detector.FinderPattern), tl.(*detector.FinderPattern), tr.(*detector.FinderPattern)), nil
 }

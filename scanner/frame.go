@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"math"
 	"sync"
 	"time"
 
@@ -148,6 +149,10 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 		budget := max(d.opts.Budget, minBudgetUnits*unit)
 		return time.Since(start)+time.Duration(cost*float64(unit)) <= budget
 	}
+	// stop ends the search inside an attempt (another grid, another
+	// triangle of finder patterns) when the frame's time is up: the
+	// first attempt too, so no frame takes much longer than its budget.
+	stop := halt(func() bool { return !fits(0) })
 
 	d.mu.Lock()
 	region, inv, turn := d.region, d.inverted, d.turn
@@ -173,14 +178,20 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 		if negative {
 			s = ZoomInverted
 		}
-		return attempt(s, func() (Result, *finders, error) { return zoom(l, fp, negative) })
+		return attempt(s, func() (Result, *finders, error) { return zoom(l, fp, negative, stop) })
 	}
 
 	if !region.Empty() {
 		var fp *finders
 		if attempt(Region, func() (Result, *finders, error) {
-			r, f, err := readRegion(l, region, inv)
+			t0 := time.Now()
+			r, f, err := readRegion(l, region, inv, stop)
 			fp = f
+			// Until the first attempt on the whole frame, its cost is
+			// guessed from the region's: a zoom after a failed region
+			// is then weighed as any other try, not taken for free.
+			c := region.Intersect(image.Rect(0, 0, l.Width, l.Height))
+			unit = time.Duration(float64(time.Since(t0)) * float64(l.Width*l.Height) / float64(max(1, c.Dx()*c.Dy())))
 			return r, f, err
 		}) || zoomOn(fp, inv) {
 			return done(inv)
@@ -194,9 +205,13 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 		if m, err = hybridMatrix(l, false); err != nil {
 			return Result{}, nil, err
 		}
-		r, f, err := readMatrix(m, nil, 1, 0, 0)
+		// The unit of the costs: a first attempt that finds no code, the
+		// binarization and half as much again for the finder search. Not
+		// the attempt's own time: a code that does not read makes that
+		// long, and the rest of the frame would be weighed by it.
+		unit = time.Since(t0) * 3 / 2
+		r, f, err := readMatrix(m, nil, 1, 0, 0, stop)
 		fp = f
-		unit = time.Since(t0)
 		return r, f, err
 	}) || zoomOn(fp, false) {
 		return done(false)
@@ -205,7 +220,7 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	if m != nil && fits(0.5) && attempt(Flipped, func() (Result, *finders, error) {
 		m.FlipAll()
 		defer m.FlipAll() // back, for the extras that reuse it
-		r, f, err := readMatrix(m, nil, 1, 0, 0)
+		r, f, err := readMatrix(m, nil, 1, 0, 0, stop)
 		fp = f
 		return r, f, err
 	}) || zoomOn(fp, true) {
@@ -213,7 +228,7 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	}
 	// A code at a steep angle, or whose finder patterns gozxing groups
 	// wrong: the Perspective detector, on the same binarization.
-	if m != nil && fits(cost(Perspective)) && attempt(Perspective, func() (Result, *finders, error) { return readPerspective(m, tryHarder) }) {
+	if m != nil && fits(cost(Perspective)) && attempt(Perspective, func() (Result, *finders, error) { return readPerspective(m, tryHarder, stop) }) {
 		return done(false)
 	}
 	seen := false
@@ -233,7 +248,7 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 		if !fits(cost(s)) {
 			continue
 		}
-		if attempt(s, func() (Result, *finders, error) { return readStrategy(s, l, m) }) {
+		if attempt(s, func() (Result, *finders, error) { return readStrategy(s, l, m, stop) }) {
 			return done(s == Inverted || s == DoubleInverted)
 		}
 	}
@@ -295,21 +310,26 @@ func hybridMatrix(l *Luma, negative bool) (m *gozxing.BitMatrix, err error) {
 	return hybrid(l, negative)
 }
 
+// halt tells a search that its time is up; a nil halt never does.
+type halt func() bool
+
+func (h halt) now() bool { return h != nil && h() }
+
 // readRegion reads the part r of l.
-func readRegion(l *Luma, r image.Rectangle, negative bool) (Result, *finders, error) {
+func readRegion(l *Luma, r image.Rectangle, negative bool, stop halt) (Result, *finders, error) {
 	sub := l.sub(r.Min.X, r.Min.Y, r.Dx(), r.Dy())
 	m, err := hybridMatrix(sub, negative)
 	if err != nil {
 		return Result{}, nil, err
 	}
-	return readMatrix(m, tryHarder, 1, r.Min.X, r.Min.Y)
+	return readMatrix(m, tryHarder, 1, r.Min.X, r.Min.Y, stop)
 }
 
 var tryHarder = map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
 
 // zoom reads the code around the finder patterns fp in a copy of its
 // area at twice the size.
-func zoom(l *Luma, fp *finders, negative bool) (Result, *finders, error) {
+func zoom(l *Luma, fp *finders, negative bool, stop halt) (Result, *finders, error) {
 	r := fp.area().Intersect(image.Rect(0, 0, l.Width, l.Height))
 	if r.Dx() < 21 || r.Dy() < 21 || r.Dx()*r.Dy() > 1500*1500 {
 		return Result{}, nil, errSkipped
@@ -319,16 +339,16 @@ func zoom(l *Luma, fp *finders, negative bool) (Result, *finders, error) {
 	if err != nil {
 		return Result{}, nil, err
 	}
-	return readMatrix(m, tryHarder, 2, r.Min.X, r.Min.Y)
+	return readMatrix(m, tryHarder, 2, r.Min.X, r.Min.Y, stop)
 }
 
 // readStrategy runs one of Decoder's strategies on a frame. TRY_HARDER
 // reuses the full frame's binarization m when there is one.
-func readStrategy(s Strategy, l *Luma, m *gozxing.BitMatrix) (Result, *finders, error) {
+func readStrategy(s Strategy, l *Luma, m *gozxing.BitMatrix, stop halt) (Result, *finders, error) {
 	if s == HybridTryHarder && m != nil {
-		return readMatrix(m, tryHarder, 1, 0, 0)
+		return readMatrix(m, tryHarder, 1, 0, 0, stop)
 	}
-	r, err := try(s, l)
+	r, err := try(s, l, stop)
 	// Seen when the data did not decode; with format information when
 	// the format read (a FormatException is what clutter gives too).
 	var fe gozxing.FormatException
@@ -369,29 +389,35 @@ func (f *finders) area() image.Rectangle {
 // readMatrix finds and decodes a code in a binarized image whose pixels
 // are f times the frame's, offset by (dx, dy). The finder patterns it
 // found come back even when the data did not decode.
-func readMatrix(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, f float64, dx, dy int) (r Result, fp *finders, err error) {
+func readMatrix(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, f float64, dx, dy int, stop halt) (r Result, fp *finders, err error) {
 	defer catch(&err)
-	info, err := findFinders(m, hints)
+	search, info, err := findFinders(m, hints)
 	if err != nil {
 		return Result{}, nil, err
 	}
 	at := func(p *detector.FinderPattern) [2]float64 {
 		return [2]float64{p.GetX()/f + float64(dx), p.GetY()/f + float64(dy)}
 	}
-	fp = &finders{tl: at(info.GetTopLeft()), tr: at(info.GetTopRight()), bl: at(info.GetBottomLeft()),
-		module: info.GetTopLeft().GetEstimatedModuleSize() / f}
-	var dr *common.DecoderResult
-	points := []gozxing.ResultPoint{info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()}
-	det, err := detector.NewDetector(m).ProcessFinderPatternInfo(info)
-	if err == nil {
-		points = det.GetPoints()
-		dr, err = decoder.NewDecoder().Decode(det.GetBits(), hints)
+	seen := func(info *detector.FinderPatternInfo) *finders {
+		return &finders{tl: at(info.GetTopLeft()), tr: at(info.GetTopRight()), bl: at(info.GetBottomLeft()),
+			module: info.GetTopLeft().GetEstimatedModuleSize() / f}
+	}
+	fp = seen(info)
+	dr, points, err := detectInfo(m, hints, info)
+	if err != nil && !stop.now() {
+		// gozxing's three may hold a look-alike in the data: the three
+		// of a complete search that are nearest a right triangle.
+		if alt := regroup(search, info); alt != nil {
+			if adr, apoints, aerr := detectInfo(m, hints, alt); aerr == nil {
+				info, fp, dr, points, err = alt, seen(alt), adr, apoints, nil
+			}
+		}
 	}
 	plaus := err == nil || plausible(m, info)
-	if err != nil && plaus {
+	if err != nil && plaus && !stop.now() {
 		// One transform for the whole symbol did not fit: one per cell of
 		// its alignment patterns.
-		if dl, lerr := readLocal(m, info, hints); lerr == nil {
+		if dl, lerr := readLocal(m, info, hints, stop); lerr == nil {
 			dr, err = dl, nil
 		}
 	}
@@ -406,6 +432,46 @@ func readMatrix(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, f fl
 		r.Points = append(r.Points, image.Pt(int(p.GetX()/f+0.5)+dx, int(p.GetY()/f+0.5)+dy))
 	}
 	return r, fp, nil
+}
+
+// detectInfo samples the code whose finder patterns are info with
+// gozxing's detector and decodes it; the points are the finder patterns'
+// centres when the detector fails.
+func detectInfo(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, info *detector.FinderPatternInfo) (*common.DecoderResult, []gozxing.ResultPoint, error) {
+	points := []gozxing.ResultPoint{info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()}
+	det, err := detector.NewDetector(m).ProcessFinderPatternInfo(info)
+	if err != nil {
+		return nil, points, err
+	}
+	dr, err := decoder.NewDecoder().Decode(det.GetBits(), hints)
+	return dr, det.GetPoints(), err
+}
+
+// regroup is the second choice of finder patterns when the three of info
+// did not read: the rows the search had left scanned (patternSearch.rest),
+// and of all the candidates the three nearest an isosceles right triangle
+// that are not info's. nil when the search had scanned every row, or
+// found no other three.
+func regroup(s *patternSearch, info *detector.FinderPatternInfo) *detector.FinderPatternInfo {
+	if !s.rest() {
+		return nil
+	}
+	cs := s.f.GetPossibleCenters()
+	if len(cs) <= 3 {
+		return nil
+	}
+	tried := []*detector.FinderPattern{info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()}
+	isTried := func(p *detector.FinderPattern) bool {
+		for _, q := range tried {
+			if math.Hypot(p.GetX()-q.GetX(), p.GetY()-q.GetY()) < 2*q.GetEstimatedModuleSize() {
+				return true
+			}
+		}
+		return false
+	}
+	return bestTriple(cs, 2, func(a, b, c *detector.FinderPattern) bool {
+		return isTried(a) && isTried(b) && isTried(c)
+	})
 }
 
 // plausible tells whether the finder patterns of info have format

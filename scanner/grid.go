@@ -139,7 +139,7 @@ func sampleLocalWith(m *gozxing.BitMatrix, global *common.PerspectiveTransform, 
 // readLocal decodes a code whose finder patterns info gozxing found but
 // could not read, by local sampling at gozxing's dimension and at the
 // neighbouring ones (perspective makes the estimate wrong by one version).
-func readLocal(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map[gozxing.DecodeHintType]any) (*common.DecoderResult, error) {
+func readLocal(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map[gozxing.DecodeHintType]any, stop halt) (*common.DecoderResult, error) {
 	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
 	module := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
 	if module < 1 {
@@ -169,6 +169,9 @@ func readLocal(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map
 	var last error = errNoGrid
 	for _, dd := range dims {
 		for _, corner := range cornerCandidates(m, tl, tr, bl, module, dd) {
+			if stop.now() {
+				return nil, last
+			}
 			var bits *gozxing.BitMatrix
 			var err error
 			if dd < 4*7+17 {
@@ -308,20 +311,34 @@ func dist(a, b gozxing.ResultPoint) float64 {
 	return math.Hypot(a.GetX()-b.GetX(), a.GetY()-b.GetY())
 }
 
-// findFinders is gozxing's finder search, with a second chance for a
+// findFinders is gozxing's finder search (the search comes back too, to
+// be taken further, see regroup), with a second chance for a
 // tilted code: gozxing drops any three patterns whose module sizes differ
 // by more than 1.4 times, which a screen tilted by 30° exceeds (its near
 // corner is larger than its far one). Then the candidates gozxing found
 // are chosen from again, allowing twice the size, by gozxing's measure of
 // how near they are to an isosceles right triangle.
-func findFinders(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (*detector.FinderPatternInfo, error) {
-	f, info, err := findPatterns(m, hints)
+func findFinders(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (*patternSearch, *detector.FinderPatternInfo, error) {
+	s := newPatternSearch(m, hints)
+	s.run()
+	info, err := s.best()
 	if err == nil {
-		return info, nil
+		return s, info, nil
 	}
-	cs := f.GetPossibleCenters()
+	if info := bestTriple(s.f.GetPossibleCenters(), 2, nil); info != nil {
+		return s, info, nil
+	}
+	return s, nil, err
+}
+
+// bestTriple chooses, from candidates cs, the three whose module sizes are
+// within maxRatio of each other that are nearest an isosceles right
+// triangle, by gozxing's measure; nil when no three are near enough, or
+// there are too many candidates to try all. A triple skip says yes to is
+// not chosen.
+func bestTriple(cs []*detector.FinderPattern, maxRatio float64, skip func(a, b, c *detector.FinderPattern) bool) *detector.FinderPatternInfo {
 	if len(cs) < 3 || len(cs) > 40 {
-		return nil, err
+		return nil
 	}
 	best, bestD := [3]*detector.FinderPattern{}, math.MaxFloat64
 	sq := func(a, b *detector.FinderPattern) float64 {
@@ -333,7 +350,7 @@ func findFinders(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (*d
 			for k := j + 1; k < len(cs); k++ {
 				lo := min(cs[i].GetEstimatedModuleSize(), cs[j].GetEstimatedModuleSize(), cs[k].GetEstimatedModuleSize())
 				hi := max(cs[i].GetEstimatedModuleSize(), cs[j].GetEstimatedModuleSize(), cs[k].GetEstimatedModuleSize())
-				if hi > 2*lo {
+				if hi > maxRatio*lo {
 					continue
 				}
 				s := []float64{sq(cs[i], cs[j]), sq(cs[j], cs[k]), sq(cs[i], cs[k])}
@@ -348,14 +365,17 @@ func findFinders(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (*d
 					a, b = b, a
 				}
 				if d := math.Abs(c-2*b) + math.Abs(c-2*a); d < bestD && d < 0.5*c {
+					if skip != nil && skip(cs[i], cs[j], cs[k]) {
+						continue
+					}
 					best, bestD = [3]*detector.FinderPattern{cs[i], cs[j], cs[k]}, d
 				}
 			}
 		}
 	}
 	if best[0] == nil {
-		return nil, err
+		return nil
 	}
 	bl, tl, tr := gozxing.ResultPoint_OrderBestPatterns(best[0], best[1], best[2])
-	return detector.NewFinderPatternInfo(bl.(*detector.FinderPattern), tl.(*detector.FinderPattern), tr.(*detector.FinderPattern)), nil
+	return detector.NewFinderPatternInfo(bl.(*detector.FinderPattern), tl.(*detector.FinderPattern), tr.(*detector.FinderPattern))
 }

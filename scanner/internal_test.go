@@ -52,12 +52,12 @@ func TestReadTurnsPointsBack(t *testing.T) {
 	for y := 0; y < code.Height; y++ {
 		copy(page.Pix[(y+20)*page.Stride+170:], code.row(y))
 	}
-	ref, err := read(page, 0, 1, recipe{})
+	ref, err := read(page, 0, 1, recipe{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for n := 1; n < 4; n++ {
-		got, err := read(page, n, 1, recipe{})
+		got, err := read(page, n, 1, recipe{}, nil)
 		if err != nil {
 			t.Fatalf("%d turns: %v", n, err)
 		}

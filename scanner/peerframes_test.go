@@ -17,19 +17,16 @@ import (
 var peerFrames = []int{42, 58, 128, 180, 282}
 
 func TestPeerFrames(t *testing.T) {
-	dir := shareddata.Root()
-	if dir == "" {
-		t.Skip("shared data not found: the scanpeers corpus needs its DCC images")
-	}
+	dcc := shareddata.Dir(t, "dgc-testdata") // the scanpeers corpus holds its DCC images
 	srcs, err := framegen.LoadPasses("../testdata/passes")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dcc, err := framegen.LoadDCC(dir + "/testdata/dgc-testdata")
+	dccs, err := framegen.LoadDCC(dcc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	frames, err := framegen.Corpus(framegen.Options{Seed: 1, Count: 282, Sources: append(srcs, dcc...)})
+	frames, err := framegen.Corpus(framegen.Options{Seed: 1, Count: 282, Sources: append(srcs, dccs...)})
 	if err != nil {
 		t.Fatal(err)
 	}

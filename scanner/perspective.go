@@ -37,7 +37,7 @@ func globalMatrix(l *Luma, negative bool) (m *gozxing.BitMatrix, err error) {
 // readPerspective looks for a code in m with the Perspective detector. The
 // first finder patterns it found format information beside come back even
 // when the data did not decode.
-func readPerspective(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (r Result, fp *finders, err error) {
+func readPerspective(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, stop halt) (r Result, fp *finders, err error) {
 	defer catch(&err)
 	cs := candidatesBothWays(m, hints)
 	if len(cs) < 3 {
@@ -53,8 +53,11 @@ func readPerspective(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any)
 	}
 	err = errNoTriangle
 	for _, h := range triangles(cs) {
+		if stop.now() {
+			break
+		}
 		tl, tr, bl := cs[h[0]], cs[h[1]], cs[h[2]]
-		dr, pts, derr := decodeTriangle(m, hints, [3]cand{tl, tr, bl}, [3][]pt{ring(h[0]), ring(h[1]), ring(h[2])})
+		dr, pts, derr := decodeTriangle(m, hints, [3]cand{tl, tr, bl}, [3][]pt{ring(h[0]), ring(h[1]), ring(h[2])}, stop)
 		if fp == nil && !errors.Is(derr, errNoFormat) {
 			// The first triangle with format information: a sign of a code.
 			fp = &finders{tl: [2]float64{tl.x, tl.y}, tr: [2]float64{tr.x, tr.y}, bl: [2]float64{bl.x, bl.y}, module: tl.module, format: true}
@@ -290,7 +293,7 @@ func corners(ring []pt, c pt, u, v pt) ([4]pt, bool) {
 // decodeTriangle fits a perspective transform to the finder patterns f
 // (top-left, top-right, bottom-left) and the corners of their traced
 // squares, for each likely dimension, and decodes the sampled grid.
-func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, f [3]cand, rings [3][]pt) (*common.DecoderResult, []pt, error) {
+func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, f [3]cand, rings [3][]pt, stop halt) (*common.DecoderResult, []pt, error) {
 	c := [3]pt{{f[0].x, f[0].y}, {f[1].x, f[1].y}, {f[2].x, f[2].y}}
 	u := pt{c[1].x - c[0].x, c[1].y - c[0].y}
 	v := pt{c[2].x - c[0].x, c[2].y - c[0].y}
@@ -375,6 +378,9 @@ func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, 
 	}
 	var last error = errNoGrid
 	for _, d := range dims[:min(len(dims), 5)] {
+		if stop.now() {
+			break
+		}
 		fd := float64(d)
 		var src, dst []pt
 		src = append(src, pt{3.5, 3.5}, pt{fd - 3.5, 3.5}, pt{3.5, fd - 3.5})

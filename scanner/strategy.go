@@ -105,7 +105,7 @@ func isReadError(err error) bool {
 }
 
 // try runs one strategy on l; the points it returns are in l's coordinates.
-func try(s Strategy, l *Luma) (Result, error) {
+func try(s Strategy, l *Luma, stop halt) (Result, error) {
 	rc, ok := recipes[s]
 	switch {
 	case !ok:
@@ -119,9 +119,9 @@ func try(s Strategy, l *Luma) (Result, error) {
 	}
 	switch s {
 	case Zoom:
-		return tryZoom(l)
+		return tryZoom(l, stop)
 	case Perspective:
-		return tryPerspective(l)
+		return tryPerspective(l, stop)
 	}
 	img := l
 	if rc.invert {
@@ -146,7 +146,7 @@ func try(s Strategy, l *Luma) (Result, error) {
 	var err error
 	for _, n := range turns {
 		var r Result
-		r, err = read(img, n, f, rc)
+		r, err = read(img, n, f, rc, stop)
 		if err == nil {
 			return r, nil
 		}
@@ -156,7 +156,7 @@ func try(s Strategy, l *Luma) (Result, error) {
 
 // read turns img n quarter turns clockwise and runs gozxing on it; the
 // points it returns are mapped back to img and divided by f, the scale of img.
-func read(img *Luma, n int, f float64, rc recipe) (r Result, err error) {
+func read(img *Luma, n int, f float64, rc recipe, stop halt) (r Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			r, err = Result{}, fmt.Errorf("%w: %v", errPanic, p)
@@ -184,7 +184,7 @@ func read(img *Luma, n int, f float64, rc recipe) (r Result, err error) {
 	if rc.pure {
 		res, err = readPure(m, img, hints)
 	} else {
-		res, _, err = readMatrix(m, hints, 1, 0, 0)
+		res, _, err = readMatrix(m, hints, 1, 0, 0, stop)
 	}
 	if err != nil {
 		return Result{}, err
@@ -208,7 +208,7 @@ func read(img *Luma, n int, f float64, rc recipe) (r Result, err error) {
 // tryPerspective runs the Perspective detector on the local-threshold
 // binarization of l, then on the global one (which keeps the finder
 // patterns of a small, blurred code whole where the local one breaks them).
-func tryPerspective(l *Luma) (Result, error) {
+func tryPerspective(l *Luma, stop halt) (Result, error) {
 	var err error
 	for _, bin := range []func(*Luma, bool) (*gozxing.BitMatrix, error){hybridMatrix, globalMatrix} {
 		var m *gozxing.BitMatrix
@@ -216,7 +216,7 @@ func tryPerspective(l *Luma) (Result, error) {
 			return Result{}, err
 		}
 		var r Result
-		if r, _, err = readPerspective(m, tryHarder); err == nil {
+		if r, _, err = readPerspective(m, tryHarder, stop); err == nil {
 			return r, nil
 		}
 	}
@@ -225,15 +225,15 @@ func tryPerspective(l *Luma) (Result, error) {
 
 // tryZoom finds the finder patterns of l and, when the code did not read,
 // reads its area at twice the size.
-func tryZoom(l *Luma) (Result, error) {
+func tryZoom(l *Luma, stop halt) (Result, error) {
 	m, err := hybridMatrix(l, false)
 	if err != nil {
 		return Result{}, err
 	}
-	r, fp, err := readMatrix(m, tryHarder, 1, 0, 0)
-	if err == nil || fp == nil {
+	r, fp, err := readMatrix(m, tryHarder, 1, 0, 0, stop)
+	if err == nil || fp == nil || stop.now() {
 		return r, err
 	}
-	r, _, err = zoom(l, fp, false)
+	r, _, err = zoom(l, fp, false, stop)
 	return r, err
 }
