@@ -152,7 +152,9 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	// stop ends the search inside an attempt (another grid, another
 	// triangle of finder patterns) when the frame's time is up: the
 	// first attempt too, so no frame takes much longer than its budget.
-	stop := halt(func() bool { return !fits(0) })
+	stop := halt(func(next time.Duration) bool {
+		return time.Since(start)+next > max(d.opts.Budget, minBudgetUnits*unit)
+	})
 
 	d.mu.Lock()
 	region, inv, turn := d.region, d.inverted, d.turn
@@ -310,10 +312,17 @@ func hybridMatrix(l *Luma, negative bool) (m *gozxing.BitMatrix, err error) {
 	return hybrid(l, negative)
 }
 
-// halt tells a search that its time is up; a nil halt never does.
-type halt func() bool
+// halt tells a search whether a step of the time given would end past
+// the frame's budget; a nil halt never stops one.
+type halt func(next time.Duration) bool
 
-func (h halt) now() bool { return h != nil && h() }
+// now tells whether the time is up.
+func (h halt) now() bool { return h.before(0) }
+
+// before tells whether a step as long as the last one, took, would end
+// past the budget: a search of many like steps (grids, triangles) stops
+// before the one that would overrun, not after it.
+func (h halt) before(took time.Duration) bool { return h != nil && h(took) }
 
 // readRegion reads the part r of l.
 func readRegion(l *Luma, r image.Rectangle, negative bool, stop halt) (Result, *finders, error) {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
@@ -167,11 +168,13 @@ func readLocal(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map
 		}
 	}
 	var last error = errNoGrid
+	var t0 time.Time // when the last grid's try began
 	for _, dd := range dims {
 		for _, corner := range cornerCandidates(m, tl, tr, bl, module, dd) {
-			if stop.now() {
+			if !t0.IsZero() && stop.before(time.Since(t0)) || stop.now() {
 				return nil, last
 			}
+			t0 = time.Now()
 			var bits *gozxing.BitMatrix
 			var err error
 			if dd < 4*7+17 {

@@ -5,6 +5,7 @@ import (
 	"image"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
@@ -52,10 +53,12 @@ func readPerspective(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any,
 		return rings[i]
 	}
 	err = errNoTriangle
+	var took time.Duration // the last triangle's time
 	for _, h := range triangles(cs) {
-		if stop.now() {
+		if stop.before(took) {
 			break
 		}
+		t0 := time.Now()
 		tl, tr, bl := cs[h[0]], cs[h[1]], cs[h[2]]
 		dr, pts, derr := decodeTriangle(m, hints, [3]cand{tl, tr, bl}, [3][]pt{ring(h[0]), ring(h[1]), ring(h[2])}, stop)
 		if fp == nil && !errors.Is(derr, errNoFormat) {
@@ -70,6 +73,7 @@ func readPerspective(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any,
 			return r, fp, nil
 		}
 		err = derr
+		took = time.Since(t0)
 	}
 	if errors.Is(err, errNoGrid) {
 		err = gozxing.WrapNotFoundException(err)
@@ -377,10 +381,12 @@ func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, 
 		}
 	}
 	var last error = errNoGrid
+	var t0 time.Time // when the last dimension's try began
 	for _, d := range dims[:min(len(dims), 5)] {
-		if stop.now() {
+		if !t0.IsZero() && stop.before(time.Since(t0)) {
 			break
 		}
+		t0 = time.Now()
 		fd := float64(d)
 		var src, dst []pt
 		src = append(src, pt{3.5, 3.5}, pt{fd - 3.5, 3.5}, pt{3.5, fd - 3.5})
