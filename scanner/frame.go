@@ -30,16 +30,17 @@ const (
 	ZoomInverted Strategy = "zoom-inverted"
 )
 
-// minBudgetUnits is the least budget of a frame, in first attempts' time
-// (see fits in Decode).
+// minBudgetUnits is the least budget of a frame, in units of a first
+// attempt that finds no code (see fits in Decode).
 const minBudgetUnits = 3
 
 // FrameOptions tune a FrameDecoder. The zero value is the default.
 type FrameOptions struct {
-	// Budget is the time a frame may take: after the first attempt, one
-	// that would end past it, by its cost relative to the first attempt's
-	// time, is not started (the next frame is another chance). 0 means
-	// 10 ms.
+	// Budget is the time a frame may take: an attempt that would end past
+	// it, by its cost relative to the first attempt's binarization, is not
+	// started, and a search within an attempt (the first one too) stops
+	// before the step that would overrun it; the next frame is another
+	// chance. 0 means 10 ms.
 	Budget time.Duration
 	// Extras are the stronger attempts, in order; nil means
 	// DefaultExtras(). A frame without any sign of a code tries one of
