@@ -7,7 +7,6 @@ import (
 
 	"github.com/passgate/passgate/app"
 	"github.com/passgate/passgate/checkin"
-	"github.com/passgate/passgate/config"
 	"github.com/passgate/passgate/entry"
 	"github.com/passgate/passgate/internal/clockcheck"
 	"github.com/passgate/passgate/internal/testkit/fixtures"
@@ -25,21 +24,7 @@ func TestClockCheckWired(t *testing.T) {
 		t.Helper()
 		pairs := append([]string{"venue.id", "cafe", "kiosk.id", "door", "trust.bundle_key", fixtures.Path("keys/bundle.pub"),
 			"trust.bundle_file", fixtures.Path("bundle.bin"), "register.path", db, "camera.replay", fixtures.Path("passes")}, extra...)
-		var o []config.Override
-		for i := 0; i < len(pairs); i += 2 {
-			o = append(o, config.Override{Key: pairs[i], Value: pairs[i+1], Flag: "--" + pairs[i]})
-		}
-		e := env(t, now)
-		cfg, err := config.Load("", e.Getenv, o...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := app.Open(cfg, e, app.ModeHeadless)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		return a
+		return openApp(t, env(t, now), app.ModeHeadless, over(pairs...)...)
 	}
 	valid := fixtures.Pass(t, "vaccination-valid")
 

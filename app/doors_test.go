@@ -35,23 +35,10 @@ func TestTwoDoors(t *testing.T) {
 		if err := os.WriteFile(tok, []byte(token+"\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		var o []config.Override
-		for k, v := range map[string]string{"register.path": filepath.Join(dir, kiosk+".db"), "hub.url": srv.URL(),
-			"hub.token_file": tok, "trust.bundle_key": fixtures.Path("keys/bundle.pub"), "trust.bundle_file": filepath.Join(dir, kiosk+".bin"),
-			"venue.id": "cafe", "kiosk.id": kiosk, "venue.secret_file": secret, "hub.other_doors_every": "1s",
-			"camera.replay": fixtures.Path("passes")} {
-			o = append(o, config.Override{Key: k, Value: v, Flag: "--" + k})
-		}
-		e := env(t, fixtures.Noon)
-		cfg, err := config.Load("", e.Getenv, o...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := app.Open(cfg, e, app.ModeHeadless)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
+		a := openApp(t, env(t, fixtures.Noon), app.ModeHeadless, over("register.path", filepath.Join(dir, kiosk+".db"), "hub.url", srv.URL(),
+			"hub.token_file", tok, "trust.bundle_key", fixtures.Path("keys/bundle.pub"), "trust.bundle_file", filepath.Join(dir, kiosk+".bin"),
+			"venue.id", "cafe", "kiosk.id", kiosk, "venue.secret_file", secret, "hub.other_doors_every", "1s",
+			"camera.replay", fixtures.Path("passes"))...)
 		if a.Doors == nil {
 			t.Fatal("[hub] other_doors_every set, but the app has no memory of the other doors")
 		}
@@ -106,12 +93,8 @@ func TestVenueSecretFile(t *testing.T) {
 		}
 		os.Chmod(secret, c.mode)
 		e := env(t, fixtures.Noon)
-		var o []config.Override
-		for k, v := range map[string]string{"register.path": filepath.Join(dir, "r.db"), "trust.bundle_key": fixtures.Path("keys/bundle.pub"),
-			"trust.bundle_file": fixtures.Path("bundle.bin"), "venue.secret_file": secret, "camera.replay": fixtures.Path("passes")} {
-			o = append(o, config.Override{Key: k, Value: v, Flag: "--" + k})
-		}
-		cfg, err := config.Load("", e.Getenv, o...)
+		cfg, err := config.Load("", e.Getenv, over("register.path", filepath.Join(dir, "r.db"), "trust.bundle_key", fixtures.Path("keys/bundle.pub"),
+			"trust.bundle_file", fixtures.Path("bundle.bin"), "venue.secret_file", secret, "camera.replay", fixtures.Path("passes"))...)
 		if err != nil {
 			t.Fatal(err)
 		}

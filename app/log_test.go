@@ -19,6 +19,31 @@ import (
 
 // env is an in-process environment on a fixed clock (fixtures.Noon) with
 // HOME in a temporary directory, so no configuration file is found.
+// over turns key, value pairs into the overrides their flags give.
+func over(pairs ...string) []config.Override {
+	var o []config.Override
+	for i := 0; i+1 < len(pairs); i += 2 {
+		o = append(o, config.Override{Key: pairs[i], Value: pairs[i+1], Flag: "--" + pairs[i]})
+	}
+	return o
+}
+
+// openApp loads the configuration that the overrides o make in e and
+// opens the app in mode m, closed at the end of the test.
+func openApp(t *testing.T, e *app.Env, m app.Mode, o ...config.Override) *app.App {
+	t.Helper()
+	cfg, err := config.Load("", e.Getenv, o...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Open(cfg, e, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
 func env(t *testing.T, now time.Time) *app.Env {
 	t.Helper()
 	home := t.TempDir()
@@ -85,14 +110,6 @@ func TestLogHoldsNoPersonalData(t *testing.T) {
 		wedge.WriteString(p + "\n")
 		secret = append(secret, secrets(t, p)...)
 	}
-	over := func(pairs ...string) []config.Override {
-		var o []config.Override
-		for i := 0; i < len(pairs); i += 2 {
-			o = append(o, config.Override{Key: pairs[i], Value: pairs[i+1], Flag: "--" + pairs[i]})
-		}
-		return o
-	}
-
 	t.Run("demo", func(t *testing.T) {
 		logFile := filepath.Join(dir, "demo.log")
 		e := env(t, fixtures.Noon)

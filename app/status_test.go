@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/passgate/passgate/app"
-	"github.com/passgate/passgate/config"
 	"github.com/passgate/passgate/internal/testkit/fixtures"
 )
 
@@ -27,20 +26,8 @@ func TestSyncReportsStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := env(t, fixtures.Noon)
-	var o []config.Override
-	for k, v := range map[string]string{"register.path": filepath.Join(dir, "register.db"), "hub.url": srv.URL(),
-		"hub.token_file": tok, "trust.bundle_key": fixtures.Path("keys/bundle.pub"), "trust.bundle_file": filepath.Join(dir, "bundle.bin")} {
-		o = append(o, config.Override{Key: k, Value: v, Flag: "--" + k})
-	}
-	cfg, err := config.Load("", e.Getenv, o...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := app.Open(cfg, e, app.ModeSync)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := openApp(t, e, app.ModeSync, over("register.path", filepath.Join(dir, "register.db"), "hub.url", srv.URL(),
+		"hub.token_file", tok, "trust.bundle_key", fixtures.Path("keys/bundle.pub"), "trust.bundle_file", filepath.Join(dir, "bundle.bin"))...)
 	if _, err := a.Uplink.Once(context.Background()); err != nil {
 		t.Fatal(err)
 	}
