@@ -15,7 +15,8 @@ type Options struct {
 	// Seed chooses the frames: the same Seed and Options give the same
 	// frames, byte for byte, on one architecture.
 	Seed uint64
-	// Count is the number of frames; default DefaultCount.
+	// Count is the number of frames; default DefaultCount, or
+	// DefaultDoorCount a kind for a door corpus.
 	Count int
 	// Sizes are the frame sizes, used in turn; default 640×480 and
 	// 1280×720, the webcam resolutions the kiosk asks for.
@@ -35,6 +36,13 @@ type Options struct {
 	// Workers render frames in parallel; default GOMAXPROCS. The frames do
 	// not depend on it.
 	Workers int
+	// Kinds, when set, make a door corpus: every frame shows a code as
+	// one of these door kinds (DoorKinds), taken in turn, with mild
+	// other distortions (a small code's modules are 2 pixels wide at the
+	// least, whatever MinModule says); NoCode is not used. A door corpus
+	// is drawn from a random sequence of its own: the frames of the
+	// default corpus of a Seed do not depend on it.
+	Kinds []string
 	// Progress, when set, is called after each frame is rendered with the
 	// number done so far, one call at a time, for a progress display.
 	Progress func(done, total int)
@@ -51,11 +59,16 @@ func DefaultSizes() []image.Point { return []image.Point{{640, 480}, {1280, 720}
 var ErrNoSource = errors.New("framegen: no source fits the frame")
 
 // Corpus draws the parameters of opts.Count frames from opts.Seed, one after
-// another, and renders them. Frame i has size Sizes[i % len(Sizes)].
+// another, and renders them. Frame i has size Sizes[i % len(Sizes)]; in a
+// door corpus (Options.Kinds) it is of kind Kinds[i % len(Kinds)], and the
+// frames of each kind go through the sizes in turn.
 func Corpus(opts Options) ([]Frame, error) {
 	o := opts // a copy: the caller's Options are not changed
 	if o.Count == 0 {
 		o.Count = DefaultCount
+		if len(o.Kinds) > 0 {
+			o.Count = DefaultDoorCount * len(o.Kinds)
+		}
 	}
 	if len(o.Sizes) == 0 {
 		o.Sizes = DefaultSizes()
@@ -72,15 +85,23 @@ func Corpus(opts Options) ([]Frame, error) {
 	if o.Count < 0 {
 		return nil, fmt.Errorf("framegen: corpus of %d frames", o.Count)
 	}
-	jobs := make([]job, o.Count)
-	r := rand.New(rand.NewPCG(o.Seed, 0xf4a3e5))
-	for i := range jobs {
-		size := o.Sizes[i%len(o.Sizes)]
-		j, err := pick(r, size, o)
-		if err != nil {
-			return nil, fmt.Errorf("framegen: frame %d (%dx%d): %w", i, size.X, size.Y, err)
+	var jobs []job
+	if len(o.Kinds) > 0 {
+		var err error
+		if jobs, err = doorJobs(o); err != nil {
+			return nil, err
 		}
-		jobs[i] = j
+	} else {
+		jobs = make([]job, o.Count)
+		r := rand.New(rand.NewPCG(o.Seed, 0xf4a3e5))
+		for i := range jobs {
+			size := o.Sizes[i%len(o.Sizes)]
+			j, err := pick(r, size, o)
+			if err != nil {
+				return nil, fmt.Errorf("framegen: frame %d (%dx%d): %w", i, size.X, size.Y, err)
+			}
+			jobs[i] = j
+		}
 	}
 
 	frames := make([]Frame, o.Count)
@@ -95,6 +116,7 @@ func Corpus(opts Options) ([]Frame, error) {
 		wg.Go(func() {
 			for i := range next {
 				frames[i], errs[i] = Render(jobs[i].src, jobs[i].p)
+				frames[i].Kind = jobs[i].kind
 				if o.Progress != nil {
 					mu.Lock()
 					done++
@@ -117,8 +139,9 @@ func Corpus(opts Options) ([]Frame, error) {
 
 // job is a frame to render.
 type job struct {
-	src Source
-	p   Params
+	src  Source
+	p    Params
+	kind string // the door kind; "" in the default corpus
 }
 
 // pick draws one frame's source and parameters.

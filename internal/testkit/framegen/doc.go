@@ -7,7 +7,12 @@
 // mode, JPEG artefacts, and a cluttered background), so a frame that the
 // scanner fails on can be reported, and rendered again, from its parameters.
 // [Corpus] draws the parameters of many frames from one seed, so the same
-// seed always gives the same frames on one architecture. [WriteY4M] writes
+// seed always gives the same frames on one architecture. With
+// [Options.Kinds] it draws a door corpus instead: the cases a kiosk at a
+// door sees and the default corpus does not ([DoorKinds]: a bent phone, a
+// cracked screen, the moiré of filming a screen, motion blur, a thumb over
+// part of the code within its error correction, very small codes), from a
+// random sequence of their own. [WriteY4M] writes
 // frames as a YUV4MPEG2 clip for the camera's replay source.
 //
 // The package is test tooling: it must not be imported by the kiosk, and it

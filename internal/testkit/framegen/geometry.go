@@ -36,14 +36,24 @@ func (h *homography) inverse() homography {
 // across the frame's wider side, a typical webcam lens.
 func focal(width, height int) float64 { return 0.8 * float64(max(width, height)) }
 
-// phonePose returns the homography from the phone's plane, in modules with
-// the code's centre at the origin, to the frame, for a code of n modules.
+// pose is where the phone is: a point q of the phone, in modules with the
+// code's centre at the origin (x right and y down on the screen, z away
+// from the camera), is at m·r·q + t in camera coordinates, which project
+// to the frame through the camera of focal length f and centre (cx, cy).
+type pose struct {
+	r         [9]float64 // row-major rotation
+	m         float64    // pixels a module at depth f
+	tx, ty, f float64
+	cx, cy    float64
+}
+
+// poseOf places the phone for a code of n modules.
 //
 // The phone faces the camera at the distance where one of its modules is
 // Size×Height/n pixels wide, is turned by Rotation in its plane, leans by
 // Tilt about an axis in its plane, and is moved sideways to put the code's
 // centre at (X, Y): a pinhole camera, so the tilt gives a true perspective.
-func phonePose(p Params, n int) homography {
+func poseOf(p Params, n int) pose {
 	f := focal(p.Width, p.Height)
 	m := p.Size * float64(p.Height) / float64(n)
 
@@ -67,12 +77,22 @@ func phonePose(p Params, n int) homography {
 	}
 	tx := p.X*float64(p.Width) - float64(p.Width)/2
 	ty := p.Y*float64(p.Height) - float64(p.Height)/2
-	// [u v 1] → K · [m·r₁  m·r₂  t] with t = (tx, ty, f), K the camera.
 	cx, cy := float64(p.Width)/2, float64(p.Height)/2
+	return pose{r: r, m: m, tx: tx, ty: ty, f: f, cx: cx, cy: cy}
+}
+
+// phonePose returns the homography from the phone's plane, in modules with
+// the code's centre at the origin, to the frame, for a code of n modules
+// held flat (see poseOf).
+func phonePose(p Params, n int) homography {
+	ps := poseOf(p, n)
+	f, m, r := ps.f, ps.m, ps.r
+	cx, cy := ps.cx, ps.cy
+	// [u v 1] → K · [m·r₁  m·r₂  t] with t = (tx, ty, f), K the camera.
 	col := func(x, y, z float64) [3]float64 { return [3]float64{f*x + cx*z, f*y + cy*z, z} }
 	c0 := col(m*r[0], m*r[3], m*r[6])
 	c1 := col(m*r[1], m*r[4], m*r[7])
-	c2 := col(tx, ty, f)
+	c2 := col(ps.tx, ps.ty, f)
 	return homography{
 		c0[0], c1[0], c2[0],
 		c0[1], c1[1], c2[1],

@@ -75,6 +75,15 @@ type Params struct {
 	// JPEG is the quality the frame is encoded and decoded at, MinJPEG to
 	// MaxJPEG; 0 means no JPEG artefacts.
 	JPEG int `json:"jpeg,omitempty"`
+
+	// The door distortions (see DoorKinds), each off at its zero value:
+	// a bent phone, cracks in its glass, the moiré of filming a screen, a
+	// motion blur (in place of Blur), a thumb over part of the code.
+	Curve  Curve   `json:"curve,omitzero"`
+	Cracks []Crack `json:"cracks,omitempty"`
+	Moire  Moire   `json:"moire,omitzero"`
+	Motion Motion  `json:"motion,omitzero"`
+	Thumb  Thumb   `json:"thumb,omitzero"`
 }
 
 // Glare is a bright radial spot: each pixel moves towards white by
@@ -123,7 +132,7 @@ func (p Params) Check() error {
 	case p.JPEG != 0 && (p.JPEG < MinJPEG || p.JPEG > MaxJPEG):
 		return bad("jpeg", p.JPEG, fmt.Sprintf("0 or %d to %d", MinJPEG, MaxJPEG))
 	}
-	return nil
+	return p.checkDoor()
 }
 
 // NewParams draws the distortions of one width×height frame from r. Each
@@ -197,7 +206,7 @@ func NewParams(r *rand.Rand, width, height, modules int, minModule float64) (Par
 // Narrowest returns the width in pixels of the narrowest module of a code of
 // the given number of modules a side: the code's modules are Size×Height /
 // modules pixels wide facing the camera, narrowed by the tilt, most at the
-// corner farthest from the camera.
+// corner farthest from the camera, and by a Curve at the code's edges.
 func (p Params) Narrowest(modules int) float64 {
 	if modules <= 0 {
 		return 0
@@ -209,7 +218,11 @@ func (p Params) Narrowest(modules int) float64 {
 	// f + d·sin t and projects to f·d·cos t / (f + d·sin t), whose
 	// derivative at the farthest corner, d = side/√2, is the scale there.
 	far := f + side/math.Sqrt2*math.Sin(t)
-	return side / float64(modules) * math.Cos(t) * f * f / (far * far)
+	w := side / float64(modules) * math.Cos(t) * f * f / (far * far)
+	if p.Curve.Radius > 0 {
+		w *= p.curveScale(modules, f*float64(modules)/side)
+	}
+	return w
 }
 
 // blurNeed is the narrowest module a decoder still reads under the blur,

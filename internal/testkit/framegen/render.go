@@ -26,6 +26,9 @@ type Frame struct {
 	Corners [4]Point
 	// Params are the distortions the frame was rendered with.
 	Params Params
+	// Kind is the door kind (DoorKinds) a door corpus drew the frame as;
+	// "" in the default corpus and for a frame rendered on its own.
+	Kind string
 }
 
 // blankModules is the nominal code size of the phone in frames without a
@@ -55,14 +58,40 @@ func Render(src Source, p Params) (Frame, error) {
 		}
 		h := phonePose(p, n)
 		ph := newPhone(p, sym, n, r)
-		if err := ph.draw(img, h); err != nil {
+		sf := newSurface(p, n)
+		if p.Curve.Radius > 0 || p.Moire.on() {
+			err := ph.drawOn(img, sf, newMoire(p.Moire, math.Abs(float64(p.Light-p.Dark))))
+			if err != nil {
+				return Frame{}, err
+			}
+		} else if err := ph.draw(img, h); err != nil {
 			return Frame{}, err
 		}
 		if sym != nil {
 			half := float64(n) / 2
 			for i, c := range [4][2]float64{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}} {
-				fr.Corners[i] = h.point(c[0]*half, c[1]*half)
+				if p.Curve.Radius > 0 {
+					fr.Corners[i], _ = sf.toFrame(c[0]*half, c[1]*half)
+				} else {
+					fr.Corners[i] = h.point(c[0]*half, c[1]*half)
+				}
 			}
+		}
+		if len(p.Cracks) > 0 {
+			cracks(img, sf, ph, p, n)
+		}
+		if p.Thumb.on() {
+			if sym != nil {
+				damage, err := sym.ThumbDamage(p.Thumb)
+				switch {
+				case err != nil:
+					return Frame{}, fmt.Errorf("framegen: parameter thumb: %w", err)
+				case damage > MaxThumbDamage:
+					return Frame{}, fmt.Errorf("framegen: parameter thumb: touches %.0f%% of what the worst block of %s corrects, want at most %.0f%%",
+						100*damage, src.Name, 100*MaxThumbDamage)
+				}
+			}
+			thumb(img, sf, p.Thumb, n)
 		}
 	}
 	if p.Glare.Strength > 0 {
@@ -70,6 +99,9 @@ func Render(src Source, p Params) (Frame, error) {
 	}
 	if p.Blur > 0 {
 		blur(img, p.Blur, p.BlurKind)
+	}
+	if p.Motion.Length > 0 {
+		motionBlur(img, p.Motion.Length, p.Motion.Angle)
 	}
 	l := img.quantize(p.Noise, rand.New(rand.NewPCG(p.Seed, 0x9015e)))
 	if p.JPEG > 0 {
