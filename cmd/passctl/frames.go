@@ -8,6 +8,8 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/passgate/passgate/config"
 	"github.com/passgate/passgate/internal/command"
@@ -22,6 +24,7 @@ type expectedFrame struct {
 	Text    string            `json:"text"` // "" when the frame shows no code
 	Size    string            `json:"size"` // WxH
 	Source  string            `json:"source,omitempty"`
+	Kind    string            `json:"kind,omitempty"` // the door kind, with -door
 	Corners [4]framegen.Point `json:"corners"`
 	Params  framegen.Params   `json:"params"`
 }
@@ -36,8 +39,18 @@ func (c *cli) frames(fs *flag.FlagSet, args []string) error {
 	y4m := fs.String("y4m", "", u("y4m"))
 	y4mSize := fs.String("y4m-size", "640x480", u("y4m_size"))
 	fps := fs.Int("fps", 10, u("fps"))
+	door := fs.String("door", "", u("door"))
 	if err := command.Parse(c.cat, fs, args, 0); err != nil {
 		return err
+	}
+	kinds, ok := doorKinds(*door)
+	if !ok {
+		return command.UsageKey(c.cat, "passctl.frames.bad_door", *door, strings.Join(framegen.DoorKinds(), ", "))
+	}
+	countSet := false
+	fs.Visit(func(f *flag.Flag) { countSet = countSet || f.Name == "count" })
+	if len(kinds) > 0 && !countSet {
+		*count = framegen.DefaultDoorCount
 	}
 	switch {
 	case *out == "":
@@ -74,9 +87,13 @@ func (c *cli) frames(fs *flag.FlagSet, args []string) error {
 	if len(srcs) == 0 {
 		return command.UsageKey(c.cat, "passctl.frames.no_codes")
 	}
-	fmt.Fprintln(c.stderr, c.cat.T("passctl.frames.rendering", len(srcs), *count))
+	total := *count
+	if len(kinds) > 0 {
+		total *= len(kinds) // -count is a kind's
+	}
+	fmt.Fprintln(c.stderr, c.cat.T("passctl.frames.rendering", len(srcs), total))
 	frames, err := framegen.Corpus(framegen.Options{
-		Seed: *seed, Count: *count, Sources: srcs,
+		Seed: *seed, Count: total, Sources: srcs, Kinds: kinds,
 		Progress: func(done, total int) {
 			if done%50 == 0 || done == total {
 				fmt.Fprintln(c.stderr, c.cat.T("passctl.frames.rendered", done, total))
@@ -98,6 +115,26 @@ func (c *cli) frames(fs *flag.FlagSet, args []string) error {
 	}
 	fmt.Fprintln(c.stdout, c.cat.T("passctl.frames.wrote", len(frames), *out))
 	return nil
+}
+
+// doorKinds reads -door: "" for the default corpus, "all" for every door
+// kind, or a comma-separated list of them.
+func doorKinds(v string) ([]string, bool) {
+	switch v {
+	case "":
+		return nil, true
+	case "all":
+		return framegen.DoorKinds(), true
+	}
+	var out []string
+	for _, k := range strings.Split(v, ",") {
+		k = strings.TrimSpace(k)
+		if !slices.Contains(framegen.DoorKinds(), k) || slices.Contains(out, k) {
+			return nil, false
+		}
+		out = append(out, k)
+	}
+	return out, true
 }
 
 func isDefaultSize(p image.Point) bool {
@@ -123,7 +160,7 @@ func writeFrames(c *cli, dir string, frames []framegen.Frame) error {
 			return err
 		}
 		expected[name] = expectedFrame{
-			Text: f.Text, Source: f.Source, Corners: f.Corners, Params: f.Params,
+			Text: f.Text, Source: f.Source, Kind: f.Kind, Corners: f.Corners, Params: f.Params,
 			Size: fmt.Sprintf("%dx%d", f.Params.Width, f.Params.Height),
 		}
 		if n := i + 1; n%50 == 0 || n == len(frames) {

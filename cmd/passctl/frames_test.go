@@ -130,3 +130,42 @@ func TestFramesUsage(t *testing.T) {
 		t.Errorf("an empty -passes folder: exit %d, want 1 and a reason\n%s", code, errOut)
 	}
 }
+
+// TestFramesDoor renders a small door corpus: each frame says its kind.
+func TestFramesDoor(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := passctl(t, "frames", "-out", out, "-door", "thumb,small", "-count", "2",
+		"-passes", "../../testdata/passes", "-shared", "")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "wrote 4 frames") {
+		t.Errorf("stdout %q, want 4 frames: 2 of each kind", stdout)
+	}
+	raw, err := os.ReadFile(filepath.Join(out, "expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var expected map[string]struct {
+		Text   string `json:"text"`
+		Kind   string `json:"kind"`
+		Params struct {
+			Thumb *struct {
+				RX float64 `json:"rx"`
+			} `json:"thumb"`
+		} `json:"params"`
+	}
+	if err := json.Unmarshal(raw, &expected); err != nil {
+		t.Fatal(err)
+	}
+	for i, kind := range []string{"thumb", "small", "thumb", "small"} {
+		name := fmt.Sprintf("%04d.png", i+1)
+		f := expected[name]
+		if f.Kind != kind || f.Text == "" || (f.Params.Thumb != nil) != (kind == "thumb") {
+			t.Errorf("%s: kind %q, text %.10q, thumb %v; want kind %s with a code", name, f.Kind, f.Text, f.Params.Thumb, kind)
+		}
+	}
+	if code, _, errOut := passctl(t, "frames", "-out", t.TempDir(), "-door", "rain"); code != 2 || !strings.Contains(errOut, `-door "rain"`) {
+		t.Errorf("-door rain: exit %d, want 2 and the reason\n%s", code, errOut)
+	}
+}
