@@ -29,6 +29,7 @@ type entry struct {
 	File string `json:"file"`
 	Src  string `json:"src"`
 	Want string `json:"want"`
+	Kind string `json:"kind"`
 }
 
 type result struct {
@@ -54,6 +55,7 @@ var sets = []struct{ name, title string }{
 	{"blackbox", "blackbox: qr-blackbox qrcode-2 + qrcode-6"},
 	{"dcc", "dcc: EU DCC test-vector QR images (EXPECTEDPICTUREDECODE true)"},
 	{"frames", "frames: generated camera frames (passctl frames)"},
+	{"door", "door: what a door sees (passctl frames -door), a row a kind"},
 }
 
 func main() {
@@ -146,6 +148,9 @@ func run(out, log io.Writer, manifest, ours, ref string, misses bool, args []str
 				})
 				fmt.Fprintf(log, "%s %s missed %d: %s\n", s.name, r.name, len(miss), strings.Join(miss, " "))
 			}
+			if iOurs >= 0 {
+				peerOnly(log, s.name, readers, iOurs, rows[len(rows)-1].imgs)
+			}
 		}
 	}
 	return nil
@@ -166,7 +171,19 @@ func rowsOf(man []entry, set string) []row {
 		return nil
 	}
 	var rows []row
-	if set == "frames" {
+	if set == "door" {
+		var kinds []string
+		byKind := map[string][]entry{}
+		for _, e := range all {
+			if byKind[e.Kind] == nil {
+				kinds = append(kinds, e.Kind)
+			}
+			byKind[e.Kind] = append(byKind[e.Kind], e)
+		}
+		for _, k := range kinds {
+			rows = append(rows, row{k, byKind[k]})
+		}
+	} else if set == "frames" {
 		var code, none []entry
 		for _, e := range all {
 			if e.Want == "" {
@@ -184,6 +201,29 @@ func rowsOf(man []entry, set string) []row {
 		}
 	}
 	return append(rows, row{"all", all})
+}
+
+// peerOnly lists on log, for each other reader, the images it read right
+// and ours did not: what ours has yet to read to be a superset of it.
+func peerOnly(log io.Writer, set string, readers []reader, ours int, imgs []entry) {
+	for i, r := range readers {
+		if i == ours {
+			continue
+		}
+		var only []string
+		for _, e := range imgs {
+			a, okA := readers[ours].res[e.File]
+			b, okB := r.res[e.File]
+			if okB && right(e, b) && (!okA || !right(e, a)) {
+				name := fmt.Sprintf("%s@%d", e.Src, e.Rot)
+				if e.Kind != "" {
+					name += "(" + e.Kind + ")"
+				}
+				only = append(only, name)
+			}
+		}
+		fmt.Fprintf(log, "%s %s read %d that %s missed: %s\n", set, r.name, len(only), readers[ours].name, strings.Join(only, " "))
+	}
 }
 
 // score counts the images r read right and collects their times; miss, when

@@ -2,7 +2,8 @@
 // image once with scanner.LoadFile, turns it, and writes it as an 8-bit
 // binary PGM (P5), so that every reader in the comparison decodes the same
 // grey pixels. It writes OUT/<set>.list (the PGM files, one a line) and
-// OUT/manifest.jsonl (set, rotation, PGM file, source, expected text).
+// OUT/manifest.jsonl (set, rotation, PGM file, source, expected text, and
+// a door frame's kind).
 //
 // It must not decode anything: the readers are what is being measured.
 package main
@@ -28,14 +29,16 @@ import (
 type entry struct {
 	Set  string `json:"set"`
 	Rot  int    `json:"rot"`
-	File string `json:"file"` // the PGM, as the readers are given it
-	Src  string `json:"src"`  // the original image, for people reading a result
-	Want string `json:"want"` // "" for a frame with no code
+	File string `json:"file"`           // the PGM, as the readers are given it
+	Src  string `json:"src"`            // the original image, for people reading a result
+	Want string `json:"want"`           // "" for a frame with no code
+	Kind string `json:"kind,omitempty"` // a door frame's kind
 }
 
 // image is a source image before rotation.
 type image struct {
 	src, name, want string
+	kind            string // a door frame's kind
 	luma            *scanner.Luma
 }
 
@@ -47,18 +50,19 @@ func main() {
 	shared := flag.String("shared", "", "the shared folder (holds testdata/)")
 	out := flag.String("out", "", "output folder for the PGM files and the manifest")
 	frames := flag.String("frames", "", "a generated frame corpus (PNGs and expected.json); empty to skip")
+	door := flag.String("door", "", "a generated door corpus (passctl frames -door), the set \"door\"; empty to skip")
 	flag.Parse()
 	if *shared == "" || *out == "" {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*shared, *out, *frames); err != nil {
+	if err := run(*shared, *out, *frames, *door); err != nil {
 		fmt.Fprintln(os.Stderr, "topgm:", err)
 		os.Exit(1)
 	}
 }
 
-func run(shared, out, frames string) error {
+func run(shared, out, frames, door string) error {
 	out, err := filepath.Abs(out)
 	if err != nil {
 		return err
@@ -89,6 +93,9 @@ func run(shared, out, frames string) error {
 	if frames != "" {
 		sets = append(sets, set{"frames", false, func() ([]image, error) { return frameSet(frames) }})
 	}
+	if door != "" {
+		sets = append(sets, set{"door", false, func() ([]image, error) { return frameSet(door) }})
+	}
 	for _, s := range sets {
 		imgs, err := s.load()
 		if err != nil {
@@ -113,7 +120,7 @@ func run(shared, out, frames string) error {
 					return err
 				}
 				fmt.Fprintln(list, pgm)
-				if err := enc.Encode(entry{s.name, deg, pgm, im.src, im.want}); err != nil {
+				if err := enc.Encode(entry{s.name, deg, pgm, im.src, im.want, im.kind}); err != nil {
 					list.Close()
 					return err
 				}
@@ -140,7 +147,7 @@ func blackbox(root string) ([]image, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, image{img.Path, img.Name, img.Want, l})
+		out = append(out, image{src: img.Path, name: img.Name, want: img.Want, luma: l})
 	}
 	return out, nil
 }
@@ -159,13 +166,14 @@ func dcc(root string) ([]image, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: 2DCODE: %w", v.Path, err)
 		}
-		out = append(out, image{filepath.Join(root, v.Path), strings.TrimSuffix(v.Path, ".json"), v.Prefix, l})
+		out = append(out, image{src: filepath.Join(root, v.Path), name: strings.TrimSuffix(v.Path, ".json"), want: v.Prefix, luma: l})
 	}
 	return out, nil
 }
 
 // frameSet loads a corpus written by `passctl frames`: DIR/expected.json
-// maps a file name to {"text": ..., ...}, text "" for a frame with no code.
+// maps a file name to {"text": ..., "kind": ..., ...}, text "" for a frame
+// with no code, kind the door kind (passctl frames -door).
 func frameSet(dir string) ([]image, error) {
 	raw, err := os.ReadFile(filepath.Join(dir, "expected.json"))
 	if err != nil {
@@ -173,6 +181,7 @@ func frameSet(dir string) ([]image, error) {
 	}
 	var want map[string]struct {
 		Text *string `json:"text"`
+		Kind string  `json:"kind"`
 	}
 	if err := json.Unmarshal(raw, &want); err != nil {
 		return nil, fmt.Errorf("expected.json: %w", err)
@@ -192,7 +201,7 @@ func frameSet(dir string) ([]image, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, image{path, strings.TrimSuffix(name, filepath.Ext(name)), *want[name].Text, l})
+		out = append(out, image{path, strings.TrimSuffix(name, filepath.Ext(name)), *want[name].Text, want[name].Kind, l})
 	}
 	return out, nil
 }
