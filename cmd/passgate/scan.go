@@ -17,9 +17,10 @@ import (
 // when a file held no readable code.
 func (p *cli) scan(_ context.Context, args []string) error {
 	e, c := p.env, p.cat
-	fs := p.flags("scan", "[--json] [--repeat N] FILE...", "usage.scan")
+	fs := p.flags("scan", "[--json] [--all] [--repeat N] FILE...", "usage.scan")
 	asJSON := fs.Bool("json", false, c.T("flag.scan.json"))
 	repeat := fs.Int("repeat", 1, c.T("flag.scan.repeat"))
+	all := fs.Bool("all", false, c.T("flag.scan.all"))
 	if err := p.parse(fs, args, -1); err != nil {
 		return err
 	}
@@ -33,7 +34,7 @@ func (p *cli) scan(_ context.Context, args []string) error {
 	enc := json.NewEncoder(e.Stdout)
 	enc.SetEscapeHTML(false)
 	for _, file := range fs.Args() {
-		res, ms, err := scanFile(file, *repeat)
+		res, ms, others, err := scanFile(file, *repeat, *all)
 		if err != nil {
 			code = ExitNotValid
 		}
@@ -42,6 +43,9 @@ func (p *cli) scan(_ context.Context, args []string) error {
 			_ = enc.Encode(map[string]any{"file": file, "ok": false, "error": err.Error(), "ms": ms})
 		case *asJSON && err != nil:
 			_ = enc.Encode(map[string]any{"file": file, "ok": false, "error": err.Error()})
+		case *asJSON && *all:
+			_ = enc.Encode(map[string]any{"file": file, "ok": true, "text": res.Text, "ms": ms, "strategy": res.Strategy,
+				"texts": append([]string{res.Text}, others...)})
 		case *asJSON:
 			_ = enc.Encode(map[string]any{"file": file, "ok": true, "text": res.Text, "ms": ms, "strategy": res.Strategy})
 		case errors.Is(err, scanner.ErrNotFound):
@@ -52,6 +56,9 @@ func (p *cli) scan(_ context.Context, args []string) error {
 			fmt.Fprintf(e.Stdout, "%s: %s\n", file, c.T("cli.scan_failed", err))
 		default:
 			fmt.Fprintf(e.Stdout, "%s: %s (%s, %.3f ms)\n", file, res.Text, res.Strategy, ms)
+			for _, t := range others {
+				fmt.Fprintf(e.Stdout, "%s: %s\n", file, t)
+			}
 		}
 	}
 	if code != ExitOK {
@@ -62,10 +69,12 @@ func (p *cli) scan(_ context.Context, args []string) error {
 
 // scanFile loads a file and decodes it repeat times; the median time is
 // reported whether or not a code was read (-1 when the file did not load).
-func scanFile(file string, repeat int) (scanner.Result, float64, error) {
+// With all, the texts of the picture's other codes follow, from one more
+// decode that is not timed.
+func scanFile(file string, repeat int, all bool) (scanner.Result, float64, []string, error) {
 	l, err := scanner.LoadFile(file)
 	if err != nil {
-		return scanner.Result{}, -1, err
+		return scanner.Result{}, -1, nil, err
 	}
 	var (
 		res   scanner.Result
@@ -78,5 +87,20 @@ func scanFile(file string, repeat int) (scanner.Result, float64, error) {
 		times = append(times, time.Since(start))
 	}
 	slices.Sort(times)
-	return res, float64(times[len(times)/2].Microseconds()) / 1000, err
+	ms := float64(times[len(times)/2].Microseconds()) / 1000
+	var others []string
+	if all && err == nil {
+		rs, aerr := dec.DecodeAll(l, maxCodes)
+		if aerr != nil {
+			return res, ms, nil, aerr
+		}
+		// DecodeAll's first code is Decode's: the one timed above.
+		for _, r := range rs[1:] {
+			others = append(others, r.Text)
+		}
+	}
+	return res, ms, others, err
 }
+
+// maxCodes is the most codes scan --all lists in one picture.
+const maxCodes = 16
