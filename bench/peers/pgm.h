@@ -1,6 +1,8 @@
 /* pgm.h: the pieces the C and C++ peers share: reading the 8-bit binary PGM
  * (P5) files that bench/topgm writes, a monotonic clock, the median, and the
- * JSON line that every reader in bench/scanpeers prints per file. */
+ * JSON line that every reader in bench/scanpeers prints per file: the timed
+ * single-code decode ("text", "ms") and the untimed listing of every code
+ * in the image ("texts"). */
 #ifndef PEERS_PGM_H
 #define PEERS_PGM_H
 
@@ -76,20 +78,33 @@ static void json_str(const char *s, size_t n)
 	putchar('"');
 }
 
-/* print_result prints {"file","ok","text","ms"} or {"file","ok":false,...}. */
-static void print_result(const char *file, const char *text, size_t n, double ms, const char *err)
+/* print_result prints {"file","ok","text","ms"} or {"file","ok":false,
+ * "error","ms"}, and then, when ntexts >= 0, "texts": the ntexts texts
+ * (texts[i] of lens[i] bytes) of every code the reader's untimed listing
+ * pass found in the image, escaped as "text" is. */
+static void print_result(const char *file, const char *text, size_t n, double ms, const char *err,
+			 const char *const *texts, const size_t *lens, int ntexts)
 {
 	printf("{\"file\":");
 	json_str(file, strlen(file));
 	if (err) {
 		printf(",\"ok\":false,\"error\":");
 		json_str(err, strlen(err));
-		printf(",\"ms\":%.4f}\n", ms);
-		return;
+	} else {
+		printf(",\"ok\":true,\"text\":");
+		json_str(text, n);
 	}
-	printf(",\"ok\":true,\"text\":");
-	json_str(text, n);
-	printf(",\"ms\":%.4f}\n", ms);
+	printf(",\"ms\":%.4f", ms);
+	if (ntexts >= 0) {
+		printf(",\"texts\":[");
+		for (int i = 0; i < ntexts; i++) {
+			if (i > 0)
+				putchar(',');
+			json_str(texts[i], lens[i]);
+		}
+		putchar(']');
+	}
+	printf("}\n");
 }
 
 /* parse_repeat handles the one flag, --repeat N, and returns the index of

@@ -1,6 +1,9 @@
 /* zbarscan: the ZBar peer of bench/scanpeers. For each PGM file it decodes
  * the grey image, already in memory, N times with a QR-only ZBar scanner
- * and prints one JSON line with the first symbol's text and the median time.
+ * and prints one JSON line with the first symbol's text, the median time,
+ * and "texts": every symbol of the last scan (ZBar finds all the codes of
+ * an image in one scan, so listing them costs no decode of its own; it is
+ * done after the clock stops).
  *
  * usage: zbarscan [--repeat N] FILE.pgm... */
 #include <zbar.h>
@@ -25,11 +28,12 @@ int main(int argc, char **argv)
 		const char *err = NULL;
 		unsigned char *pix = pgm_read(argv[a], &w, &h, &err);
 		if (!pix) {
-			print_result(argv[a], NULL, 0, 0, err);
+			print_result(argv[a], NULL, 0, 0, err, NULL, NULL, -1);
 			continue;
 		}
 		size_t n = 0;
 		int found = 0;
+		const zbar_symbol_set_t *last = NULL;
 		for (int r = 0; r < repeat; r++) {
 			double start = now_ms();
 			zbar_image_t *img = zbar_image_create();
@@ -44,11 +48,32 @@ int main(int argc, char **argv)
 				text = malloc(n + 1);
 				memcpy(text, zbar_symbol_get_data(sym), n);
 			}
+			if (r == repeat - 1) {
+				/* A reference keeps the last scan's symbols past
+				 * zbar_image_destroy, for the listing below. */
+				last = zbar_image_get_symbols(img);
+				if (last)
+					zbar_symbol_set_ref(last, 1);
+			}
 			zbar_image_destroy(img);
 			t[r] = now_ms() - start;
 		}
-		print_result(argv[a], text, n, median(t, repeat), found ? NULL : "no QR code found");
+		int count = last ? zbar_symbol_set_get_size(last) : 0;
+		const char **texts = malloc(sizeof(char *) * (count + 1));
+		size_t *lens = malloc(sizeof(size_t) * (count + 1));
+		int k = 0;
+		for (const zbar_symbol_t *s = last ? zbar_symbol_set_first_symbol(last) : NULL; s && k < count;
+		     s = zbar_symbol_next(s)) {
+			texts[k] = zbar_symbol_get_data(s);
+			lens[k] = zbar_symbol_get_data_length(s);
+			k++;
+		}
+		print_result(argv[a], text, n, median(t, repeat), found ? NULL : "no QR code found", texts, lens, k);
 		fflush(stdout);
+		free(texts);
+		free(lens);
+		if (last)
+			zbar_symbol_set_ref(last, -1);
 		free(pix);
 	}
 	free(text);

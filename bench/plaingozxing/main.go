@@ -5,8 +5,10 @@
 // scanner package gains over using the library directly.
 //
 // For each file it decodes the grey image, already in memory, N times and
-// prints one JSON line like `passgate scan --json`: file, ok, text, ms (the
-// median) or error.
+// prints one JSON line like `passgate scan --json --all`: file, ok, text, ms
+// (the median) or error, and texts: every code in the image, listed after
+// the clock stops by gozxing's QRCodeMultiReader (DecodeMultiple, the same
+// hints), since the QR code reader returns only one.
 //
 // usage: plaingozxing [--repeat N] FILE...
 package main
@@ -21,6 +23,7 @@ import (
 	"time"
 
 	"github.com/makiuchi-d/gozxing"
+	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/passgate/passgate/scanner"
@@ -33,6 +36,9 @@ type line struct {
 	Text  string  `json:"text,omitempty"`
 	MS    float64 `json:"ms"`
 	Error string  `json:"error,omitempty"`
+	// Texts are the texts of every code the listing found; nil (left
+	// out) only when the file did not load.
+	Texts []string `json:"texts,omitzero"`
 }
 
 func main() {
@@ -71,10 +77,29 @@ func scan(file string, repeat int) line {
 	}
 	slices.Sort(times)
 	ms := float64(times[repeat/2].Nanoseconds()) / 1e6
+	texts := list(img, hints)
 	if err != nil {
-		return line{File: file, MS: ms, Error: err.Error()}
+		return line{File: file, MS: ms, Error: err.Error(), Texts: texts}
 	}
-	return line{File: file, OK: true, Text: res.GetText(), MS: ms}
+	return line{File: file, OK: true, Text: res.GetText(), MS: ms, Texts: texts}
+}
+
+// list returns the texts of every QR code the multi reader finds in img,
+// an empty (not nil) slice when it finds none.
+func list(img image.Image, hints map[gozxing.DecodeHintType]any) []string {
+	texts := []string{}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		return texts
+	}
+	all, err := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
+	if err != nil {
+		return texts
+	}
+	for _, r := range all {
+		texts = append(texts, r.GetText())
+	}
+	return texts
 }
 
 func decode(r gozxing.Reader, img image.Image, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
