@@ -74,7 +74,7 @@ func (c *cli) commands() []command.Command {
 		c.cmd("certlogic eval", "[--jsonl] [EXPR DATA]", "passctl.certlogic.eval_summary", c.certlogicEval),
 		c.cmd("rules import", "-out POLICY.json [-preset NAME | -policy PATH] [-country CC] [-valuesets PATH] RULES...", "passctl.policy.import_summary", c.rulesImport),
 		c.cmd("rules test", "[--json] DIR...", "passctl.rules.test_summary", c.rulesTest),
-		c.cmd("frames", "-out DIR [-seed N] [-count N] [-passes DIR] [-shared DIR] [-y4m FILE [-y4m-size WxH] [-fps N]]", "passctl.frames.summary", c.frames),
+		c.cmd("frames", "-out DIR [-door KINDS] [-seed N] [-count N] [-passes DIR] [-shared DIR] [-y4m FILE [-y4m-size WxH] [-fps N]]", "passctl.frames.summary", c.frames),
 	}
 }
 
