@@ -30,17 +30,21 @@ const (
 	ZoomInverted Strategy = "zoom-inverted"
 )
 
-// minBudgetUnits is the least budget of a frame, in units of a first
-// attempt that finds no code (see fits in Decode).
-const minBudgetUnits = 3
+// minBudgetBinarizations is the least budget of a frame, in times of its
+// binarization: on a plain frame three first attempts (binarization and
+// finder search), see fits in Decode. The binarization's time, unlike
+// the finder search's, does not depend on what the frame shows, so a
+// cluttered frame does not stretch the budget on a fast machine.
+const minBudgetBinarizations = 7
 
 // FrameOptions tune a FrameDecoder. The zero value is the default.
 type FrameOptions struct {
 	// Budget is the time a frame may take: an attempt that would end past
-	// it, by its cost relative to the first attempt's binarization, is not
-	// started, and a search within an attempt (the first one too) stops
-	// before the step that would overrun it; the next frame is another
-	// chance. 0 means 10 ms.
+	// four fifths of it, by its cost relative to the first attempt's
+	// binarization and finder search, is not started, and a search within
+	// an attempt (the first one too) stops before the step that would
+	// overrun that; the step under way then ends within the last fifth.
+	// The next frame is another chance. 0 means 10 ms.
 	Budget time.Duration
 	// Extras are the stronger attempts, in order; nil means
 	// DefaultExtras(). A frame without any sign of a code tries one of
@@ -143,18 +147,23 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 	// fits tells whether an attempt that costs cost times the first one
 	// still ends within the budget. On a machine slower than the one the
 	// budget was set on (a Raspberry Pi, or qemu), the budget grows to
-	// minBudgetUnits first attempts, so the cheap second tries (the
-	// inverted binarization of a dark-mode screen) are never cut there.
-	var unit time.Duration
+	// minBudgetBinarizations binarizations, so the cheap second tries
+	// (the inverted binarization of a dark-mode screen) are never cut
+	// there.
+	//
+	// Steps are weighed against four fifths of the budget: a step's time
+	// is an estimate, and the one under way when time is up (a zoom's
+	// copy, a finder search) ends late by up to a fifth of the budget.
+	var unit, binarized time.Duration
+	aim := func() time.Duration { return max(d.opts.Budget*4/5, minBudgetBinarizations*binarized) }
 	fits := func(cost float64) bool {
-		budget := max(d.opts.Budget, minBudgetUnits*unit)
-		return time.Since(start)+time.Duration(cost*float64(unit)) <= budget
+		return time.Since(start)+time.Duration(cost*float64(unit)) <= aim()
 	}
 	// stop ends the search inside an attempt (another grid, another
 	// triangle of finder patterns) when the frame's time is up: the
 	// first attempt too, so no frame takes much longer than its budget.
 	stop := halt(func(next time.Duration) bool {
-		return time.Since(start)+next > max(d.opts.Budget, minBudgetUnits*unit)
+		return time.Since(start)+next > aim()
 	})
 
 	d.mu.Lock()
@@ -209,6 +218,7 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 		if m, err = hybridMatrix(l, false); err != nil {
 			return Result{}, nil, err
 		}
+		binarized = time.Since(t0)
 		search, info, err := safeFinders(m, nil)
 		// The unit of the costs: a first attempt that finds no code, the
 		// binarization and the finder search. Not the attempt's own
@@ -326,6 +336,10 @@ func hybridMatrix(l *Luma, negative bool) (m *gozxing.BitMatrix, err error) {
 // the frame's budget; a nil halt never stops one.
 type halt func(next time.Duration) bool
 
+// errTimeUp: a step was not started because the frame's time was up. A
+// NotFoundException, as the code was not read.
+var errTimeUp = gozxing.NewNotFoundException("the frame's time is up")
+
 // now tells whether the time is up.
 func (h halt) now() bool { return h.before(0) }
 
@@ -353,10 +367,18 @@ func zoom(l *Luma, fp *finders, negative bool, stop halt) (Result, *finders, err
 	if r.Dx() < 21 || r.Dy() < 21 || r.Dx()*r.Dy() > 1500*1500 {
 		return Result{}, nil, errSkipped
 	}
+	// Each step may take a millisecond or more on a large code: none
+	// starts once the frame's time is up.
 	big := l.sub(r.Min.X, r.Min.Y, r.Dx(), r.Dy()).double()
+	if stop.now() {
+		return Result{}, nil, errTimeUp
+	}
 	m, err := hybridMatrix(big, negative)
 	if err != nil {
 		return Result{}, nil, err
+	}
+	if stop.now() {
+		return Result{}, nil, errTimeUp
 	}
 	return readMatrix(m, tryHarder, 2, r.Min.X, r.Min.Y, stop)
 }

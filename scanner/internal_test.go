@@ -2,7 +2,9 @@ package scanner
 
 import (
 	"bytes"
+	"errors"
 	"testing"
+	"time"
 )
 
 // These tests reach below the exported API: the LuminanceSource and the
@@ -132,5 +134,31 @@ func TestHalf(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// BenchmarkDouble: a zoom's copy of a code's area, a third of a 720p
+// frame.
+func BenchmarkDouble(b *testing.B) {
+	l := NewLuma(572, 538)
+	for i := range l.Pix {
+		l.Pix[i] = byte(i * 37)
+	}
+	for b.Loop() {
+		l.double()
+	}
+}
+
+// TestZoomHalts: a zoom whose frame's time is up after its copy does not
+// binarize or search the copy.
+func TestZoomHalts(t *testing.T) {
+	l := NewLuma(200, 200)
+	fp := &finders{tl: [2]float64{40, 40}, tr: [2]float64{160, 40}, bl: [2]float64{40, 160}, module: 4}
+	up := halt(func(time.Duration) bool { return true })
+	if _, _, err := zoom(l, fp, false, up); !errors.Is(err, errTimeUp) {
+		t.Fatalf("zoom with the time up: %v, want errTimeUp", err)
+	}
+	if _, _, err := zoom(l, fp, false, nil); errors.Is(err, errTimeUp) || !isReadError(err) {
+		t.Fatalf("zoom with time: %v, want a read error", err)
 	}
 }

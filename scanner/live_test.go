@@ -74,6 +74,19 @@ func TestFrameDecoder(t *testing.T) {
 	}
 }
 
+// TestFrameDecoderSlowMachine: on a machine too slow for the budget (here
+// a budget of 1 ns), a frame still gets the budget of a few binarizations,
+// so the second try of a dark-mode screen, the flipped binarization, is
+// not cut.
+func TestFrameDecoderSlowMachine(t *testing.T) {
+	text := fixtureText(t)
+	d := scanner.NewFrameDecoder(scanner.FrameOptions{Budget: time.Nanosecond})
+	r, err := d.Decode(frameWithCode(t, text, 3, 100, 100, true), time.Time{})
+	if err != nil || r.Text != text || r.Strategy != scanner.Flipped {
+		t.Fatalf("dark mode on a slow machine: %v %s %v", err, r.Strategy, r.Attempts)
+	}
+}
+
 // TestLive offers frames faster than they decode: the latest wins, the
 // code held in view is reported once, a second code is reported too.
 func TestLive(t *testing.T) {

@@ -40,7 +40,7 @@ func globalMatrix(l *Luma, negative bool) (m *gozxing.BitMatrix, err error) {
 // when the data did not decode.
 func readPerspective(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, stop halt) (r Result, fp *finders, err error) {
 	defer catch(&err)
-	cs := candidatesBothWays(m, hints)
+	cs := candidatesBothWays(m, hints, stop)
 	if len(cs) < 3 {
 		return Result{}, nil, errNoTriangle
 	}
@@ -96,8 +96,9 @@ func (p pt) image() image.Point { return image.Pt(int(p.x+0.5), int(p.y+0.5)) }
 // of m and on its columns, and merges the candidates that are the same
 // pattern; the most confirmed come first, at most 10. When no pattern is
 // seen on two rows, the columns are not searched and nil comes back: the
-// cheap way out of a frame without a code.
-func candidatesBothWays(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) []cand {
+// cheap way out of a frame without a code. nil too when the frame's time
+// is up after the rows.
+func candidatesBothWays(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, stop halt) []cand {
 	var cs []cand
 	add := func(x, y, mod float64, n int) {
 		for i := range cs {
@@ -115,7 +116,7 @@ func candidatesBothWays(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]a
 	for _, c := range f.GetPossibleCenters() {
 		add(c.GetX(), c.GetY(), c.GetEstimatedModuleSize(), c.GetCount())
 	}
-	if !slices.ContainsFunc(cs, func(c cand) bool { return c.count >= 2 }) {
+	if !slices.ContainsFunc(cs, func(c cand) bool { return c.count >= 2 }) || stop.now() {
 		// Not one pattern seen on two rows: no code worth the columns.
 		return nil
 	}
@@ -127,18 +128,61 @@ func candidatesBothWays(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]a
 	return cs[:min(len(cs), 10)]
 }
 
-// transpose returns m with rows and columns swapped.
+// transpose returns m with rows and columns swapped, 32×32 bits at a time:
+// each block of 32 rows' words is transposed by swapping ever smaller
+// quadrants (Hacker's Delight 7-3, for bit c of a word being column c, as
+// in gozxing's BitArray).
 func transpose(m *gozxing.BitMatrix) *gozxing.BitMatrix {
 	w, h := m.GetWidth(), m.GetHeight()
 	t, _ := gozxing.NewBitMatrix(h, w)
-	row := gozxing.NewBitArray(w)
+	words, tWords := (w+31)/32, (h+31)/32
+	// rows[y*words+i] is word i of row y; cols[x*tWords+i] is word i of
+	// column x, rows 32i to 32i+31.
+	rows := make([]uint32, h*words)
+	line := gozxing.NewBitArray(w)
 	for y := range h {
-		row = m.GetRow(y, row)
-		for x := row.GetNextSet(0); x < w; x = row.GetNextSet(x + 1) {
-			t.Set(y, x)
+		line = m.GetRow(y, line)
+		copy(rows[y*words:(y+1)*words], line.GetBitArray())
+	}
+	cols := make([]uint32, w*tWords)
+	var block [32]uint32
+	for i := range tWords {
+		for wx := range words {
+			for r := range block {
+				block[r] = 0
+				if y := 32*i + r; y < h {
+					block[r] = rows[y*words+wx]
+				}
+			}
+			transpose32(&block)
+			for c, v := range block {
+				if x := 32*wx + c; x < w {
+					cols[x*tWords+i] = v
+				}
+			}
 		}
 	}
+	out := gozxing.NewBitArray(h)
+	for x := range w {
+		for i, v := range cols[x*tWords : (x+1)*tWords] {
+			out.SetBulk(32*i, v)
+		}
+		t.SetRow(x, out)
+	}
 	return t
+}
+
+// transpose32 transposes a 32×32 bit matrix whose row r is b[r] and whose
+// column c is bit c of each word.
+func transpose32(b *[32]uint32) {
+	m := uint32(0x0000ffff)
+	for j := 16; j != 0; j, m = j>>1, m^(m<<(j>>1)) {
+		for k := 0; k < 32; k = (k + j + 1) &^ j {
+			t := (b[k]>>j ^ b[k+j]) & m
+			b[k] ^= t << j
+			b[k+j] ^= t
+		}
+	}
 }
 
 // triangles returns the ways three candidates may be a code's top-left,

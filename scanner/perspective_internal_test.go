@@ -3,6 +3,7 @@ package scanner
 import (
 	"math"
 	"math/bits"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -144,5 +145,33 @@ func TestFormatPlausible(t *testing.T) {
 	}
 	if a, b, c := frames(bare, tl, tr, bl); formatPlausible(bare, a, b, c) {
 		t.Error("three finder patterns without a code pass the format test")
+	}
+}
+
+// TestTranspose: transpose swaps rows and columns bit for bit, for sizes
+// around the 32-bit words it moves at a time.
+func TestTranspose(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 12))
+	for _, sz := range [][2]int{{1, 1}, {31, 33}, {32, 32}, {64, 65}, {100, 37}, {1280, 720}} {
+		w, h := sz[0], sz[1]
+		m, _ := gozxing.NewBitMatrix(w, h)
+		for y := range h {
+			for x := range w {
+				if rng.IntN(3) == 0 {
+					m.Set(x, y)
+				}
+			}
+		}
+		tm := transpose(m)
+		if tm.GetWidth() != h || tm.GetHeight() != w {
+			t.Fatalf("%dx%d transposed to %dx%d", w, h, tm.GetWidth(), tm.GetHeight())
+		}
+		for y := range h {
+			for x := range w {
+				if m.Get(x, y) != tm.Get(y, x) {
+					t.Fatalf("%dx%d: bit (%d,%d) is %v, transposed (%d,%d) %v", w, h, x, y, m.Get(x, y), y, x, tm.Get(y, x))
+				}
+			}
+		}
 	}
 }
