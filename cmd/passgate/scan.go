@@ -14,13 +14,16 @@ import (
 
 // scan runs `passgate scan`: each file is loaded and converted to luma once,
 // then decoded repeat times; the median decode time is reported. Exit 1
-// when a file held no readable code.
+// when a file held no readable code. With --frame a file is read as the
+// kiosk reads a camera frame it sees once: the frame decoder, within its
+// time budget, a fresh one each time.
 func (p *cli) scan(_ context.Context, args []string) error {
 	e, c := p.env, p.cat
-	fs := p.flags("scan", "[--json] [--all] [--repeat N] FILE...", "usage.scan")
+	fs := p.flags("scan", "[--json] [--all | --frame] [--repeat N] FILE...", "usage.scan")
 	asJSON := fs.Bool("json", false, c.T("flag.scan.json"))
 	repeat := fs.Int("repeat", 1, c.T("flag.scan.repeat"))
 	all := fs.Bool("all", false, c.T("flag.scan.all"))
+	frame := fs.Bool("frame", false, c.T("flag.scan.frame"))
 	if err := p.parse(fs, args, -1); err != nil {
 		return err
 	}
@@ -30,11 +33,14 @@ func (p *cli) scan(_ context.Context, args []string) error {
 	if *repeat < 1 {
 		return p.usage(fs, c.T("cli.scan_bad_repeat", *repeat))
 	}
+	if *all && *frame {
+		return p.usage(fs, c.T("cli.scan_all_frame"))
+	}
 	code := ExitOK
 	enc := json.NewEncoder(e.Stdout)
 	enc.SetEscapeHTML(false)
 	for _, file := range fs.Args() {
-		res, ms, others, err := scanFile(file, *repeat, *all)
+		res, ms, others, err := scanFile(file, scanOptions{*repeat, *all, *frame})
 		if err != nil {
 			code = ExitNotValid
 		}
@@ -71,25 +77,31 @@ func (p *cli) scan(_ context.Context, args []string) error {
 // reported whether or not a code was read (-1 when the file did not load).
 // With all, the texts of the picture's other codes follow, from one more
 // decode that is not timed.
-func scanFile(file string, repeat int, all bool) (scanner.Result, float64, []string, error) {
+func scanFile(file string, o scanOptions) (scanner.Result, float64, []string, error) {
 	l, err := scanner.LoadFile(file)
 	if err != nil {
 		return scanner.Result{}, -1, nil, err
 	}
 	var (
 		res   scanner.Result
-		times = make([]time.Duration, 0, repeat)
+		times = make([]time.Duration, 0, o.repeat)
 		dec   scanner.Decoder
 	)
-	for range repeat {
+	for range o.repeat {
 		start := time.Now()
-		res, err = dec.Decode(l)
+		if o.frame {
+			var fr scanner.FrameResult
+			fr, err = scanner.NewFrameDecoder(scanner.FrameOptions{}).Decode(l, time.Time{})
+			res = fr.Result
+		} else {
+			res, err = dec.Decode(l)
+		}
 		times = append(times, time.Since(start))
 	}
 	slices.Sort(times)
 	ms := float64(times[len(times)/2].Microseconds()) / 1000
 	var others []string
-	if all && err == nil {
+	if o.all && err == nil {
 		rs, aerr := dec.DecodeAll(l, maxCodes)
 		if aerr != nil {
 			return res, ms, nil, aerr
@@ -100,6 +112,12 @@ func scanFile(file string, repeat int, all bool) (scanner.Result, float64, []str
 		}
 	}
 	return res, ms, others, err
+}
+
+// scanOptions are scan's flags for one file.
+type scanOptions struct {
+	repeat     int
+	all, frame bool
 }
 
 // maxCodes is the most codes scan --all lists in one picture.

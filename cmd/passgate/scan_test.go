@@ -80,3 +80,26 @@ func TestScanAll(t *testing.T) {
 		t.Errorf("%d lines for the picture, want 2:\n%s", n, out)
 	}
 }
+
+func TestScanFrame(t *testing.T) {
+	img := twoCodes(t, "FIRST", "SECOND")
+	code, out, errOut := run(t, "", "scan", "--json", "--frame", "--repeat", "3", img)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		OK       bool   `json:"ok"`
+		Text     string `json:"text"`
+		Strategy string `json:"strategy"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	// The frame decoder's first attempt, as on a camera frame.
+	if !got.OK || (got.Text != "FIRST" && got.Text != "SECOND") || got.Strategy != "hybrid" {
+		t.Fatalf("got %+v, want one code read by the frame decoder's first attempt", got)
+	}
+	if code, _, errOut := run(t, "", "scan", "--all", "--frame", img); code != ExitUsage || !strings.Contains(errOut, "--frame") {
+		t.Errorf("--all --frame: exit %d, %q", code, errOut)
+	}
+}
