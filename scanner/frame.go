@@ -31,11 +31,13 @@ const (
 )
 
 // minBudgetBinarizations is the least budget of a frame, in times of its
-// binarization: on a plain frame three first attempts (binarization and
-// finder search), see fits in Decode. The binarization's time, unlike
+// binarization: on a plain frame two or three first attempts (binarization
+// and finder search), see fits in Decode. Five: with the Go kernels
+// (purego) on this project's reference machine, 5-7 ms, under the budget's
+// four fifths, so only a machine really slower stretches it. The binarization's time, unlike
 // the finder search's, does not depend on what the frame shows, so a
 // cluttered frame does not stretch the budget on a fast machine.
-const minBudgetBinarizations = 7
+const minBudgetBinarizations = 5
 
 // FrameOptions tune a FrameDecoder. The zero value is the default.
 type FrameOptions struct {
