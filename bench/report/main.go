@@ -4,9 +4,12 @@
 // decode times, and the ratio of our median time to the reference peer's
 // over the images both read. Then, per set, the distribution of those
 // times: median, mean, a high percentile and the maximum, with our median
-// and mean over the reference's.
+// and mean over the reference's; and, on a set the kiosk reader ran on,
+// its time per frame over the reference's, over every frame, read or not.
+// A reader with no result on a set did not run on it and is left out of
+// its tables.
 //
-// usage: report -manifest FILE [-ours NAME] [-ref NAME] [-misses] NAME=RESULTS.jsonl...
+// usage: report -manifest FILE [-ours NAME] [-ref NAME] [-kiosk NAME] [-misses] NAME=RESULTS.jsonl...
 //
 // Each RESULTS file holds the JSON lines a reader printed ({"file", "ok",
 // "text", "ms", "texts"} or {"file", "ok": false, "error", "ms", "texts"});
@@ -68,19 +71,25 @@ func main() {
 	manifest := flag.String("manifest", "", "manifest.jsonl written by bench/topgm")
 	ours := flag.String("ours", "passgate", "the reader whose time is compared")
 	ref := flag.String("ref", "zxing-cpp", "the reader it is compared with")
+	kiosk := flag.String("kiosk", "passgate kiosk", "the reader timed per frame against the reference over every frame, read or not; -misses does not check ours against it")
 	misses := flag.Bool("misses", false, "list on stderr the images each reader did not read right, and those it misread")
 	flag.Parse()
 	if *manifest == "" || flag.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "usage: report -manifest FILE [-ours NAME] [-ref NAME] [-misses] NAME=RESULTS.jsonl...")
+		fmt.Fprintln(os.Stderr, "usage: report -manifest FILE [-ours NAME] [-ref NAME] [-kiosk NAME] [-misses] NAME=RESULTS.jsonl...")
 		os.Exit(2)
 	}
-	if err := run(os.Stdout, os.Stderr, *manifest, *ours, *ref, *misses, flag.Args()); err != nil {
+	names := roles{ours: *ours, ref: *ref, kiosk: *kiosk}
+	if err := run(os.Stdout, os.Stderr, *manifest, names, *misses, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out, log io.Writer, manifest, ours, ref string, misses bool, args []string) error {
+// roles names the readers the report compares: ours with the reference,
+// and the kiosk reader, timed per frame against the reference.
+type roles struct{ ours, ref, kiosk string }
+
+func run(out, log io.Writer, manifest string, names roles, misses bool, args []string) error {
 	var man []entry
 	if err := readLines(manifest, func(b []byte) error {
 		var e entry
@@ -107,30 +116,62 @@ func run(out, log io.Writer, manifest, ours, ref string, misses bool, args []str
 		}
 		readers = append(readers, r)
 	}
-	for _, r := range readers {
-		missing := 0
-		for _, e := range man {
-			if _, ok := r.res[e.File]; !ok {
-				missing++
-			}
-		}
-		if missing > 0 {
-			fmt.Fprintf(log, "report: %s gave no result for %d of %d images (counted as not read)\n", r.name, missing, len(man))
-		}
+	// A reader is on a set when it gave a result for one of its images at
+	// least; an image of such a set without a result counts as not read.
+	type block struct {
+		set, title string
+		rows       []row
+		t          table
 	}
-	t := table{readers: readers, ours: index(readers, ours), ref: index(readers, ref)}
-	t.legend(out)
+	var blocks []block
+	missing := make([]int, len(readers))
+	images := make([]int, len(readers))
+	absent := map[string][]string{} // reader: the sets it is not on
 	for _, s := range sets {
 		rows := rowsOf(man, s.name)
 		if len(rows) == 0 {
 			continue
 		}
-		fmt.Fprintf(out, "\n%s\n", s.title)
-		t.reads(out, rows)
-		t.times(out, partsOf(rows[len(rows)-1].imgs))
+		all := rows[len(rows)-1].imgs
+		var on []reader
+		for i, r := range readers {
+			n := 0
+			for _, e := range all {
+				if _, ok := r.res[e.File]; ok {
+					n++
+				}
+			}
+			if n == 0 {
+				absent[r.name] = append(absent[r.name], s.name)
+				continue
+			}
+			missing[i] += len(all) - n
+			images[i] += len(all)
+			on = append(on, r)
+		}
+		blocks = append(blocks, block{s.name, s.title, rows, newTable(on, names)})
+	}
+	for i, r := range readers {
+		if missing[i] > 0 {
+			fmt.Fprintf(log, "report: %s gave no result for %d of %d images of the sets it ran on (counted as not read)\n", r.name, missing[i], images[i])
+		}
+	}
+	legend(out, newTable(readers, names))
+	for _, r := range readers {
+		if not := absent[r.name]; len(not) > 0 {
+			fmt.Fprintf(out, "%s did not run on %s (no result): left out of its tables.\n", r.name, strings.Join(not, ", "))
+		}
+	}
+	for _, b := range blocks {
+		t := b.t
+		fmt.Fprintf(out, "\n%s\n", b.title)
+		t.reads(out, b.rows)
+		parts := partsOf(b.rows[len(b.rows)-1].imgs)
+		t.times(out, parts)
+		t.perFrame(out, parts)
 		if misses {
-			all := rows[len(rows)-1].imgs
-			for _, r := range readers {
+			all := b.rows[len(b.rows)-1].imgs
+			for _, r := range t.readers {
 				var miss, bad []string
 				for _, e := range all {
 					res, ok := r.res[e.File]
@@ -141,35 +182,48 @@ func run(out, log io.Writer, manifest, ours, ref string, misses bool, args []str
 						bad = append(bad, imageName(e))
 					}
 				}
-				fmt.Fprintf(log, "%s %s missed %d: %s\n", s.name, r.name, len(miss), strings.Join(miss, " "))
+				fmt.Fprintf(log, "%s %s missed %d: %s\n", b.set, r.name, len(miss), strings.Join(miss, " "))
 				if len(bad) > 0 {
-					fmt.Fprintf(log, "%s %s misread %d: %s\n", s.name, r.name, len(bad), strings.Join(bad, " "))
+					fmt.Fprintf(log, "%s %s misread %d: %s\n", b.set, r.name, len(bad), strings.Join(bad, " "))
 				}
 			}
 			if t.ours >= 0 {
-				peerOnly(log, s.name, readers, t.ours, all)
+				peerOnly(log, b.set, t.readers, t.ours, t.kiosk, all)
+			}
+			if t.kiosk >= 0 {
+				withinBudget(log, b.set, t, all)
 			}
 		}
 	}
 	return nil
 }
 
-// table prints the tables of a set; ours and ref index readers, -1 when
-// not among them (no ratio is printed then).
+// table prints the tables of a set; ours, ref and kiosk index readers, -1
+// when not among them (no ratio is printed then).
 type table struct {
-	readers   []reader
-	ours, ref int
+	readers          []reader
+	ours, ref, kiosk int
+}
+
+func newTable(readers []reader, names roles) table {
+	return table{readers: readers, ours: index(readers, names.ours), ref: index(readers, names.ref), kiosk: index(readers, names.kiosk)}
 }
 
 func (t table) ratios() bool { return t.ours >= 0 && t.ref >= 0 }
 
-func (t table) legend(out io.Writer) {
+// legend explains the columns; t holds every reader, on whichever set.
+func legend(out io.Writer, t table) {
 	fmt.Fprintln(out, "read: images read right, the expected text being the reader's text or among the codes")
 	fmt.Fprintln(out, "it lists (an untimed pass); bad: misread, another code reported; median: of the per-image")
 	fmt.Fprintln(out, "median times (ms) of the images read right.")
 	if t.ratios() {
 		fmt.Fprintf(out, "ratio: %s's median time / %s's, over the images both read right (their number).\n",
 			t.readers[t.ours].name, t.readers[t.ref].name)
+	}
+	if t.kiosk >= 0 && t.ref >= 0 {
+		fmt.Fprintf(out, "%s/%s per frame: their median and mean time over every frame both timed, read or not\n",
+			t.readers[t.kiosk].name, t.readers[t.ref].name)
+		fmt.Fprintln(out, "(the kiosk pays for each frame it sees, whether or not it reads it).")
 	}
 }
 
@@ -225,6 +279,30 @@ func (t table) times(out io.Writer, parts []row) {
 			fmt.Fprintf(out, "    %-18s %5d %8s %8s\n", name, len(ta), ratioText(ta, tb, median, false), ratioText(ta, tb, mean, false))
 		}
 	}
+}
+
+// perFrame prints, on a set the kiosk reader ran on, its median and mean
+// time over the reference's, over every image of a part both timed, read
+// right or not: what a frame costs the kiosk against what it costs the
+// reference. The first part given is the whole set, the others follow in
+// brackets.
+func (t table) perFrame(out io.Writer, parts []row) {
+	if t.kiosk < 0 || t.ref < 0 {
+		return
+	}
+	k, r := t.readers[t.kiosk], t.readers[t.ref]
+	text := func(p row) (int, string) {
+		tk, tr := timed(k, r, p.imgs)
+		return len(tk), fmt.Sprintf("median %s, mean %s", ratioText(tk, tr, median, false), ratioText(tk, tr, mean, false))
+	}
+	all := parts[len(parts)-1]
+	n, s := text(all)
+	fmt.Fprintf(out, "%s/%s per frame, read or not: %s (%d frames", k.name, r.name, s, n)
+	for _, p := range parts[:len(parts)-1] {
+		n, s := text(p)
+		fmt.Fprintf(out, "; %s, %d: %s", p.label, n, s)
+	}
+	fmt.Fprintln(out, ")")
 }
 
 // rowsOf splits a set into the rows of its first table: one per rotation
@@ -293,11 +371,13 @@ func codeParts(all []entry) []row {
 	return []row{{"code", code}, {"no code", none}}
 }
 
-// peerOnly lists on log, for each other reader, the images it read right
-// and ours did not: what ours has yet to read to be a superset of it.
-func peerOnly(log io.Writer, set string, readers []reader, ours int, imgs []entry) {
+// peerOnly lists on log, for each other reader but the kiosk one, the
+// images it read right and ours did not: what ours has yet to read to be
+// a superset of it. The kiosk reader is passgate within a frame's budget,
+// not a peer (see withinBudget).
+func peerOnly(log io.Writer, set string, readers []reader, ours, kiosk int, imgs []entry) {
 	for i, r := range readers {
-		if i == ours {
+		if i == ours || i == kiosk {
 			continue
 		}
 		var only []string
@@ -310,6 +390,33 @@ func peerOnly(log io.Writer, set string, readers []reader, ours int, imgs []entr
 		}
 		fmt.Fprintf(log, "%s %s read %d that %s missed: %s\n", set, r.name, len(only), readers[ours].name, strings.Join(only, " "))
 	}
+}
+
+// withinBudget lists on log what the kiosk reader reads within a frame's
+// budget, and, when ours is on the set too, the images ours read right and
+// the kiosk did not, and the other way round.
+func withinBudget(log io.Writer, set string, t table, imgs []entry) {
+	k := t.readers[t.kiosk]
+	n, _, _ := score(k, imgs)
+	fmt.Fprintf(log, "%s %s reads within budget: %d of %d\n", set, k.name, n, len(imgs))
+	if t.ours < 0 {
+		return
+	}
+	o := t.readers[t.ours]
+	only := func(a, b reader) []string {
+		var names []string
+		for _, e := range imgs {
+			ra, okA := a.res[e.File]
+			rb, okB := b.res[e.File]
+			if okA && right(e, ra) && (!okB || !right(e, rb)) {
+				names = append(names, imageName(e))
+			}
+		}
+		return names
+	}
+	oNotK, kNotO := only(o, k), only(k, o)
+	fmt.Fprintf(log, "%s %s read %d that %s missed within budget: %s\n", set, o.name, len(oNotK), k.name, strings.Join(oNotK, " "))
+	fmt.Fprintf(log, "%s %s read %d within budget that %s missed: %s\n", set, k.name, len(kNotO), o.name, strings.Join(kNotO, " "))
 }
 
 func imageName(e entry) string {
@@ -376,6 +483,20 @@ func both(a, b reader, imgs []entry) (ta, tb []float64) {
 		ra, okA := a.res[e.File]
 		rb, okB := b.res[e.File]
 		if okA && okB && right(e, ra) && right(e, rb) && ra.MS != nil && rb.MS != nil {
+			ta = append(ta, *ra.MS)
+			tb = append(tb, *rb.MS)
+		}
+	}
+	return ta, tb
+}
+
+// timed collects the times of a and b over the images both timed, read
+// right or not.
+func timed(a, b reader, imgs []entry) (ta, tb []float64) {
+	for _, e := range imgs {
+		ra, okA := a.res[e.File]
+		rb, okB := b.res[e.File]
+		if okA && okB && ra.MS != nil && rb.MS != nil {
 			ta = append(ta, *ra.MS)
 			tb = append(tb, *rb.MS)
 		}

@@ -88,17 +88,23 @@ func TestDistribution(t *testing.T) {
 	}
 }
 
-// TestRun runs the report on a small frame set: two readers, one that
-// lists every code and one that does not (an older reader).
-func TestRun(t *testing.T) {
+// writer returns a function that writes lines to a file of a temporary
+// directory and returns its path.
+func writer(t *testing.T) func(name string, lines ...string) string {
 	dir := t.TempDir()
-	write := func(name string, lines ...string) string {
+	return func(name string, lines ...string) string {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return path
 	}
+}
+
+// TestRun runs the report on a small frame set: two readers, one that
+// lists every code and one that does not (an older reader).
+func TestRun(t *testing.T) {
+	write := writer(t)
 	man := write("manifest.jsonl",
 		`{"set":"frames","rot":0,"file":"a","src":"a.png","want":"A"}`,
 		`{"set":"frames","rot":0,"file":"b","src":"b.png","want":"B"}`,
@@ -121,7 +127,7 @@ func TestRun(t *testing.T) {
 		`{"file":"e","ok":false,"error":"none","ms":3}`,
 	)
 	var out, log bytes.Buffer
-	if err := run(&out, &log, man, "ours", "ref", true, []string{"ours=" + ours, "ref=" + ref}); err != nil {
+	if err := run(&out, &log, man, roles{"ours", "ref", "kiosk"}, true, []string{"ours=" + ours, "ref=" + ref}); err != nil {
 		t.Fatal(err)
 	}
 	text := out.String()
@@ -156,5 +162,170 @@ func TestRun(t *testing.T) {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("the -misses log lacks %q; it is:\n%s", want, log.String())
 		}
+	}
+}
+
+// kioskRun runs the report on a blackbox set the kiosk reader did not run
+// on, a frame set and a door set it did run on, with -misses.
+func kioskRun(t *testing.T) (out, log string) {
+	write := writer(t)
+	man := write("manifest.jsonl",
+		`{"set":"blackbox","rot":0,"file":"s1","src":"s1.png","want":"S1"}`,
+		`{"set":"blackbox","rot":0,"file":"s2","src":"s2.png","want":"S2"}`,
+		`{"set":"frames","rot":0,"file":"a","src":"a.png","want":"A"}`,
+		`{"set":"frames","rot":0,"file":"b","src":"b.png","want":"B"}`,
+		`{"set":"frames","rot":0,"file":"c","src":"c.png","want":""}`,
+		`{"set":"frames","rot":0,"file":"d","src":"d.png","want":""}`,
+		`{"set":"door","rot":0,"file":"m","src":"m.png","want":"M","kind":"motion"}`,
+		`{"set":"door","rot":0,"file":"n","src":"n.png","want":"N","kind":"motion"}`,
+	)
+	ours := write("ours.jsonl",
+		`{"file":"s1","ok":true,"text":"S1","ms":3,"texts":["S1"]}`,
+		`{"file":"s2","ok":false,"error":"none","ms":9,"texts":[]}`,
+		`{"file":"a","ok":true,"text":"A","ms":3,"texts":["A"]}`,
+		`{"file":"b","ok":true,"text":"B","ms":30,"texts":["B"]}`,
+		`{"file":"c","ok":false,"error":"none","ms":20,"texts":[]}`,
+		`{"file":"d","ok":false,"error":"none","ms":20,"texts":[]}`,
+		`{"file":"m","ok":true,"text":"M","ms":8,"texts":["M"]}`,
+		`{"file":"n","ok":false,"error":"none","ms":40,"texts":[]}`,
+	)
+	ref := write("ref.jsonl",
+		`{"file":"s1","ok":true,"text":"S1","ms":1}`,
+		`{"file":"s2","ok":true,"text":"S2","ms":2}`,
+		`{"file":"a","ok":true,"text":"A","ms":4}`,
+		`{"file":"b","ok":true,"text":"B","ms":5}`,
+		`{"file":"c","ok":false,"error":"none","ms":1}`,
+		`{"file":"d","ok":true,"text":"Z","ms":2}`, // a code where there is none
+		`{"file":"m","ok":false,"error":"none","ms":4}`,
+		`{"file":"n","ok":true,"text":"N","ms":6}`,
+	)
+	// The kiosk ran on the frames and the door, and misses b and m within
+	// its budget; it has no result for the blackbox images.
+	kiosk := write("kiosk.jsonl",
+		`{"file":"a","ok":true,"text":"A","ms":2}`,
+		`{"file":"b","ok":false,"error":"none","ms":10}`,
+		`{"file":"c","ok":false,"error":"none","ms":1}`,
+		`{"file":"d","ok":false,"error":"none","ms":1}`,
+		`{"file":"m","ok":false,"error":"none","ms":9}`,
+		`{"file":"n","ok":true,"text":"N","ms":3}`,
+	)
+	var o, l bytes.Buffer
+	if err := run(&o, &l, man, roles{"ours", "ref", "kiosk"}, true, []string{"ours=" + ours, "ref=" + ref, "kiosk=" + kiosk}); err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), l.String()
+}
+
+// TestAbsentReader: a reader with no result on a set did not run on it: it
+// is left out of that set's tables and lists, and its images are not
+// counted as not read; on the sets it ran on it is a reader like any
+// other, but not a peer ours must read a superset of.
+func TestAbsentReader(t *testing.T) {
+	out, log := kioskRun(t)
+	_, blackbox, _ := strings.Cut(out, "\nblackbox:")
+	blackbox, _, _ = strings.Cut(blackbox, "\nframes:")
+	if strings.Contains(blackbox, "kiosk") {
+		t.Errorf("the blackbox tables show the kiosk reader, which did not run on them:\n%s", blackbox)
+	}
+	for _, want := range []string{
+		"                        ours               ref\n",
+		"all          2     1   0   3.000     2   0   2.000  3.00 (1)\n",
+		"    ours                   1    3.000    3.000    3.000    3.000\n",
+		"    ref                    2    2.000    1.500    2.000    2.000\n",
+	} {
+		if !strings.Contains(blackbox, want) {
+			t.Errorf("the blackbox tables lack %q; they are:\n%s", want, blackbox)
+		}
+	}
+	if !strings.Contains(out, "kiosk did not run on blackbox (no result): left out of its tables.\n") {
+		t.Errorf("the report does not say the kiosk reader did not run on blackbox:\n%s", out)
+	}
+	_, frames, _ := strings.Cut(out, "\nframes:")
+	frames, _, _ = strings.Cut(frames, "\ndoor:")
+	for _, want := range []string{
+		"                        ours               ref             kiosk\n",
+		"code         2     2   0  30.000     2   0   5.000     1   0   2.000  6.00 (2)\n",
+		"no code      2     2   0  20.000     1   1   1.000     2   0   1.000  20.00 (1)\n",
+		"    kiosk                  1    2.000    2.000    2.000    2.000\n",
+		"    kiosk                  3    1.000    1.333    2.000    2.000\n",
+	} {
+		if !strings.Contains(frames, want) {
+			t.Errorf("the frames tables lack %q; they are:\n%s", want, frames)
+		}
+	}
+	if strings.Contains(log, "gave no result") {
+		t.Errorf("a reader's images of a set it did not run on are counted as not read:\n%s", log)
+	}
+	for _, want := range []string{
+		"frames kiosk missed 1: b.png@0\n",
+		"frames ref read 0 that ours missed: \n",
+		"frames kiosk reads within budget: 3 of 4\n",
+		"frames ours read 1 that kiosk missed within budget: b.png@0\n",
+		"frames kiosk read 0 within budget that ours missed: \n",
+		"door kiosk reads within budget: 1 of 2\n",
+		"door ours read 1 that kiosk missed within budget: m.png@0(motion)\n",
+		"door kiosk read 1 within budget that ours missed: n.png@0(motion)\n",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the -misses log lacks %q; it is:\n%s", want, log)
+		}
+	}
+	for _, bad := range []string{"blackbox kiosk", "kiosk read 1 that ours missed", "kiosk read 0 that ours missed"} {
+		if strings.Contains(log, bad) {
+			t.Errorf("the -misses log has %q: the kiosk reader is listed on a set it did not run on or checked as a peer:\n%s", bad, log)
+		}
+	}
+
+	// A reader on a set with no result for one of its images: that image
+	// is not read, and said so.
+	write := writer(t)
+	man := write("manifest.jsonl",
+		`{"set":"blackbox","rot":0,"file":"s1","src":"s1.png","want":"S1"}`,
+		`{"set":"blackbox","rot":0,"file":"s2","src":"s2.png","want":"S2"}`,
+	)
+	one := write("one.jsonl", `{"file":"s1","ok":true,"text":"S1","ms":1}`)
+	var o, l bytes.Buffer
+	if err := run(&o, &l, man, roles{"one", "", ""}, false, []string{"one=" + one}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "all          2     1   0   1.000\n"; !strings.Contains(o.String(), want) {
+		t.Errorf("the report lacks %q; it is:\n%s", want, o.String())
+	}
+	if want := "report: one gave no result for 1 of 2 images of the sets it ran on (counted as not read)\n"; l.String() != want {
+		t.Errorf("log %q, want %q", l.String(), want)
+	}
+}
+
+// TestKioskRatio: the kiosk reader's time per frame over the reference's,
+// over every frame of the set, read or not, and of each part.
+func TestKioskRatio(t *testing.T) {
+	out, _ := kioskRun(t)
+	for _, want := range []string{
+		// kiosk 2 10 1 1, ref 4 5 1 2: medians (the upper middle) 2 and 4,
+		// means 3.5 and 3; with a code 2 10 and 4 5, without 1 1 and 1 2.
+		"kiosk/ref per frame, read or not: median 0.50, mean 1.17 (4 frames; code, 2: median 2.00, mean 1.33; no code, 2: median 0.50, mean 0.67)\n",
+		// door: kiosk 9 3, ref 4 6; one part
+		"kiosk/ref per frame, read or not: median 1.50, mean 1.20 (2 frames)\n",
+		"kiosk/ref per frame: their median and mean time over every frame both timed, read or not\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q; it is:\n%s", want, out)
+		}
+	}
+	_, blackbox, _ := strings.Cut(out, "\nblackbox:")
+	blackbox, _, _ = strings.Cut(blackbox, "\nframes:")
+	if strings.Contains(blackbox, "per frame") {
+		t.Errorf("a kiosk ratio on a set the kiosk reader did not run on:\n%s", blackbox)
+	}
+	// Without the reference, no ratio.
+	write := writer(t)
+	man := write("manifest.jsonl", `{"set":"door","rot":0,"file":"m","src":"m.png","want":"M","kind":"motion"}`)
+	k := write("kiosk.jsonl", `{"file":"m","ok":true,"text":"M","ms":1}`)
+	var o, l bytes.Buffer
+	if err := run(&o, &l, man, roles{"ours", "ref", "kiosk"}, false, []string{"kiosk=" + k}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(o.String(), "per frame") {
+		t.Errorf("a kiosk ratio without the reference:\n%s", o.String())
 	}
 }
