@@ -61,9 +61,11 @@ func (d Decoder) Decode(l *Luma) (Result, error) {
 		if l.Width*l.Height >= frameArea {
 			// A camera-sized picture: the frame decoder's attempts first.
 			// With no sign of a code in them, only the global threshold, a
-			// half-size copy and a quarter turn (gozxing looks for finder
+			// half-size copy, a quarter turn (gozxing looks for finder
 			// patterns along rows, and finds some codes only across them)
-			// are still worth their time on a picture this large.
+			// and the loose finder search (patterns gozxing rejects by a
+			// pixel, as small codes show them) are still worth their time
+			// on a picture this large.
 			// No budget: a file is read once, and every strategy counts.
 			fr, err := NewFrameDecoder(FrameOptions{Budget: time.Hour}).Decode(l, time.Time{})
 			if err == nil {
@@ -75,7 +77,7 @@ func (d Decoder) Decode(l *Luma) (Result, error) {
 				seen = seen || a.Seen
 			}
 			strategies = slices.DeleteFunc(strategies, func(s Strategy) bool {
-				cheap := s == Histogram || s == Half || s == Rotated
+				cheap := s == Histogram || s == Half || s == Rotated || s == Loose
 				return (!seen && !cheap) || slices.ContainsFunc(fr.Attempts, func(a Attempt) bool { return a.Strategy == s })
 			})
 		}

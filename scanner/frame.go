@@ -63,12 +63,13 @@ type FrameOptions struct {
 }
 
 // DefaultExtras are the stronger attempts of a FrameDecoder, cheapest
-// first: finder search on every third row, a half-size copy (smooths
-// noise and blur), the global-histogram binarizer (low contrast, glare),
+// first: finder search on every third row, the loose finder search
+// (small codes, foreshortened patterns), a half-size copy (smooths noise
+// and blur), the global-histogram binarizer (low contrast, glare),
 // a real negative (dark-mode screens the flipped attempt misses), and a
 // double-size copy (small, sharp codes).
 func DefaultExtras() []Strategy {
-	return []Strategy{HybridTryHarder, Half, Histogram, Inverted, DoubleHistogram}
+	return []Strategy{HybridTryHarder, Loose, Half, Histogram, Inverted, DoubleHistogram}
 }
 
 // Attempt is one strategy tried on a frame, for benchmarks and logs.
@@ -297,6 +298,8 @@ func cost(s Strategy) float64 {
 		return 1.5
 	case Perspective: // both ways, and a triangle's sampling
 		return 2
+	case Loose: // every other row, and a zoom when three form a code
+		return 1.5
 	case DoubleHistogram:
 		return 5
 	case DoubleInverted:
@@ -388,8 +391,11 @@ func zoom(l *Luma, fp *finders, negative bool, stop halt) (Result, *finders, err
 // readStrategy runs one of Decoder's strategies on a frame. TRY_HARDER
 // reuses the full frame's binarization m when there is one.
 func readStrategy(s Strategy, l *Luma, m *gozxing.BitMatrix, stop halt) (Result, *finders, error) {
-	if s == HybridTryHarder && m != nil {
+	switch {
+	case s == HybridTryHarder && m != nil:
 		return readMatrix(m, tryHarder, 1, 0, 0, stop)
+	case s == Loose && m != nil:
+		return readLoose(l, m, stop)
 	}
 	r, err := try(s, l, stop)
 	// Seen when the data did not decode; with format information when

@@ -2,12 +2,14 @@ package scanner_test
 
 import (
 	"errors"
+	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/passgate/passgate/internal/testkit/shareddata"
 	"github.com/passgate/passgate/scanner"
 )
 
@@ -108,4 +110,39 @@ func TestDecodeAll(t *testing.T) {
 			t.Fatalf("err %v, want ErrNotFound", err)
 		}
 	})
+}
+
+// TestDecodeAllDoubleQR: the blackbox set's "double QR" (qrcode-2/16), a
+// small code drawn inside a big one's data, whose expected text is the
+// inner code's: Decode reads the outer one, DecodeAll both, at every
+// quarter turn. The inner one's bottom-left finder pattern is a pixel off
+// gozxing's ratios: the Loose strategy reads it.
+func TestDecodeAllDoubleQR(t *testing.T) {
+	dir := shareddata.Dir(t, "qr-blackbox")
+	l, err := scanner.LoadFile(filepath.Join(dir, "qrcode-2", "16.webp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := shareddata.Blackbox(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inner string
+	for _, c := range cases {
+		if c.Name == "qrcode-2/16.webp" {
+			inner = c.Want
+		}
+	}
+	if inner == "" {
+		t.Fatal("qrcode-2/16.webp is not in the blackbox set")
+	}
+	for q := range 4 {
+		rs, err := scanner.Decoder{}.DecodeAll(l.Turn(q), 4)
+		if err != nil {
+			t.Fatalf("%d°: %v", 90*q, err)
+		}
+		if got := texts(rs); len(got) != 2 || !slices.Contains(got, inner) {
+			t.Errorf("%d°: read %q, want the outer code and the inner %q", 90*q, got, inner)
+		}
+	}
 }

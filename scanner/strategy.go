@@ -53,7 +53,7 @@ const (
 // the caller may modify.
 func DefaultStrategies() []Strategy {
 	return []Strategy{Hybrid, Zoom, HybridTryHarder, Histogram, Inverted, Rotated,
-		Perspective, Half, HalfHistogram, Quarter, DoubleHistogram, DoubleInverted}
+		Perspective, Loose, Half, HalfHistogram, Quarter, DoubleHistogram, DoubleInverted}
 }
 
 // recipe is how a strategy prepares the image and configures gozxing.
@@ -81,6 +81,7 @@ var recipes = map[Strategy]recipe{
 	Pure:            {scale: 1, global: true, pure: true},
 	Zoom:            {scale: 2},
 	Perspective:     {scale: 1, harder: true},
+	Loose:           {scale: 1},
 }
 
 // minSkipHeight is the height from which TRY_HARDER changes anything:
@@ -122,6 +123,8 @@ func try(s Strategy, l *Luma, stop halt) (Result, error) {
 		return tryZoom(l, stop)
 	case Perspective:
 		return tryPerspective(l, stop)
+	case Loose:
+		return tryLoose(l, stop)
 	}
 	img := l
 	if rc.invert {
