@@ -42,8 +42,21 @@ func newPatternSearch(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any
 		i: iSkip - 1, iSkip: iSkip}
 }
 
+// maxCentres is more finder pattern candidates than a picture of codes
+// gives (the corpus: at most a few dozen): a pattern that repeats, a
+// wallpaper of squares, gives thousands, and gozxing's choice of three,
+// which weighs every triple, would take seconds over them. The search
+// stops there and finds no code.
+const maxCentres = 100
+
+// errTooManyCentres: the search stopped at maxCentres candidates.
+var errTooManyCentres = gozxing.NewNotFoundException("more than %d finder-like patterns: a repeating pattern, not a code", maxCentres)
+
 // best is gozxing's choice of three from the candidates found so far.
 func (s *patternSearch) best() (*detector.FinderPatternInfo, error) {
+	if len(s.f.GetPossibleCenters()) > maxCentres {
+		return nil, errTooManyCentres
+	}
 	best, err := s.f.SelectBestPatterns()
 	if err != nil {
 		return nil, err
@@ -107,7 +120,7 @@ func (s *patternSearch) run() {
 		clear(count)
 		return true, skipRow
 	}
-	for ; s.i < maxI && !done; s.i += s.iSkip {
+	for ; s.i < maxI && !done && len(f.GetPossibleCenters()) <= maxCentres; s.i += s.iSkip {
 		i := s.i
 		clear(count)
 		state = 0

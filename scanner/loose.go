@@ -25,7 +25,7 @@ const Loose Strategy = "loose"
 // maxLooseTriangles is how many triangles of loose candidates with format
 // information are read; each may cost a zoom, a binarization and search
 // of four times the code's area.
-const maxLooseTriangles = 2
+const maxLooseTriangles = 3
 
 // tryLoose runs the Loose strategy on l.
 func tryLoose(l *Luma, stop halt) (Result, error) {
@@ -44,6 +44,14 @@ func readLoose(l *Luma, m *gozxing.BitMatrix, stop halt) (r Result, fp *finders,
 	if len(cs) < 3 {
 		return Result{}, nil, errNoTriangle
 	}
+	rings := make([][]pt, len(cs))
+	traced := make([]bool, len(cs))
+	ring := func(i int) []pt {
+		if !traced[i] {
+			rings[i], traced[i] = traceRing(m, cs[i]), true
+		}
+		return rings[i]
+	}
 	err = errNoTriangle
 	tried := 0
 	for _, h := range triangles(cs) {
@@ -57,7 +65,8 @@ func readLoose(l *Luma, m *gozxing.BitMatrix, stop halt) (r Result, fp *finders,
 		// squares put it or, small patterns tracing badly, their centres
 		// and module sizes.
 		affine := func(c cand) local { return affineLocal(pt{c.x, c.y}, c.module, u, v) }
-		if !formatPlausible(m, squareFrame(m, tl, u, v), squareFrame(m, tr, u, v), squareFrame(m, bl, u, v)) &&
+		square := func(i int) local { return ringFrame(ring(h[i]), cs[h[i]], u, v) }
+		if !formatPlausible(m, square(0), square(1), square(2)) &&
 			!formatPlausible(m, affine(tl), affine(tr), affine(bl)) {
 			continue
 		}
@@ -72,7 +81,7 @@ func readLoose(l *Luma, m *gozxing.BitMatrix, stop halt) (r Result, fp *finders,
 		if res, lerr := readThree(m, f, 1, 0, 0, stop); lerr == nil {
 			return res, f, nil
 		}
-		dr, pts, derr := decodeTriangle(m, tryHarder, [3]cand{tl, tr, bl}, [3][]pt{traceRing(m, tl), traceRing(m, tr), traceRing(m, bl)}, stop)
+		dr, pts, derr := decodeTriangle(m, tryHarder, [3]cand{tl, tr, bl}, [3][]pt{ring(h[0]), ring(h[1]), ring(h[2])}, stop)
 		if derr == nil {
 			r.Text = dr.GetText()
 			for _, p := range pts {
@@ -153,7 +162,7 @@ func zoomThree(l *Luma, f *finders, stop halt) (Result, error) {
 // light, dark in the ratios 1:1:3:1:1, each within half a module and a
 // pixel; confirms each down its centre's column with the column's own
 // module size (from 0.4 to 2.5 times the row's); and merges the
-// confirmations of one pattern. The most confirmed come first, at most 12.
+// confirmations of one pattern. The most confirmed come first, at most 24.
 func looseCandidates(m *gozxing.BitMatrix) []cand {
 	w, h := m.GetWidth(), m.GetHeight()
 	var cs []cand
@@ -212,7 +221,7 @@ func looseCandidates(m *gozxing.BitMatrix) []cand {
 	}
 	cs = slices.DeleteFunc(cs, func(c cand) bool { return c.count < 2 })
 	slices.SortStableFunc(cs, func(a, b cand) int { return b.count - a.count })
-	return cs[:min(len(cs), 12)]
+	return cs[:min(len(cs), 24)]
 }
 
 // minLooseWidth is the narrowest finder pattern the loose search looks

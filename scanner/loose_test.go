@@ -33,6 +33,10 @@ var looseFrames = []struct {
 	// Modules of two pixels, turned 9°: a one-pixel run in a finder
 	// pattern, half a module, fails gozxing's check by a hair.
 	{"door/0054", "PL/1.0.0/2DCode/raw/7.json", `{"width":640,"height":480,"seed":17268446298624150580,"code_size":0.4120827888856748,"x":0.46117487580284755,"y":0.397769587987734,"rotation":351.26343431037094,"tilt":4.9042321753633695,"tilt_axis":115.97965966941946,"dark":39,"light":212,"glare":{"x":0,"y":0,"radius":0,"strength":0},"blur":0,"noise":1.6188100186881988}`, false},
+	// Modules of two pixels, the code beside clutter whose patterns the
+	// loose search finds too (a fixture pass: read without the shared
+	// data too).
+	{"door/0078", "forged-signature.txt", `{"width":640,"height":480,"seed":5981685279595335765,"code_size":0.4563502346791115,"x":0.30239831688289326,"y":0.411649728489218,"rotation":266.80011727282834,"tilt":11.439348241820241,"tilt_axis":103.65257644007688,"dark":8,"light":240,"glare":{"x":0,"y":0,"radius":0,"strength":0},"blur":0,"noise":0.6217762538785951}`, true},
 	// Modules of 3.8 pixels, box blur, low contrast and noise.
 	{"frames/0175", "PL/1.3.0/2DCode/raw/4.json", `{"width":640,"height":480,"seed":1677082650811183770,"code_size":0.6739656906973813,"x":0.5073506997335738,"y":0.5,"rotation":227.6752018710316,"tilt":0.704586492148368,"tilt_axis":21.855557713659287,"dark":50,"light":169,"glare":{"x":0.7568007919437814,"y":0.6429095292282678,"radius":0.10209892836190479,"strength":0.331229281218058},"blur":1.1458364906778578,"blur_kind":"box","noise":6.923078568934355}`, false},
 }

@@ -574,7 +574,12 @@ func timingLine(m *gozxing.BitMatrix, a, b pt, ma, mb float64) ([]pt, int, bool)
 // its traced square, or from its centre and module size when it does not
 // trace.
 func squareFrame(m *gozxing.BitMatrix, c cand, u, v pt) local {
-	q, ok := corners(traceRing(m, c), pt{c.x, c.y}, u, v)
+	return ringFrame(traceRing(m, c), c, u, v)
+}
+
+// ringFrame is squareFrame with the pattern's ring already traced.
+func ringFrame(ring []pt, c cand, u, v pt) local {
+	q, ok := corners(ring, pt{c.x, c.y}, u, v)
 	if ok {
 		for _, p := range q {
 			if d := math.Hypot(p.x-c.x, p.y-c.y); d > 3.5*math.Sqrt2*c.module*2.2 || d < 3.5*c.module*0.45 {
