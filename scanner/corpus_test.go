@@ -83,8 +83,9 @@ func TestCorpus(t *testing.T) {
 	// What this decoder achieves on this corpus; lower means a regression.
 	// The corpus holds the DCC images too when the shared data is there
 	// (their sources are named by path).
-	// Without the shared data (a fresh clone): 109 of 119 and 119 of 130.
-	want := map[image.Point]float64{{640, 480}: 0.91, {1280, 720}: 0.91}
+	// Without the shared data (a fresh clone): 110 of 119 and 119 of 130
+	// since the Loose strategy (109 of 119 before it).
+	want := map[image.Point]float64{{640, 480}: 0.92, {1280, 720}: 0.91}
 	if slices.ContainsFunc(frames, func(f framegen.Frame) bool { return strings.Contains(f.Source, "/") }) {
 		// 117 of 126 and 113 of 121 since the Perspective detector
 		// (issue 13; 0.91 and 0.89 were the floors before it).
