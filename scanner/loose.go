@@ -44,14 +44,7 @@ func readLoose(l *Luma, m *gozxing.BitMatrix, stop halt) (r Result, fp *finders,
 	if len(cs) < 3 {
 		return Result{}, nil, errNoTriangle
 	}
-	rings := make([][]pt, len(cs))
-	traced := make([]bool, len(cs))
-	ring := func(i int) []pt {
-		if !traced[i] {
-			rings[i], traced[i] = traceRing(m, cs[i]), true
-		}
-		return rings[i]
-	}
+	ring := ringsOf(m, cs)
 	err = errNoTriangle
 	tried := 0
 	for _, h := range triangles(cs) {

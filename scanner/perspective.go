@@ -44,14 +44,7 @@ func readPerspective(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any,
 	if len(cs) < 3 {
 		return Result{}, nil, errNoTriangle
 	}
-	rings := make([][]pt, len(cs))
-	traced := make([]bool, len(cs))
-	ring := func(i int) []pt {
-		if !traced[i] {
-			rings[i], traced[i] = traceRing(m, cs[i]), true
-		}
-		return rings[i]
-	}
+	ring := ringsOf(m, cs)
 	err = errNoTriangle
 	var took time.Duration // the last triangle's time
 	for _, h := range triangles(cs) {
@@ -79,6 +72,19 @@ func readPerspective(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any,
 		err = gozxing.WrapNotFoundException(err)
 	}
 	return Result{}, fp, err
+}
+
+// ringsOf traces the rings of the candidates cs in m, each once and only
+// when asked for: ring(i) is traceRing(m, cs[i]).
+func ringsOf(m *gozxing.BitMatrix, cs []cand) (ring func(i int) []pt) {
+	rings := make([][]pt, len(cs))
+	traced := make([]bool, len(cs))
+	return func(i int) []pt {
+		if !traced[i] {
+			rings[i], traced[i] = traceRing(m, cs[i]), true
+		}
+		return rings[i]
+	}
 }
 
 // cand is a finder pattern candidate: centre, module size, how many row
