@@ -91,7 +91,67 @@ func readLoose(l *Luma, m *gozxing.BitMatrix, stop halt) (r Result, fp *finders,
 		}
 		err = zerr
 	}
+	if !stop.now() {
+		// No three that read: two patterns, the third one lost (moiré,
+		// glare over it), and the code where its square would put it.
+		if res, f, perr := readPair(l, m, cs, stop); perr == nil {
+			return res, f, nil
+		}
+	}
 	return Result{}, fp, err
+}
+
+// maxLoosePairs is how many squares two loose candidates span are zoomed
+// on when no three form a code, of the pairs among the maxPairCands most
+// confirmed candidates.
+const (
+	maxLoosePairs = 2
+	maxPairCands  = 4
+)
+
+// readPair reads a code of which two finder patterns are among cs, the
+// most confirmed ones first: the third is where the square they are a
+// side of puts it, on either side, and the square's area is zoomed on
+// when that is in the picture; at twice the size, gozxing's search finds
+// the third pattern again.
+func readPair(l *Luma, m *gozxing.BitMatrix, cs []cand, stop halt) (Result, *finders, error) {
+	err := error(errNoTriangle)
+	zoomed := 0
+	for i := range min(len(cs), maxPairCands) {
+		for j := i + 1; j < min(len(cs), maxPairCands); j++ {
+			a, b := cs[i], cs[j]
+			if a.count < 3 || b.count < 3 || max(a.module, b.module) > 1.5*min(a.module, b.module) {
+				continue
+			}
+			mod := (a.module + b.module) / 2
+			d := pt{b.x - a.x, b.y - a.y}
+			if math.Hypot(d.x, d.y) < 14*mod {
+				continue
+			}
+			for _, side := range []float64{1, -1} {
+				if zoomed == maxLoosePairs || stop.now() {
+					return Result{}, nil, err
+				}
+				// a the top-left, b one neighbour, c the other.
+				c := pt{a.x - side*d.y, a.y + side*d.x}
+				tr, bl := pt{b.x, b.y}, c
+				if side < 0 {
+					tr, bl = c, pt{b.x, b.y}
+				}
+				if c.x < 0 || c.y < 0 || c.x >= float64(l.Width) || c.y >= float64(l.Height) {
+					continue // the third pattern out of the picture
+				}
+				zoomed++
+				f := &finders{tl: [2]float64{a.x, a.y}, tr: [2]float64{tr.x, tr.y}, bl: [2]float64{bl.x, bl.y}, module: mod, format: true}
+				res, zerr := zoomThree(l, f, stop)
+				if zerr == nil {
+					return res, f, nil
+				}
+				err = zerr
+			}
+		}
+	}
+	return Result{}, nil, err
 }
 
 // readThree samples and decodes the code whose finder pattern centres are

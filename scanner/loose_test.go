@@ -37,6 +37,10 @@ var looseFrames = []struct {
 	// loose search finds too (a fixture pass: read without the shared
 	// data too).
 	{"door/0078", "forged-signature.txt", `{"width":640,"height":480,"seed":5981685279595335765,"code_size":0.4563502346791115,"x":0.30239831688289326,"y":0.411649728489218,"rotation":266.80011727282834,"tilt":11.439348241820241,"tilt_axis":103.65257644007688,"dark":8,"light":240,"glare":{"x":0,"y":0,"radius":0,"strength":0},"blur":0,"noise":0.6217762538785951}`, true},
+	// Moiré of a camera filming a screen, its pitch (2.9 pixels) near the
+	// module's: one finder pattern lost in it, the two others found, and
+	// the code read in the area of the square they are a side of.
+	{"door/0081", "AT/2DCode/raw/3.json", `{"width":1280,"height":720,"seed":7447161855709717857,"code_size":0.5492446472604157,"x":0.4026802608759228,"y":0.48488114960417594,"rotation":268.2432598138978,"tilt":7.541136694545759,"tilt_axis":143.95803243472315,"dark":21,"light":225,"glare":{"x":0,"y":0,"radius":0,"strength":0},"blur":0,"noise":2.1477226099155122,"moire":{"pitch":2.947029128285492,"angle":-1.756740186102169,"amplitude":0.34162438031487,"grid":0.158781514245008,"phase":344.64176695123774}}`, true},
 	// Modules of 3.8 pixels, box blur, low contrast and noise.
 	{"frames/0175", "PL/1.3.0/2DCode/raw/4.json", `{"width":640,"height":480,"seed":1677082650811183770,"code_size":0.6739656906973813,"x":0.5073506997335738,"y":0.5,"rotation":227.6752018710316,"tilt":0.704586492148368,"tilt_axis":21.855557713659287,"dark":50,"light":169,"glare":{"x":0.7568007919437814,"y":0.6429095292282678,"radius":0.10209892836190479,"strength":0.331229281218058},"blur":1.1458364906778578,"blur_kind":"box","noise":6.923078568934355}`, false},
 }
