@@ -368,24 +368,32 @@ var tryHarder = map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER
 // zoom reads the code around the finder patterns fp in a copy of its
 // area at twice the size.
 func zoom(l *Luma, fp *finders, negative bool, stop halt) (Result, *finders, error) {
-	r := fp.area().Intersect(image.Rect(0, 0, l.Width, l.Height))
-	if r.Dx() < 21 || r.Dy() < 21 || r.Dx()*r.Dy() > 1500*1500 {
-		return Result{}, nil, errSkipped
-	}
-	// Each step may take a millisecond or more on a large code: none
-	// starts once the frame's time is up.
-	big := l.sub(r.Min.X, r.Min.Y, r.Dx(), r.Dy()).double()
-	if stop.now() {
-		return Result{}, nil, errTimeUp
-	}
-	m, err := hybridMatrix(big, negative)
+	m, at, err := zoomed(l, fp, negative, stop)
 	if err != nil {
 		return Result{}, nil, err
 	}
-	if stop.now() {
-		return Result{}, nil, errTimeUp
+	return readMatrix(m, tryHarder, 2, at.X, at.Y, stop)
+}
+
+// zoomed binarizes a copy of the area of the code around fp at twice the
+// size; at is the area's corner in l. Each step may take a millisecond or
+// more on a large code: none starts once the frame's time is up.
+func zoomed(l *Luma, fp *finders, negative bool, stop halt) (m *gozxing.BitMatrix, at image.Point, err error) {
+	r := fp.area().Intersect(image.Rect(0, 0, l.Width, l.Height))
+	if r.Dx() < 21 || r.Dy() < 21 || r.Dx()*r.Dy() > 1500*1500 {
+		return nil, at, errSkipped
 	}
-	return readMatrix(m, tryHarder, 2, r.Min.X, r.Min.Y, stop)
+	big := l.sub(r.Min.X, r.Min.Y, r.Dx(), r.Dy()).double()
+	if stop.now() {
+		return nil, at, errTimeUp
+	}
+	if m, err = hybridMatrix(big, negative); err != nil {
+		return nil, at, err
+	}
+	if stop.now() {
+		return nil, at, errTimeUp
+	}
+	return m, r.Min, nil
 }
 
 // readStrategy runs one of Decoder's strategies on a frame. TRY_HARDER

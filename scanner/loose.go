@@ -76,11 +76,7 @@ func readLoose(l *Luma, m *gozxing.BitMatrix, stop halt) (r Result, fp *finders,
 		}
 		dr, pts, derr := decodeTriangle(m, tryHarder, [3]cand{tl, tr, bl}, [3][]pt{ring(h[0]), ring(h[1]), ring(h[2])}, stop)
 		if derr == nil {
-			r.Text = dr.GetText()
-			for _, p := range pts {
-				r.Points = append(r.Points, p.image())
-			}
-			return r, f, nil
+			return triangleResult(dr, pts), f, nil
 		}
 		if stop.now() {
 			break
@@ -185,29 +181,18 @@ func readThree(m *gozxing.BitMatrix, f *finders, scale float64, dx, dy int, stop
 // zoomThree is readThree on a copy of the code's area at twice the size,
 // where modules of two pixels become four.
 func zoomThree(l *Luma, f *finders, stop halt) (Result, error) {
-	a := f.area().Intersect(image.Rect(0, 0, l.Width, l.Height))
-	if a.Dx() < 21 || a.Dy() < 21 || a.Dx()*a.Dy() > 1500*1500 {
-		return Result{}, errSkipped
-	}
-	big := l.sub(a.Min.X, a.Min.Y, a.Dx(), a.Dy()).double()
-	if stop.now() {
-		return Result{}, errTimeUp
-	}
-	m, err := hybridMatrix(big, false)
+	m, at, err := zoomed(l, f, false, stop)
 	if err != nil {
 		return Result{}, err
 	}
-	if stop.now() {
-		return Result{}, errTimeUp
-	}
-	if r, err := readThree(m, f, 2, a.Min.X, a.Min.Y, stop); err == nil {
+	if r, err := readThree(m, f, 2, at.X, at.Y, stop); err == nil {
 		return r, nil
 	}
 	if stop.now() {
 		return Result{}, errTimeUp
 	}
 	// gozxing's own search, which finds the patterns again at this size.
-	r, _, err := readMatrix(m, tryHarder, 2, a.Min.X, a.Min.Y, stop)
+	r, _, err := readMatrix(m, tryHarder, 2, at.X, at.Y, stop)
 	return r, err
 }
 

@@ -38,7 +38,7 @@ func (d Decoder) DecodeAll(l *Luma, limit int) ([]Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("scanner: decode all: %w", err)
 		}
-		if slicesContainsRead(out, r) {
+		if hasRead(out, r) {
 			break // the same code again: painting did not hide it
 		}
 		out = append(out, r)
@@ -49,9 +49,9 @@ func (d Decoder) DecodeAll(l *Luma, limit int) ([]Result, error) {
 	return out, nil
 }
 
-// slicesContainsRead tells whether r is a code already in rs: the same
+// hasRead tells whether r is a code already in rs: the same
 // text with a finder pattern at the same place.
-func slicesContainsRead(rs []Result, r Result) bool {
+func hasRead(rs []Result, r Result) bool {
 	for _, q := range rs {
 		if q.Text != r.Text {
 			continue

@@ -55,11 +55,14 @@ func texts(rs []scanner.Result) []string {
 }
 
 func TestDecodeAll(t *testing.T) {
-	t.Run("side by side", func(t *testing.T) {
+	sideBySide := func(t *testing.T) *scanner.Luma {
 		l := white(400, 200)
 		drawCode(t, l, "LEFT CODE", decoder.ErrorCorrectionLevel_M, 20, 20, 6, 2)
 		drawCode(t, l, "RIGHT CODE", decoder.ErrorCorrectionLevel_M, 240, 40, 5, 2)
-		rs, err := scanner.Decoder{}.DecodeAll(l, 4)
+		return l
+	}
+	t.Run("side by side", func(t *testing.T) {
+		rs, err := scanner.Decoder{}.DecodeAll(sideBySide(t), 4)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,10 +100,7 @@ func TestDecodeAll(t *testing.T) {
 		}
 	})
 	t.Run("limit", func(t *testing.T) {
-		l := white(400, 200)
-		drawCode(t, l, "LEFT CODE", decoder.ErrorCorrectionLevel_M, 20, 20, 6, 2)
-		drawCode(t, l, "RIGHT CODE", decoder.ErrorCorrectionLevel_M, 240, 40, 5, 2)
-		rs, err := scanner.Decoder{}.DecodeAll(l, 1)
+		rs, err := scanner.Decoder{}.DecodeAll(sideBySide(t), 1)
 		if err != nil || len(rs) != 1 {
 			t.Fatalf("read %d codes (%v), want 1", len(rs), err)
 		}

@@ -59,11 +59,7 @@ func readPerspective(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any,
 			fp = &finders{tl: [2]float64{tl.x, tl.y}, tr: [2]float64{tr.x, tr.y}, bl: [2]float64{bl.x, bl.y}, module: tl.module, format: true}
 		}
 		if derr == nil {
-			r.Text = dr.GetText()
-			for _, p := range pts {
-				r.Points = append(r.Points, p.image())
-			}
-			return r, fp, nil
+			return triangleResult(dr, pts), fp, nil
 		}
 		err = derr
 		took = time.Since(t0)
@@ -72,6 +68,15 @@ func readPerspective(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any,
 		err = gozxing.WrapNotFoundException(err)
 	}
 	return Result{}, fp, err
+}
+
+// triangleResult is the code decodeTriangle read, with its points.
+func triangleResult(dr *common.DecoderResult, pts []pt) Result {
+	r := Result{Text: dr.GetText()}
+	for _, p := range pts {
+		r.Points = append(r.Points, p.image())
+	}
+	return r
 }
 
 // ringsOf traces the rings of the candidates cs in m, each once and only
