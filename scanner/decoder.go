@@ -6,6 +6,8 @@ import (
 	"image"
 	"slices"
 	"time"
+
+	"github.com/makiuchi-d/gozxing"
 )
 
 // ErrNotFound is returned (wrapped) by Decode when no strategy could read a
@@ -56,6 +58,9 @@ func (d Decoder) Decode(l *Luma) (Result, error) {
 		return Result{}, fmt.Errorf("scanner: decode: %w", err)
 	}
 	strategies := d.Strategies
+	// The frame's binarization, which Loose and Rotated reuse, for a
+	// camera-sized picture.
+	var m *gozxing.BitMatrix
 	if len(strategies) == 0 {
 		strategies = DefaultStrategies()
 		if l.Width*l.Height >= frameArea {
@@ -67,7 +72,8 @@ func (d Decoder) Decode(l *Luma) (Result, error) {
 			// pixel, as small codes show them) are still worth their time
 			// on a picture this large.
 			// No budget: a file is read once, and every strategy counts.
-			fr, err := NewFrameDecoder(FrameOptions{Budget: time.Hour}).Decode(l, time.Time{})
+			fr, bin, err := NewFrameDecoder(FrameOptions{Budget: time.Hour}).decode(l, time.Time{})
+			m = bin
 			if err == nil {
 				fr.Result.Elapsed = time.Since(start)
 				return fr.Result, nil
@@ -88,7 +94,13 @@ func (d Decoder) Decode(l *Luma) (Result, error) {
 	var last error
 	var lastStrategy Strategy
 	for _, s := range strategies {
-		r, err := try(s, l, nil)
+		var r Result
+		var err error
+		if m != nil {
+			r, _, err = readStrategy(s, l, m, nil)
+		} else {
+			r, err = try(s, l, nil)
+		}
 		if err == nil {
 			r.Strategy = s
 			r.Elapsed = time.Since(start)

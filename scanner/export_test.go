@@ -49,3 +49,18 @@ func centres(cs ...*detector.FinderPattern) string {
 	}
 	return s
 }
+
+// LooseLeads returns how many triangles of loose candidates Loose would
+// read on l's binarization, and how many squares of pairs it would zoom
+// on: its cost on a frame without a code.
+func LooseLeads(l *Luma) (triangles, pairs int, err error) {
+	m, err := hybridMatrix(l, false)
+	if err != nil {
+		return 0, 0, err
+	}
+	cs := looseCandidates(m)
+	if len(cs) < 3 {
+		return 0, 0, nil
+	}
+	return len(looseTriangles(m, cs, ringsOf(m, cs))), len(pairSquares(l.Width, l.Height, cs)), nil
+}

@@ -125,10 +125,17 @@ func NewFrameDecoder(o FrameOptions) *FrameDecoder {
 // remembered region). The error wraps ErrNotFound when no attempt read a
 // code; the attempts are in the result either way.
 func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
+	fr, _, err := d.decode(l, at)
+	return fr, err
+}
+
+// decode is Decode, and returns the frame's binarization too (nil when
+// the region read the code, or the frame could not be binarized), for
+// Decoder's strategies after the frame's.
+func (d *FrameDecoder) decode(l *Luma, at time.Time) (fr FrameResult, m *gozxing.BitMatrix, err error) {
 	start := time.Now()
-	var fr FrameResult
 	if err := l.check(); err != nil {
-		return fr, fmt.Errorf("scanner: decode frame: %w", err)
+		return fr, nil, fmt.Errorf("scanner: decode frame: %w", err)
 	}
 	attempt := func(s Strategy, f func() (Result, *finders, error)) bool {
 		t0 := time.Now()
@@ -141,10 +148,10 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 		}
 		return err == nil
 	}
-	done := func(inverted bool) (FrameResult, error) {
+	done := func(inverted bool) (FrameResult, *gozxing.BitMatrix, error) {
 		fr.Elapsed = time.Since(start)
 		d.remember(fr.Points, l, at, inverted)
-		return fr, nil
+		return fr, m, nil
 	}
 
 	// fits tells whether an attempt that costs cost times the first one
@@ -213,7 +220,6 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 			return done(inv)
 		}
 	}
-	var m *gozxing.BitMatrix
 	var fp *finders
 	if attempt(Hybrid, func() (Result, *finders, error) {
 		t0 := time.Now()
@@ -274,7 +280,7 @@ func (d *FrameDecoder) Decode(l *Luma, at time.Time) (FrameResult, error) {
 		}
 	}
 	fr.Elapsed = time.Since(start)
-	return fr, fmt.Errorf("%w in frame (%d attempts)", ErrNotFound, len(fr.Attempts))
+	return fr, m, fmt.Errorf("%w in frame (%d attempts)", ErrNotFound, len(fr.Attempts))
 }
 
 // cost is the time of an attempt relative to the first one on the same
@@ -404,6 +410,8 @@ func readStrategy(s Strategy, l *Luma, m *gozxing.BitMatrix, stop halt) (Result,
 		return readMatrix(m, tryHarder, 1, 0, 0, stop)
 	case s == Loose && m != nil:
 		return readLoose(l, m, stop)
+	case s == Rotated && m != nil:
+		return readTransposed(m, stop)
 	}
 	r, err := try(s, l, stop)
 	// Seen when the data did not decode; with format information when
@@ -416,6 +424,31 @@ func readStrategy(s Strategy, l *Luma, m *gozxing.BitMatrix, stop halt) (Result,
 		fp = &finders{format: true} // seen, position unknown
 	case errors.As(err, &fe):
 		fp = &finders{}
+	}
+	return r, fp, err
+}
+
+// readTransposed is the Rotated strategy on the frame's binarization m:
+// gozxing's search along the columns of m, in its transpose, which is a
+// quarter turn's mirror image, and gozxing's decoder reads a code
+// mirrored too. The binarization is m's: a turned copy's would differ
+// only in flat blocks, which the hybrid binarizer fills from its
+// neighbours above and to the left; a transpose keeps its blocks of 8×8
+// pixels where they were. It saves the copy and a binarization.
+func readTransposed(m *gozxing.BitMatrix, stop halt) (Result, *finders, error) {
+	r, fp, err := readMatrix(transpose(m), tryHarder, 1, 0, 0, stop)
+	// Mirrored back, the top-right and bottom-left patterns change places:
+	// the points are gozxing's bottom-left, top-left, top-right (and
+	// alignment pattern).
+	for i, p := range r.Points {
+		r.Points[i] = image.Pt(p.Y, p.X)
+	}
+	if len(r.Points) >= 3 {
+		r.Points[0], r.Points[2] = r.Points[2], r.Points[0]
+	}
+	if fp != nil {
+		swap := func(p [2]float64) [2]float64 { return [2]float64{p[1], p[0]} }
+		fp.tl, fp.tr, fp.bl = swap(fp.tl), swap(fp.bl), swap(fp.tr)
 	}
 	return r, fp, err
 }

@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"errors"
+	"math"
 	"testing"
 	"time"
 )
@@ -70,6 +71,49 @@ func TestReadTurnsPointsBack(t *testing.T) {
 				found = found || d.X*d.X+d.Y*d.Y <= 4
 			}
 			if !found {
+				t.Errorf("%d turns: points %v, want near %v", n, got.Points, ref.Points)
+				break
+			}
+		}
+	}
+}
+
+// TestReadTransposed: the Rotated strategy on the transpose of a frame's
+// binarization reads the code and puts its points and finder patterns
+// back where they are in the frame, the top-right and bottom-left
+// patterns where they were.
+func TestReadTransposed(t *testing.T) {
+	code, err := LoadFile("testdata/hello.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := NewLuma(300, 140)
+	for i := range page.Pix {
+		page.Pix[i] = 255
+	}
+	for y := 0; y < code.Height; y++ {
+		copy(page.Pix[(y+20)*page.Stride+170:], code.row(y))
+	}
+	for n := range 4 {
+		l := page.Turn(n)
+		m, err := hybridMatrix(l, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, rf, err := readMatrix(m, tryHarder, 1, 0, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gf, err := readTransposed(m, nil)
+		if err != nil || got.Text != ref.Text {
+			t.Fatalf("%d turns: %v (read %q, want %q)", n, err, got.Text, ref.Text)
+		}
+		near := func(a, b [2]float64) bool { return math.Hypot(a[0]-b[0], a[1]-b[1]) <= 2 }
+		if !near(gf.tl, rf.tl) || !near(gf.tr, rf.tr) || !near(gf.bl, rf.bl) {
+			t.Errorf("%d turns: finder patterns %v %v %v, want %v %v %v", n, gf.tl, gf.tr, gf.bl, rf.tl, rf.tr, rf.bl)
+		}
+		for i, p := range ref.Points[:3] {
+			if d := p.Sub(got.Points[i]); d.X*d.X+d.Y*d.Y > 4 {
 				t.Errorf("%d turns: points %v, want near %v", n, got.Points, ref.Points)
 				break
 			}

@@ -27,6 +27,14 @@ const Loose Strategy = "loose"
 // of four times the code's area.
 const maxLooseTriangles = 3
 
+// minWeakCount is the least number of confirmations (rows, one in two,
+// on which its runs were found) of a triangle's three candidates for it to
+// be read on weak format evidence. Clutter's triangles that pass the
+// format check have 6 to 9 (the 49 corpus frames without a code); of the
+// 360 triangles of the corpus and door frames that Loose read, those with
+// only weak evidence had 10 or more.
+const minWeakCount = 10
+
 // tryLoose runs the Loose strategy on l.
 func tryLoose(l *Luma, stop halt) (Result, error) {
 	m, err := hybridMatrix(l, false)
@@ -46,24 +54,11 @@ func readLoose(l *Luma, m *gozxing.BitMatrix, stop halt) (r Result, fp *finders,
 	}
 	ring := ringsOf(m, cs)
 	err = errNoTriangle
-	tried := 0
-	for _, h := range triangles(cs) {
-		if tried == maxLooseTriangles || stop.now() {
+	for _, h := range looseTriangles(m, cs, ring) {
+		if stop.now() {
 			break
 		}
 		tl, tr, bl := cs[h[0]], cs[h[1]], cs[h[2]]
-		u := unit(pt{tr.x - tl.x, tr.y - tl.y})
-		v := unit(pt{bl.x - tl.x, bl.y - tl.y})
-		// Format information beside the patterns, where their traced
-		// squares put it or, small patterns tracing badly, their centres
-		// and module sizes.
-		affine := func(c cand) local { return affineLocal(pt{c.x, c.y}, c.module, u, v) }
-		square := func(i int) local { return ringFrame(ring(h[i]), cs[h[i]], u, v) }
-		if !formatPlausible(m, square(0), square(1), square(2)) &&
-			!formatPlausible(m, affine(tl), affine(tr), affine(bl)) {
-			continue
-		}
-		tried++
 		f := &finders{tl: [2]float64{tl.x, tl.y}, tr: [2]float64{tr.x, tr.y}, bl: [2]float64{bl.x, bl.y},
 			module: min(tl.module, tr.module, bl.module), format: true}
 		if fp == nil {
@@ -87,14 +82,43 @@ func readLoose(l *Luma, m *gozxing.BitMatrix, stop halt) (r Result, fp *finders,
 		}
 		err = zerr
 	}
-	if !stop.now() {
-		// No three that read: two patterns, the third one lost (moiré,
-		// glare over it), and the code where its square would put it.
-		if res, f, perr := readPair(l, m, cs, stop); perr == nil {
+	// No three that read: two patterns, the third one lost (moiré, glare
+	// over it), and the code where its square would put it; at twice the
+	// size, gozxing's search finds the third pattern again.
+	for _, f := range pairSquares(l.Width, l.Height, cs) {
+		if stop.now() {
+			break
+		}
+		if res, zerr := zoomThree(l, f, stop); zerr == nil {
 			return res, f, nil
 		}
 	}
 	return Result{}, fp, err
+}
+
+// looseTriangles returns the triangles of candidates cs (see triangles)
+// that Loose reads, most likely first, at most maxLooseTriangles: those
+// with format information beside them, where the patterns' traced squares
+// (ring) put it or, small patterns tracing badly, their centres and module
+// sizes; on weak evidence, which clutter gives several triangles of a
+// frame, only when the patterns were confirmed on many rows.
+func looseTriangles(m *gozxing.BitMatrix, cs []cand, ring func(int) []pt) [][3]int {
+	var out [][3]int
+	for _, h := range triangles(cs) {
+		if len(out) == maxLooseTriangles {
+			break
+		}
+		tl, tr, bl := cs[h[0]], cs[h[1]], cs[h[2]]
+		u := unit(pt{tr.x - tl.x, tr.y - tl.y})
+		v := unit(pt{bl.x - tl.x, bl.y - tl.y})
+		affine := func(c cand) local { return affineLocal(pt{c.x, c.y}, c.module, u, v) }
+		square := func(i int) local { return ringFrame(ring(h[i]), cs[h[i]], u, v) }
+		e := max(formatGrade(m, square(0), square(1), square(2)), formatGrade(m, affine(tl), affine(tr), affine(bl)))
+		if e == formatStrong || e == formatWeak && tl.count+tr.count+bl.count >= minWeakCount {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // maxLoosePairs is how many squares two loose candidates span are zoomed
@@ -105,18 +129,23 @@ const (
 	maxPairCands  = 4
 )
 
-// readPair reads a code of which two finder patterns are among cs, the
-// most confirmed ones first: the third is where the square they are a
-// side of puts it, on either side, and the square's area is zoomed on
-// when that is in the picture; at twice the size, gozxing's search finds
-// the third pattern again.
-func readPair(l *Luma, m *gozxing.BitMatrix, cs []cand, stop halt) (Result, *finders, error) {
-	err := error(errNoTriangle)
-	zoomed := 0
+// solid tells whether a loose candidate was confirmed on most of the rows
+// it was looked for on: its core is three modules high and every other
+// row is scanned, so a pattern shows on 1.5 rows a pixel of its module;
+// one on fewer than one a pixel is clutter's as often as not (on the
+// corpus frames without a code, 0.5-0.75), and not worth a zoom.
+func solid(c cand) bool { return c.count >= 3 && float64(c.count) >= c.module }
+
+// pairSquares returns the codes, at most maxLoosePairs, of which two
+// finder patterns are among cs (the most confirmed ones first, both
+// solid) in a picture w×h: the third pattern is where the square the two
+// are a side of puts it, on either side, when that is in the picture.
+func pairSquares(w, h int, cs []cand) []*finders {
+	var out []*finders
 	for i := range min(len(cs), maxPairCands) {
 		for j := i + 1; j < min(len(cs), maxPairCands); j++ {
 			a, b := cs[i], cs[j]
-			if a.count < 3 || b.count < 3 || max(a.module, b.module) > 1.5*min(a.module, b.module) {
+			if !solid(a) || !solid(b) || max(a.module, b.module) > 1.5*min(a.module, b.module) {
 				continue
 			}
 			mod := (a.module + b.module) / 2
@@ -125,8 +154,8 @@ func readPair(l *Luma, m *gozxing.BitMatrix, cs []cand, stop halt) (Result, *fin
 				continue
 			}
 			for _, side := range []float64{1, -1} {
-				if zoomed == maxLoosePairs || stop.now() {
-					return Result{}, nil, err
+				if len(out) == maxLoosePairs {
+					return out
 				}
 				// a the top-left, b one neighbour, c the other.
 				c := pt{a.x - side*d.y, a.y + side*d.x}
@@ -134,20 +163,14 @@ func readPair(l *Luma, m *gozxing.BitMatrix, cs []cand, stop halt) (Result, *fin
 				if side < 0 {
 					tr, bl = c, pt{b.x, b.y}
 				}
-				if c.x < 0 || c.y < 0 || c.x >= float64(l.Width) || c.y >= float64(l.Height) {
+				if c.x < 0 || c.y < 0 || c.x >= float64(w) || c.y >= float64(h) {
 					continue // the third pattern out of the picture
 				}
-				zoomed++
-				f := &finders{tl: [2]float64{a.x, a.y}, tr: [2]float64{tr.x, tr.y}, bl: [2]float64{bl.x, bl.y}, module: mod, format: true}
-				res, zerr := zoomThree(l, f, stop)
-				if zerr == nil {
-					return res, f, nil
-				}
-				err = zerr
+				out = append(out, &finders{tl: [2]float64{a.x, a.y}, tr: [2]float64{tr.x, tr.y}, bl: [2]float64{bl.x, bl.y}, module: mod, format: true})
 			}
 		}
 	}
-	return Result{}, nil, err
+	return out
 }
 
 // readThree samples and decodes the code whose finder pattern centres are

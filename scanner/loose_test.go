@@ -93,3 +93,43 @@ func TestLoose(t *testing.T) {
 		})
 	}
 }
+
+// clutterFrames are frames of bench/scanpeers' corpus (passctl frames)
+// without a code on which Loose zoomed on pairs of candidates, or read
+// triangles of them on weak format evidence, before it asked more of
+// them: each cost the still-picture decoder 3-30 ms.
+var clutterFrames = []struct{ name, params string }{
+	// Pairs of patterns confirmed on a third of their rows.
+	{"frames/0020", `{"width":1280,"height":720,"seed":9886883344203191769,"no_code":true,"code_size":0.4091264172588367,"x":0.22022243442498823,"y":0.5466023554161219,"rotation":240.97981457006844,"tilt":11.616051568964075,"tilt_axis":158.8400153644116,"dark":4,"light":203,"glare":{"x":0,"y":0,"radius":0,"strength":0},"blur":0,"noise":1.9578193071240833}`},
+	// A blurred, tilted blank phone: pairs, and a triangle on weak format evidence.
+	{"frames/0098", `{"width":1280,"height":720,"seed":15994000035484266469,"no_code":true,"code_size":0.28026450185520235,"x":0.4208776632614722,"y":0.40242214260500686,"rotation":239.88590333182105,"tilt":31.396937111240817,"tilt_axis":114.54539237968497,"dark":11,"light":202,"glare":{"x":0,"y":0,"radius":0,"strength":0},"blur":1.3964049002860548,"blur_kind":"box","noise":1.8330902278490502}`},
+	// Glare and JPEG: three triangles on weak format evidence.
+	{"frames/0116", `{"width":1280,"height":720,"seed":2897457851770228424,"no_code":true,"code_size":0,"x":0.43617079934337954,"y":0.38560524112561934,"rotation":178.67325471331037,"tilt":4.300298786799303,"tilt_axis":113.474127825584,"dark":59,"light":166,"inverted":true,"glare":{"x":0.5580215473309287,"y":0.5863027055314315,"radius":0.12361957102206783,"strength":0.6100517919684365},"blur":0.548347639342158,"blur_kind":"gaussian","noise":7.72572634065549,"jpeg":56}`},
+	// Noise at 640×480: three triangles on weak format evidence.
+	{"frames/0167", `{"width":640,"height":480,"seed":10486659353364358437,"no_code":true,"code_size":0,"x":0.9480718039398827,"y":0.11556694856323346,"rotation":33.077124831160475,"tilt":33.49088440526898,"tilt_axis":27.25779479250354,"dark":69,"light":196,"glare":{"x":0,"y":0,"radius":0,"strength":0},"blur":0,"noise":7.7273880396731105}`},
+	// Three triangles on weak format evidence.
+	{"frames/0212", `{"width":1280,"height":720,"seed":13328613093253264636,"no_code":true,"code_size":0.5197431504280023,"x":0.4161475651620834,"y":0.5758317849016025,"rotation":242.2167097102753,"tilt":27.377591314597005,"tilt_axis":95.2247805750352,"dark":53,"light":181,"glare":{"x":0.17101241897561664,"y":0.6997840329869659,"radius":0.04208906134582908,"strength":0.5926802009999631},"blur":1.0605561033748585,"blur_kind":"gaussian","noise":6.557656213610126}`},
+}
+
+// TestLooseClutter checks that Loose reads nothing on the clutter frames,
+// and finds what it reads a code from on each of looseFrames.
+func TestLooseClutter(t *testing.T) {
+	passes, err := framegen.LoadPasses("../testdata/passes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range clutterFrames {
+		var p framegen.Params
+		if err := json.Unmarshal([]byte(c.params), &p); err != nil {
+			t.Fatal(err)
+		}
+		f, err := framegen.Render(passes[0], p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tris, pairs, err := scanner.LooseLeads(f.Luma)
+		if err != nil || tris != 0 || pairs != 0 {
+			t.Errorf("%s: %d triangles and %d pairs to read (%v), want none", c.name, tris, pairs, err)
+		}
+	}
+}

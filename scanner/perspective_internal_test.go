@@ -146,6 +146,34 @@ func TestFormatPlausible(t *testing.T) {
 	if a, b, c := frames(bare, tl, tr, bl); formatPlausible(bare, a, b, c) {
 		t.Error("three finder patterns without a code pass the format test")
 	}
+	// The grades: the copy beside the top-left pattern has modules (0..8,
+	// 8) and (8, 0..8); the other has (8, d-7..d-1) and (d-8..d-1, 8).
+	damaged, _ := gozxing.NewSquareBitMatrix(m.GetWidth())
+	for y := range m.GetHeight() {
+		for x := range m.GetWidth() {
+			if m.Get(x, y) {
+				damaged.Set(x, y)
+			}
+		}
+	}
+	grade := func(want formatEvidence, modules ...[2]int) {
+		t.Helper()
+		for _, q := range modules {
+			for y := range mod {
+				for x := range mod {
+					damaged.Flip(quiet+q[0]*mod+x, quiet+q[1]*mod+y)
+				}
+			}
+		}
+		if a, b, c := frames(damaged, tl, tr, bl); formatGrade(damaged, a, b, c) != want {
+			t.Errorf("grade %d with modules %v more wrong, want %d", formatGrade(damaged, a, b, c), modules, want)
+		}
+	}
+	grade(formatStrong)
+	grade(formatStrong, [2]int{0, 8}, [2]int{1, 8}, [2]int{8, d - 1}) // 2 and 1 bits wrong
+	grade(formatWeak, [2]int{2, 8}, [2]int{d - 1, 8})                 // 3 and 2
+	grade(formatWeak, [2]int{8, d - 2})                               // 3 and 3
+	grade(formatNone, [2]int{8, 0}, [2]int{d - 2, 8})                 // 4 and 4
 }
 
 // TestTranspose: transpose swaps rows and columns bit for bit, for sizes
