@@ -10,7 +10,6 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
-	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
@@ -545,7 +544,7 @@ func detectInfo(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, info
 	if err != nil {
 		return nil, points, err
 	}
-	dr, err := decoder.NewDecoder().Decode(det.GetBits(), hints)
+	dr, err := decodeBits(det.GetBits(), hints)
 	return dr, det.GetPoints(), err
 }
 

@@ -188,7 +188,7 @@ func readLocal(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map
 				last = err
 				continue
 			}
-			dr, err := decoder.NewDecoder().Decode(bits, hints)
+			dr, err := decodeBits(bits, hints)
 			if err == nil {
 				return dr, nil
 			}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/common"
-	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
@@ -469,7 +468,7 @@ func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, 
 		}
 		try := func(hm homography) (*common.DecoderResult, error) {
 			bits := sampleHomography(m, hm, d)
-			return decoder.NewDecoder().Decode(bits, hints)
+			return decodeBits(bits, hints)
 		}
 		dr, err := try(hm)
 		if err == nil {
@@ -509,7 +508,7 @@ func decodeTriangle(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any, 
 			}
 			if d >= 4*7+17 {
 				if bits, err := sampleLocalWith(m, hm2.transform(fd), local, d); err == nil {
-					if dr, err := decoder.NewDecoder().Decode(bits, hints); err == nil {
+					if dr, err := decodeBits(bits, hints); err == nil {
 						return dr, []pt{c[2], c[0], c[1], {ap.GetX(), ap.GetY()}}, nil
 					}
 				}
