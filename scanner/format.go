@@ -78,16 +78,19 @@ func formatGrade(m *gozxing.BitMatrix, tl, tr, bl local) formatEvidence {
 	return max(formatReads(m, tl, tr, bl), formatReads(m, swap(tl), swap(bl), swap(tr)))
 }
 
-func formatReads(m *gozxing.BitMatrix, tl, tr, bl local) formatEvidence {
-	w, h := m.GetWidth(), m.GetHeight()
-	get := func(f local, x, y int) uint {
-		p := f(float64(x)+0.5, float64(y)+0.5)
-		ix, iy := int(p.x), int(p.y)
-		if p.x >= 0 && p.y >= 0 && ix < w && iy < h && m.Get(ix, iy) {
-			return 1
-		}
-		return 0
+// moduleAt is 1 when the module (x, y) of frame f is dark in m, 0 when
+// it is light or outside m.
+func moduleAt(m *gozxing.BitMatrix, f local, x, y int) uint {
+	p := f(float64(x)+0.5, float64(y)+0.5)
+	ix, iy := int(p.x), int(p.y)
+	if p.x >= 0 && p.y >= 0 && ix < m.GetWidth() && iy < m.GetHeight() && m.Get(ix, iy) {
+		return 1
 	}
+	return 0
+}
+
+func formatReads(m *gozxing.BitMatrix, tl, tr, bl local) formatEvidence {
+	get := func(f local, x, y int) uint { return moduleAt(m, f, x, y) }
 	// gozxing's bit order (BitMatrixParser.readFormatInformation).
 	var c1, c2 uint
 	for _, q := range [15][2]int{{0, 8}, {1, 8}, {2, 8}, {3, 8}, {4, 8}, {5, 8}, {7, 8}, {8, 8}, {8, 7}, {8, 5}, {8, 4}, {8, 3}, {8, 2}, {8, 1}, {8, 0}} {

@@ -162,10 +162,22 @@ func readLocal(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map
 	// The size the timing patterns count, when they do, first: a large
 	// code has a dozen sizes within the margin, each a grid of
 	// alignment-pattern searches per corner candidate.
-	if d, ok := timedDimension(m, info); ok {
+	first := func(d int) {
 		if i := slices.Index(dims, d); i > 0 {
 			dims = append([]int{d}, slices.Delete(dims, i, i+1)...)
 		}
+	}
+	if d, ok := timedDimension(m, info); ok {
+		first(d)
+	}
+	// The size the version information says before that; and when both
+	// of its copies say it, that size only: at any other, gozxing's
+	// decoder reads the version from the sampled modules and finds it
+	// is not that size's.
+	if d, sure, ok := versionDimension(m, info); sure {
+		dims = []int{d}
+	} else if ok {
+		first(d)
 	}
 	var last error = errNoGrid
 	var t0 time.Time // when the last grid's try began
@@ -223,6 +235,48 @@ func timedDimension(m *gozxing.BitMatrix, info *detector.FinderPatternInfo) (int
 		return 0, false
 	}
 	return 2*n1 + 15, true
+}
+
+// versionDimension reads the version information of a code of version 7
+// or more, 18 bits beside its top-right finder pattern and again beside
+// its bottom-left one, through their traced squares (see timedDimension),
+// and returns the size it gives: ok when a copy reads (within 3 bits of a
+// version's, as gozxing allows; random modules do 1 time in 8), sure when
+// both read to the same version (1 time in 2000 or so).
+func versionDimension(m *gozxing.BitMatrix, info *detector.FinderPatternInfo) (dim int, sure, ok bool) {
+	ps := [3]*detector.FinderPattern{info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()}
+	var cs [3]cand
+	for i, p := range ps {
+		cs[i] = cand{p.GetX(), p.GetY(), p.GetEstimatedModuleSize(), p.GetCount()}
+	}
+	u := unit(pt{cs[1].x - cs[0].x, cs[1].y - cs[0].y})
+	v := unit(pt{cs[2].x - cs[0].x, cs[2].y - cs[0].y})
+	tr, bl := squareFrame(m, cs[1], u, v), squareFrame(m, cs[2], u, v)
+	// gozxing's bit order (BitMatrixParser.ReadVersion): beside the
+	// top-right square, columns d-9 to d-11 of rows 5 to 0; beside the
+	// bottom-left one, rows d-9 to d-11 of columns 5 to 0.
+	var a, b int
+	for y := 5; y >= 0; y-- {
+		for x := -2; x >= -4; x-- {
+			a = a<<1 | int(moduleAt(m, tr, x, y))
+		}
+	}
+	for x := 5; x >= 0; x-- {
+		for y := -2; y >= -4; y-- {
+			b = b<<1 | int(moduleAt(m, bl, x, y))
+		}
+	}
+	va, ea := decoder.Version_decodeVersionInformation(a)
+	vb, eb := decoder.Version_decodeVersionInformation(b)
+	switch {
+	case ea == nil && eb == nil && va.GetVersionNumber() == vb.GetVersionNumber():
+		return va.GetDimensionForVersion(), true, true
+	case ea == nil:
+		return va.GetDimensionForVersion(), false, true
+	case eb == nil:
+		return vb.GetDimensionForVersion(), false, true
+	}
+	return 0, false, false
 }
 
 // cornerCandidates returns the alignment patterns that may be the one

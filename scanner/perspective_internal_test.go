@@ -4,11 +4,13 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
 func TestFitHomography(t *testing.T) {
@@ -202,4 +204,57 @@ func TestTranspose(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestVersionDimension: the version information beside the top-right and
+// bottom-left finder patterns gives the code's size, sure when both copies
+// read; with one copy damaged it still reads, not sure; with both, not.
+func TestVersionDimension(t *testing.T) {
+	code, err := qrcode.NewQRCodeWriter().Encode(strings.Repeat("HC1:VERSION ", 20), gozxing.BarcodeFormat_QR_CODE, 0, 0, map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_MARGIN: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := code.GetWidth()
+	if d < 45 {
+		t.Fatalf("a code of %d modules has no version information", d)
+	}
+	const mod, quiet = 4, 16
+	m, _ := gozxing.NewSquareBitMatrix(d*mod + 2*quiet)
+	paint := func(x, y int) { _ = m.SetRegion(quiet+x*mod, quiet+y*mod, mod, mod) }
+	for y := range d {
+		for x := range d {
+			if code.Get(x, y) {
+				paint(x, y)
+			}
+		}
+	}
+	at := func(mx, my float64) *detector.FinderPattern {
+		return detector.NewFinderPattern(quiet+mx*mod, quiet+my*mod, mod, 3)
+	}
+	info := detector.NewFinderPatternInfo(at(3.5, float64(d)-3.5), at(3.5, 3.5), at(float64(d)-3.5, 3.5))
+	check := func(what string, wantSure, wantOK bool) {
+		t.Helper()
+		dim, sure, ok := versionDimension(m, info)
+		if sure != wantSure || ok != wantOK || ok && dim != d {
+			t.Errorf("%s: size %d, sure %v, ok %v; want %d, %v, %v", what, dim, sure, ok, d, wantSure, wantOK)
+		}
+	}
+	check("clean", true, true)
+	// Four modules of the top-right copy (columns d-11..d-9, rows 0..5)
+	// dark that were light, or the other way: past what it corrects.
+	flip := func(x, y int) {
+		for py := range mod {
+			for px := range mod {
+				m.Flip(quiet+x*mod+px, quiet+y*mod+py)
+			}
+		}
+	}
+	for y := range 4 {
+		flip(d-10, y)
+	}
+	check("top-right copy damaged", false, true)
+	for x := range 4 {
+		flip(x, d-10)
+	}
+	check("both copies damaged", false, false)
 }
