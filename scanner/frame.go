@@ -401,9 +401,20 @@ func zoomed(l *Luma, fp *finders, negative bool, stop halt) (m *gozxing.BitMatri
 	if r.Dx() < 21 || r.Dy() < 21 || r.Dx()*r.Dy() > 1500*1500 {
 		return nil, at, errSkipped
 	}
-	big := l.sub(r.Min.X, r.Min.Y, r.Dx(), r.Dy()).double()
-	if stop.now() {
-		return nil, at, errTimeUp
+	// The copy a band of rows at a time: after each, what is left of it
+	// and the binarization, about as long as the copy, is weighed against
+	// the time left, so a large area whose zoom would not end in time
+	// costs one band, not the whole zoom.
+	src := l.sub(r.Min.X, r.Min.Y, r.Dx(), r.Dy())
+	big := NewLuma(2*src.Width, 2*src.Height)
+	t0 := time.Now()
+	for y := 0; y < big.Height; y += zoomBand {
+		end := min(y+zoomBand, big.Height)
+		src.doubleRows(big, y, end)
+		perRow := time.Since(t0) / time.Duration(end)
+		if stop.before(perRow * time.Duration(2*big.Height-end)) {
+			return nil, at, errTimeUp
+		}
 	}
 	if m, err = hybridMatrix(big, negative); err != nil {
 		return nil, at, err
@@ -413,6 +424,10 @@ func zoomed(l *Luma, fp *finders, negative bool, stop halt) (m *gozxing.BitMatri
 	}
 	return m, r.Min, nil
 }
+
+// zoomBand is how many rows of a zoom's copy are made between two looks
+// at the time.
+const zoomBand = 64
 
 // readStrategy runs one of Decoder's strategies on a frame. TRY_HARDER
 // reuses the full frame's binarization m when there is one.

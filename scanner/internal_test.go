@@ -205,4 +205,13 @@ func TestZoomHalts(t *testing.T) {
 	if _, _, err := zoom(l, fp, false, nil); errors.Is(err, errTimeUp) || !isReadError(err) {
 		t.Fatalf("zoom with time: %v, want a read error", err)
 	}
+	// Time for now, not for the rest of the copy and its binarization:
+	// one band of the copy, and it stops.
+	looks := 0
+	short := halt(func(next time.Duration) bool { looks++; return next > 0 })
+	big := NewLuma(1280, 720)
+	wide := &finders{tl: [2]float64{100, 100}, tr: [2]float64{700, 100}, bl: [2]float64{100, 600}, module: 8}
+	if _, _, err := zoomed(big, wide, false, short); !errors.Is(err, errTimeUp) || looks != 1 {
+		t.Fatalf("zoom with no time for the copy: %v after %d looks at the time, want errTimeUp after 1", err, looks)
+	}
 }

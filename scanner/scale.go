@@ -38,10 +38,16 @@ func (l *Luma) half() *Luma {
 // rounded once at the end. Four source pixels at a time, in 16-bit lanes
 // of a word: a sum is at most 16×255+8, so lanes never carry.
 func (l *Luma) double() *Luma {
+	out := NewLuma(2*l.Width, 2*l.Height)
+	l.doubleRows(out, 0, out.Height)
+	return out
+}
+
+// doubleRows writes rows y0 to y1 of out, l at twice the size (see double).
+func (l *Luma) doubleRows(out *Luma, y0, y1 int) {
 	w, h := l.Width, l.Height
-	out := NewLuma(2*w, 2*h)
 	if w == 0 || h == 0 {
-		return out
+		return
 	}
 	const lanes = 0x00ff00ff00ff00ff
 	// One vertically interpolated source row as little-endian 16-bit
@@ -56,7 +62,7 @@ func (l *Luma) double() *Luma {
 		x = (x | x<<16) & 0x0000ffff0000ffff
 		return (x | x<<8) & lanes
 	}
-	for y := range out.Height {
+	for y := y0; y < y1; y++ {
 		// Rows a (weight 1) and b (weight 3) of output row y.
 		j := y / 2
 		a, b := l.row(max(j-1, 0)), l.row(j)
@@ -89,5 +95,4 @@ func (l *Luma) double() *Luma {
 			dst[2*k+1] = byte((c + uint32(lane(k+2)) + 8) >> 4)
 		}
 	}
-	return out
 }
