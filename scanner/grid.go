@@ -214,13 +214,7 @@ func readLocal(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map
 // patterns, traced between its finder squares (see decodeTriangle); ok
 // when both patterns trace and agree.
 func timedDimension(m *gozxing.BitMatrix, info *detector.FinderPatternInfo) (int, bool) {
-	ps := [3]*detector.FinderPattern{info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()}
-	var cs [3]cand
-	for i, p := range ps {
-		cs[i] = cand{p.GetX(), p.GetY(), p.GetEstimatedModuleSize(), p.GetCount()}
-	}
-	u := unit(pt{cs[1].x - cs[0].x, cs[1].y - cs[0].y})
-	v := unit(pt{cs[2].x - cs[0].x, cs[2].y - cs[0].y})
+	cs, u, v := infoAxes(info)
 	var q [3][4]pt
 	for i := range 3 {
 		var ok bool
@@ -237,6 +231,16 @@ func timedDimension(m *gozxing.BitMatrix, info *detector.FinderPatternInfo) (int
 	return 2*n1 + 15, true
 }
 
+// infoAxes are the top-left, top-right and bottom-left finder patterns of
+// info as candidates, and the code's axes: unit vectors from the top-left
+// to the others.
+func infoAxes(info *detector.FinderPatternInfo) (cs [3]cand, u, v pt) {
+	for i, p := range [3]*detector.FinderPattern{info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()} {
+		cs[i] = cand{p.GetX(), p.GetY(), p.GetEstimatedModuleSize(), p.GetCount()}
+	}
+	return cs, unit(pt{cs[1].x - cs[0].x, cs[1].y - cs[0].y}), unit(pt{cs[2].x - cs[0].x, cs[2].y - cs[0].y})
+}
+
 // versionDimension reads the version information of a code of version 7
 // or more, 18 bits beside its top-right finder pattern and again beside
 // its bottom-left one, through their traced squares (see timedDimension),
@@ -244,13 +248,7 @@ func timedDimension(m *gozxing.BitMatrix, info *detector.FinderPatternInfo) (int
 // version's, as gozxing allows; random modules do 1 time in 8), sure when
 // both read to the same version (1 time in 2000 or so).
 func versionDimension(m *gozxing.BitMatrix, info *detector.FinderPatternInfo) (dim int, sure, ok bool) {
-	ps := [3]*detector.FinderPattern{info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()}
-	var cs [3]cand
-	for i, p := range ps {
-		cs[i] = cand{p.GetX(), p.GetY(), p.GetEstimatedModuleSize(), p.GetCount()}
-	}
-	u := unit(pt{cs[1].x - cs[0].x, cs[1].y - cs[0].y})
-	v := unit(pt{cs[2].x - cs[0].x, cs[2].y - cs[0].y})
+	cs, u, v := infoAxes(info)
 	tr, bl := squareFrame(m, cs[1], u, v), squareFrame(m, cs[2], u, v)
 	// gozxing's bit order (BitMatrixParser.ReadVersion): beside the
 	// top-right square, columns d-9 to d-11 of rows 5 to 0; beside the

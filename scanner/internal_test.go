@@ -42,12 +42,14 @@ func TestSource(t *testing.T) {
 	}
 }
 
-func TestReadTurnsPointsBack(t *testing.T) {
+// helloPage is testdata/hello.png off-centre on a wide white page, so
+// that a wrong mapping of points shows.
+func helloPage(t *testing.T) *Luma {
+	t.Helper()
 	code, err := LoadFile("testdata/hello.png")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Off-centre on a wide page, so that a wrong mapping shows.
 	page := NewLuma(300, 140)
 	for i := range page.Pix {
 		page.Pix[i] = 255
@@ -55,6 +57,11 @@ func TestReadTurnsPointsBack(t *testing.T) {
 	for y := 0; y < code.Height; y++ {
 		copy(page.Pix[(y+20)*page.Stride+170:], code.row(y))
 	}
+	return page
+}
+
+func TestReadTurnsPointsBack(t *testing.T) {
+	page := helloPage(t)
 	ref, err := read(page, 0, 1, recipe{}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -83,17 +90,7 @@ func TestReadTurnsPointsBack(t *testing.T) {
 // back where they are in the frame, the top-right and bottom-left
 // patterns where they were.
 func TestReadTransposed(t *testing.T) {
-	code, err := LoadFile("testdata/hello.png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := NewLuma(300, 140)
-	for i := range page.Pix {
-		page.Pix[i] = 255
-	}
-	for y := 0; y < code.Height; y++ {
-		copy(page.Pix[(y+20)*page.Stride+170:], code.row(y))
-	}
+	page := helloPage(t)
 	for n := range 4 {
 		l := page.Turn(n)
 		m, err := hybridMatrix(l, false)
