@@ -5,7 +5,8 @@
 // over the images both read. Then, per set, the distribution of those
 // times: median, mean, a high percentile and the maximum, with our median
 // and mean over the reference's; and, on a set the kiosk reader ran on,
-// its time per frame over the reference's, over every frame, read or not.
+// its time per frame over the reference's, over every frame, read or not,
+// and again per frame size when the set has several.
 // A reader with no result on a set did not run on it and is left out of
 // its tables.
 //
@@ -21,6 +22,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -38,6 +40,8 @@ type entry struct {
 	Src  string `json:"src"`
 	Want string `json:"want"`
 	Kind string `json:"kind"`
+	W    int    `json:"w"` // 0 from an older topgm
+	H    int    `json:"h"`
 }
 
 type result struct {
@@ -168,7 +172,12 @@ func run(out, log io.Writer, manifest string, names roles, misses bool, args []s
 		t.reads(out, b.rows)
 		parts := partsOf(b.rows[len(b.rows)-1].imgs)
 		t.times(out, parts)
-		t.perFrame(out, parts)
+		t.perFrame(out, "", parts)
+		if sizes := sizesOf(b.rows[len(b.rows)-1].imgs); len(sizes) > 1 {
+			for _, sz := range sizes {
+				t.perFrame(out, " at "+sz.label, partsOf(sz.imgs))
+			}
+		}
 		if misses {
 			all := b.rows[len(b.rows)-1].imgs
 			for _, r := range t.readers {
@@ -285,8 +294,8 @@ func (t table) times(out io.Writer, parts []row) {
 // time over the reference's, over every image of a part both timed, read
 // right or not: what a frame costs the kiosk against what it costs the
 // reference. The first part given is the whole set, the others follow in
-// brackets.
-func (t table) perFrame(out io.Writer, parts []row) {
+// brackets. at names the part of the set it is on ("" for all of it).
+func (t table) perFrame(out io.Writer, at string, parts []row) {
 	if t.kiosk < 0 || t.ref < 0 {
 		return
 	}
@@ -297,12 +306,36 @@ func (t table) perFrame(out io.Writer, parts []row) {
 	}
 	all := parts[len(parts)-1]
 	n, s := text(all)
-	fmt.Fprintf(out, "%s/%s per frame, read or not: %s (%d frames", k.name, r.name, s, n)
+	fmt.Fprintf(out, "%s/%s per frame%s, read or not: %s (%d frames", k.name, r.name, at, s, n)
 	for _, p := range parts[:len(parts)-1] {
 		n, s := text(p)
 		fmt.Fprintf(out, "; %s, %d: %s", p.label, n, s)
 	}
 	fmt.Fprintln(out, ")")
+}
+
+// sizesOf splits images by their size, the largest first, when the
+// manifest gives it: a frame's time grows with its pixels, and the issue's
+// targets are set at one size.
+func sizesOf(all []entry) []row {
+	bySize := map[[2]int][]entry{}
+	var sizes [][2]int
+	for _, e := range all {
+		if e.W == 0 || e.H == 0 {
+			return nil
+		}
+		k := [2]int{e.W, e.H}
+		if bySize[k] == nil {
+			sizes = append(sizes, k)
+		}
+		bySize[k] = append(bySize[k], e)
+	}
+	slices.SortFunc(sizes, func(a, b [2]int) int { return cmp.Or(b[0]*b[1]-a[0]*a[1], b[0]-a[0]) })
+	rows := make([]row, len(sizes))
+	for i, k := range sizes {
+		rows[i] = row{fmt.Sprintf("%d×%d", k[0], k[1]), bySize[k]}
+	}
+	return rows
 }
 
 // rowsOf splits a set into the rows of its first table: one per rotation

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -327,5 +328,64 @@ func TestKioskRatio(t *testing.T) {
 	}
 	if strings.Contains(o.String(), "per frame") {
 		t.Errorf("a kiosk ratio without the reference:\n%s", o.String())
+	}
+}
+
+// TestKioskBySize: on a set of frames of several sizes, the kiosk ratio
+// again per size, the largest first; not on a set of one size, nor from a
+// manifest without sizes.
+func TestKioskBySize(t *testing.T) {
+	write := writer(t)
+	lines := func(sized bool) string {
+		size := func(w, h int) string {
+			if !sized {
+				return ""
+			}
+			return fmt.Sprintf(`,"w":%d,"h":%d`, w, h)
+		}
+		return write("manifest.jsonl",
+			`{"set":"frames","rot":0,"file":"a","src":"a.png","want":"A"`+size(640, 480)+`}`,
+			`{"set":"frames","rot":0,"file":"b","src":"b.png","want":"B"`+size(1280, 720)+`}`,
+			`{"set":"frames","rot":0,"file":"c","src":"c.png","want":""`+size(1280, 720)+`}`,
+			`{"set":"frames","rot":0,"file":"d","src":"d.png","want":""`+size(640, 480)+`}`,
+			`{"set":"door","rot":0,"file":"m","src":"m.png","want":"M","kind":"motion"`+size(1280, 720)+`}`,
+		)
+	}
+	ref := write("ref.jsonl",
+		`{"file":"a","ok":true,"text":"A","ms":4}`,
+		`{"file":"b","ok":true,"text":"B","ms":5}`,
+		`{"file":"c","ok":false,"error":"none","ms":1}`,
+		`{"file":"d","ok":false,"error":"none","ms":2}`,
+		`{"file":"m","ok":true,"text":"M","ms":4}`,
+	)
+	kiosk := write("kiosk.jsonl",
+		`{"file":"a","ok":true,"text":"A","ms":2}`,
+		`{"file":"b","ok":false,"error":"none","ms":10}`,
+		`{"file":"c","ok":false,"error":"none","ms":3}`,
+		`{"file":"d","ok":false,"error":"none","ms":1}`,
+		`{"file":"m","ok":true,"text":"M","ms":2}`,
+	)
+	var o, l bytes.Buffer
+	if err := run(&o, &l, lines(true), roles{"ours", "ref", "kiosk"}, false, []string{"ref=" + ref, "kiosk=" + kiosk}); err != nil {
+		t.Fatal(err)
+	}
+	out := o.String()
+	// 1280×720: kiosk 10 3, ref 5 1; 640×480: kiosk 2 1, ref 4 2.
+	at720 := "kiosk/ref per frame at 1280×720, read or not: median 2.00, mean 2.17 (2 frames; code, 1: median 2.00, mean 2.00; no code, 1: median 3.00, mean 3.00)\n"
+	at480 := "kiosk/ref per frame at 640×480, read or not: median 0.50, mean 0.50 (2 frames; code, 1: median 0.50, mean 0.50; no code, 1: median 0.50, mean 0.50)\n"
+	i, j := strings.Index(out, at720), strings.Index(out, at480)
+	if i < 0 || j < 0 || j < i {
+		t.Errorf("the report lacks %q then %q; it is:\n%s", at720, at480, out)
+	}
+	_, door, _ := strings.Cut(out, "\ndoor:")
+	if strings.Contains(door, "per frame at") {
+		t.Errorf("a per-size ratio on a set of one size:\n%s", door)
+	}
+	o.Reset()
+	if err := run(&o, &l, lines(false), roles{"ours", "ref", "kiosk"}, false, []string{"ref=" + ref, "kiosk=" + kiosk}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(o.String(), "per frame at") {
+		t.Errorf("a per-size ratio from a manifest without sizes:\n%s", o.String())
 	}
 }

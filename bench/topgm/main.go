@@ -3,7 +3,7 @@
 // binary PGM (P5), so that every reader in the comparison decodes the same
 // grey pixels. It writes OUT/<set>.list (the PGM files, one a line) and
 // OUT/manifest.jsonl (set, rotation, PGM file, source, expected text, and
-// a door frame's kind).
+// a door frame's kind, width and height).
 //
 // It must not decode anything: the readers are what is being measured.
 package main
@@ -33,6 +33,8 @@ type entry struct {
 	Src  string `json:"src"`            // the original image, for people reading a result
 	Want string `json:"want"`           // "" for a frame with no code
 	Kind string `json:"kind,omitempty"` // a door frame's kind
+	W    int    `json:"w"`              // the PGM's width and height, as turned
+	H    int    `json:"h"`
 }
 
 // image is a source image before rotation.
@@ -115,12 +117,13 @@ func run(shared, out, frames, door string) error {
 			}
 			for _, im := range imgs {
 				pgm := filepath.Join(out, s.name, fmt.Sprintf("r%d", deg), im.name+".pgm")
-				if err := writePGM(pgm, im.luma.Turn(deg/90)); err != nil {
+				turned := im.luma.Turn(deg / 90)
+				if err := writePGM(pgm, turned); err != nil {
 					list.Close()
 					return err
 				}
 				fmt.Fprintln(list, pgm)
-				if err := enc.Encode(entry{s.name, deg, pgm, im.src, im.want, im.kind}); err != nil {
+				if err := enc.Encode(entry{s.name, deg, pgm, im.src, im.want, im.kind, turned.Width, turned.Height}); err != nil {
 					list.Close()
 					return err
 				}
