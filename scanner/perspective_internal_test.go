@@ -1,9 +1,11 @@
 package scanner
 
 import (
+	"errors"
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -210,28 +212,11 @@ func TestTranspose(t *testing.T) {
 // bottom-left finder patterns gives the code's size, sure when both copies
 // read; with one copy damaged it still reads, not sure; with both, not.
 func TestVersionDimension(t *testing.T) {
-	code, err := qrcode.NewQRCodeWriter().Encode(strings.Repeat("HC1:VERSION ", 20), gozxing.BarcodeFormat_QR_CODE, 0, 0, map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_MARGIN: 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := code.GetWidth()
+	c := paintCode(t, strings.Repeat("HC1:VERSION ", 20))
+	d, m, info := c.d, c.m, c.info
 	if d < 45 {
 		t.Fatalf("a code of %d modules has no version information", d)
 	}
-	const mod, quiet = 4, 16
-	m, _ := gozxing.NewSquareBitMatrix(d*mod + 2*quiet)
-	paint := func(x, y int) { _ = m.SetRegion(quiet+x*mod, quiet+y*mod, mod, mod) }
-	for y := range d {
-		for x := range d {
-			if code.Get(x, y) {
-				paint(x, y)
-			}
-		}
-	}
-	at := func(mx, my float64) *detector.FinderPattern {
-		return detector.NewFinderPattern(quiet+mx*mod, quiet+my*mod, mod, 3)
-	}
-	info := detector.NewFinderPatternInfo(at(3.5, float64(d)-3.5), at(3.5, 3.5), at(float64(d)-3.5, 3.5))
 	check := func(what string, wantSure, wantOK bool) {
 		t.Helper()
 		dim, sure, ok := versionDimension(m, info)
@@ -242,19 +227,100 @@ func TestVersionDimension(t *testing.T) {
 	check("clean", true, true)
 	// Four modules of the top-right copy (columns d-11..d-9, rows 0..5)
 	// dark that were light, or the other way: past what it corrects.
-	flip := func(x, y int) {
-		for py := range mod {
-			for px := range mod {
-				m.Flip(quiet+x*mod+px, quiet+y*mod+py)
-			}
-		}
-	}
 	for y := range 4 {
-		flip(d-10, y)
+		c.flip(d-10, y)
 	}
 	check("top-right copy damaged", false, true)
 	for x := range 4 {
-		flip(x, d-10)
+		c.flip(x, d-10)
 	}
 	check("both copies damaged", false, false)
+}
+
+// paintedCode is a code painted in a bit matrix at 4 pixels a module, and
+// its finder patterns where they are.
+type paintedCode struct {
+	d    int // modules a side
+	m    *gozxing.BitMatrix
+	info *detector.FinderPatternInfo
+}
+
+const paintMod, paintQuiet = 4, 16
+
+func paintCode(t *testing.T, text string) paintedCode {
+	t.Helper()
+	code, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, 0, 0, map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_MARGIN: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := code.GetWidth()
+	m, _ := gozxing.NewSquareBitMatrix(d*paintMod + 2*paintQuiet)
+	for y := range d {
+		for x := range d {
+			if code.Get(x, y) {
+				_ = m.SetRegion(paintQuiet+x*paintMod, paintQuiet+y*paintMod, paintMod, paintMod)
+			}
+		}
+	}
+	at := func(mx, my float64) *detector.FinderPattern {
+		return detector.NewFinderPattern(paintQuiet+mx*paintMod, paintQuiet+my*paintMod, paintMod, 3)
+	}
+	return paintedCode{d, m, detector.NewFinderPatternInfo(at(3.5, float64(d)-3.5), at(3.5, 3.5), at(float64(d)-3.5, 3.5))}
+}
+
+// flip turns module (x, y) dark when it was light, or the other way.
+func (c paintedCode) flip(x, y int) {
+	for py := range paintMod {
+		for px := range paintMod {
+			c.m.Flip(paintQuiet+x*paintMod+px, paintQuiet+y*paintMod+py)
+		}
+	}
+}
+
+// TestToldDimensions: readLocal samples a code only at the sizes it tells
+// (version information, timing patterns), none when it tells none.
+func TestToldDimensions(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		big  bool // version 7 or more: version information
+	}{{strings.Repeat("HC1:VERSION ", 20), true}, {"HC1:SMALL CODE", false}} {
+		c := paintCode(t, tc.text)
+		d := c.d
+		if tc.big != (d >= 45) {
+			t.Fatalf("%q: %d modules", tc.text, d)
+		}
+		check := func(what string, est float64, want ...int) {
+			t.Helper()
+			if got := toldDimensions(c.m, c.info, est); !slices.Equal(got, want) {
+				t.Errorf("%d modules, %s, estimate %.0f: sizes %v, want %v", d, what, est, got, want)
+			}
+		}
+		// gozxing's estimate a version off: the size told all the same;
+		// not when it is off by more than the margin.
+		check("clean", float64(d+4), d)
+		check("clean", float64(d-4), d)
+		if !tc.big {
+			check("clean", float64(d)*1.5)
+		}
+		if tc.big {
+			for y := range 4 {
+				c.flip(d-10, y)
+			}
+			for x := range 4 {
+				c.flip(x, d-10)
+			}
+		}
+		check("no version information", float64(d+4), d)
+		// The timing patterns (row and column 6 between the finder
+		// patterns, dark at even modules) cut: nothing told, nothing
+		// sampled.
+		for i := 8; i < d-8; i += 2 {
+			c.flip(i, 6)
+			c.flip(6, i)
+		}
+		check("timing patterns cut", float64(d+4))
+		if _, err := readLocal(c.m, c.info, nil, nil); !errors.Is(err, errNoGrid) {
+			t.Errorf("%d modules, nothing told: readLocal %v, want errNoGrid before any sampling", d, err)
+		}
+	}
 }
