@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
 // These tests reach below the exported API: the LuminanceSource and the
@@ -210,5 +213,38 @@ func TestZoomHalts(t *testing.T) {
 	wide := &finders{tl: [2]float64{100, 100}, tr: [2]float64{700, 100}, bl: [2]float64{100, 600}, module: 8}
 	if _, _, err := zoomed(big, wide, false, short); !errors.Is(err, errTimeUp) || looks != 1 {
 		t.Fatalf("zoom with no time for the copy: %v after %d looks at the time, want errTimeUp after 1", err, looks)
+	}
+}
+
+// TestCrossRatio: crossRatio answers as gozxing's foundPatternCross on
+// every five runs of 0-15 pixels, and on random ones up to 5000.
+func TestCrossRatio(t *testing.T) {
+	c := make([]int, 5)
+	check := func() {
+		t.Helper()
+		if got, want := crossRatio(c), detector.FinderPatternFinder_foundPatternCross(c); got != want {
+			t.Fatalf("runs %v: crossRatio %v, gozxing %v", c, got, want)
+		}
+	}
+	const n = 16
+	for i := range n * n * n * n * n {
+		for k, v := 0, i; k < 5; k, v = k+1, v/n {
+			c[k] = v % n
+		}
+		check()
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 1_000_000 {
+		// Near a pattern, where the answer turns: a module and a run's
+		// wobble about it.
+		mod := 1 + rng.IntN(1000)
+		for k := range c {
+			w := mod
+			if k == 2 {
+				w = 3 * mod
+			}
+			c[k] = max(0, w+rng.IntN(mod+1)-mod/2)
+		}
+		check()
 	}
 }
