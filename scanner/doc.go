@@ -11,16 +11,19 @@
 // read from the version information, a transform fitted to the traced
 // finder squares; and Loose, a finder search with a pixel of slack for
 // small and foreshortened patterns), and stops at the first that reads a
-// code. A [FrameDecoder] does the same
-// for a camera within a time budget per frame, and [Live] keeps it fed with
-// the newest frame.
+// code. A code whose finder patterns gozxing finds and cannot sample is
+// sampled again in cells of its alignment patterns, at the sizes its
+// version information and timing patterns tell. A [FrameDecoder] does the
+// same for a camera within a time budget per frame, and [Live] keeps it fed
+// with the newest frame.
 //
 // The hot loops are the package's own and give gozxing's results to the
 // bit (tests compare them): the hybrid binarizer, whose inner loops are SSE2
 // assembly on amd64 and Go elsewhere (build tag purego forces Go), the
 // finder-pattern search, which reads rows as runs instead of pixel by
-// pixel, and the check of a sampled code's error correction, which hands
-// a block to gozxing's Reed-Solomon decoder only when it has an error.
+// pixel and checks their 1:1:3:1:1 ratio in integers, and the check of a
+// sampled code's error correction, which hands a block to gozxing's
+// Reed-Solomon decoder only when it has an error.
 //
 // The package returns the raw text of a code and must not know what a pass
 // is: parsing and verifying the payload belongs to the verify package.
