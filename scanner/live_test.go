@@ -144,3 +144,61 @@ func TestLive(t *testing.T) {
 		t.Fatalf("stats %+v after %v", st, time.Since(start))
 	}
 }
+
+// TestFrameExtrasPolarity: a frame whose only sign of a code is light on
+// dark (the flipped attempt's) tries only the extras that read light on
+// dark; a dark-on-light sign, every extra (the upright attempts see signs
+// of light-on-dark codes too).
+func TestFrameExtrasPolarity(t *testing.T) {
+	text := fixtureText(t)
+	for _, negative := range []bool{true, false} {
+		l := frameWithCode(t, text, 3, 100, 100, negative)
+		// The middle of the code, past its error correction, noise of
+		// modules: the finder patterns and format information intact.
+		img, err := issue.QR(text, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		side := img.Bounds().Dx()
+		rng := uint32(1)
+		for y := side / 4; y < side*3/4; y += 3 {
+			for x := side / 4; x < side*3/4; x += 3 {
+				rng = rng*1664525 + 1013904223
+				v := byte(50)
+				if rng>>31 == 1 {
+					v = 177
+				}
+				for dy := range 3 {
+					for dx := range 3 {
+						l.Pix[(100+y+dy)*l.Stride+100+x+dx] = v
+					}
+				}
+			}
+		}
+		r, err := scanner.NewFrameDecoder(scanner.FrameOptions{Budget: time.Hour}).Decode(l, time.Time{})
+		if err == nil {
+			t.Fatalf("negative %v: the damaged code read (%s): damage more of it", negative, r.Strategy)
+		}
+		tried := map[scanner.Strategy]bool{}
+		var sign scanner.Strategy
+		for _, a := range r.Attempts {
+			tried[a.Strategy] = true
+			if a.Format && sign == "" {
+				sign = a.Strategy
+			}
+		}
+		want := scanner.Hybrid
+		if negative {
+			want = scanner.Flipped
+		}
+		if sign != want {
+			t.Fatalf("negative %v: first sign of the code from %q, want %q: %+v", negative, sign, want, r.Attempts)
+		}
+		for _, s := range scanner.DefaultExtras() {
+			light := s == scanner.Inverted || s == scanner.DoubleInverted
+			if tried[s] != (light || !negative) {
+				t.Errorf("negative %v: extra %s tried %v; attempts %+v", negative, s, tried[s], r.Attempts)
+			}
+		}
+	}
+}
