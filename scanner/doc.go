@@ -21,9 +21,12 @@
 // bit (tests compare them): the hybrid binarizer, whose inner loops are SSE2
 // assembly on amd64 and Go elsewhere (build tag purego forces Go), the
 // finder-pattern search, which reads rows as runs instead of pixel by
-// pixel and checks their 1:1:3:1:1 ratio in integers, and the check of a
-// sampled code's error correction, which hands a block to gozxing's
-// Reed-Solomon decoder only when it has an error.
+// pixel and checks their 1:1:3:1:1 ratio in integers, and the error
+// correction of a sampled code's blocks: the syndromes, then
+// Berlekamp-Massey, the roots and Forney's values on fixed arrays, where
+// gozxing's Reed-Solomon decoder builds a polynomial a step (tests compare
+// it with gozxing's on every block shape; unlike gozxing it also refuses a
+// block it could not mend whose upper syndromes are zero).
 //
 // The package returns the raw text of a code and must not know what a pass
 // is: parsing and verifying the payload belongs to the verify package.
