@@ -94,11 +94,13 @@ func correctBlock(block []byte, ec int) error {
 	// Berlekamp-Massey: the shortest linear recurrence of the syndromes,
 	// whose connection polynomial c (lowest degree first) is the error
 	// locator, the product of 1 - X·x over the errors' locators X.
-	var c, b, t [maxEC + 1]byte
+	// b is c before l last grew, bd the discrepancy then, m the steps
+	// since.
+	var c, b [maxEC + 1]byte
 	c[0], b[0] = 1, 1
 	l, m, bd := 0, 1, byte(1)
 	for k := range ec {
-		d := s[k]
+		d := s[k] // how far c is from predicting s[k]
 		for i := 1; i <= l; i++ {
 			d ^= gfMul(c[i], s[k-i])
 		}
@@ -106,17 +108,14 @@ func correctBlock(block []byte, ec int) error {
 			m++
 			continue
 		}
+		prev := c
 		f := gfDiv(d, bd)
+		for i := 0; i+m <= maxEC; i++ {
+			c[i+m] ^= gfMul(f, b[i])
+		}
 		if 2*l <= k {
-			t = c
-			for i := 0; i+m <= maxEC; i++ {
-				c[i+m] ^= gfMul(f, b[i])
-			}
-			l, b, bd, m = k+1-l, t, d, 1
+			l, b, bd, m = k+1-l, prev, d, 1
 		} else {
-			for i := 0; i+m <= maxEC; i++ {
-				c[i+m] ^= gfMul(f, b[i])
-			}
 			m++
 		}
 	}
