@@ -27,11 +27,7 @@ func sameDecode(bits *gozxing.BitMatrix) error {
 			}
 		}()
 		// Each decoder on its own copy: both unmask the matrix.
-		c, _ := gozxing.NewBitMatrix(bits.GetWidth(), bits.GetHeight())
-		for y := range bits.GetHeight() {
-			c.SetRow(y, bits.GetRow(y, nil))
-		}
-		dr, err := f(c, nil)
+		dr, err := f(cloneBits(bits), nil)
 		var fe gozxing.FormatException
 		var ce gozxing.ChecksumException
 		switch {
@@ -47,10 +43,67 @@ func sameDecode(bits *gozxing.BitMatrix) error {
 	}
 	got := run(decodeBits)
 	want := run(decoder.NewDecoder().Decode)
-	if got != want {
+	if got != want && !(got.kind == "checksum" && unmendedBlock(bits)) {
 		return fmt.Errorf("decodeBits %+v, gozxing %+v", got, want)
 	}
 	return nil
+}
+
+// cloneBits is a copy of m.
+func cloneBits(m *gozxing.BitMatrix) *gozxing.BitMatrix {
+	c, _ := gozxing.NewBitMatrix(m.GetWidth(), m.GetHeight())
+	for y := range m.GetHeight() {
+		c.SetRow(y, m.GetRow(y, nil))
+	}
+	return c
+}
+
+// unmendedBlock tells whether bits, read as is or mirrored, has a block
+// of codewords that is no codeword and that gozxing's Reed-Solomon
+// decoder passes on as mended (its upper syndromes zero): the one place
+// where decodeBits, whose correctBlock refuses such a block, and gozxing's
+// decoder part (see TestCorrectBlockUpperSyndromes).
+func unmendedBlock(bits *gozxing.BitMatrix) bool {
+	for _, mirrored := range []bool{false, true} {
+		parser, err := decoder.NewBitMatrixParser(cloneBits(bits))
+		if err != nil {
+			return false
+		}
+		if mirrored {
+			parser.SetMirror(true)
+			if _, err := parser.ReadVersion(); err != nil {
+				continue
+			}
+			if _, err := parser.ReadFormatInformation(); err != nil {
+				continue
+			}
+			parser.Mirror()
+		}
+		version, err := parser.ReadVersion()
+		if err != nil {
+			continue
+		}
+		format, err := parser.ReadFormatInformation()
+		if err != nil {
+			continue
+		}
+		raw, err := parser.ReadCodewords()
+		if err != nil {
+			continue
+		}
+		blocks, err := decoder.DataBlock_GetDataBlocks(raw, version, format.GetErrorCorrectionLevel())
+		if err != nil {
+			continue
+		}
+		for _, b := range blocks {
+			block := b.GetCodewords()
+			ec := len(block) - b.GetNumDataCodewords()
+			if mended, err := gozxingCorrect(block, ec); err == nil && !syndromesZero(mended, ec) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // encode is a code of text at the level, a pixel a module, no margin.
@@ -87,6 +140,11 @@ func TestDecodeBits(t *testing.T) {
 				}
 				if err := sameDecode(m); err != nil {
 					t.Errorf("level %s, %d characters, %d flips: %v", level, n, flips, err)
+				}
+				if unmendedBlock(m) {
+					// sameDecode's one allowance must not open on a
+					// code with errors in the ordinary way.
+					t.Errorf("level %s, %d characters, %d flips: a block gozxing passes unmended", level, n, flips)
 				}
 				if flips == 0 {
 					if got, err := decodeBits(m, nil); err != nil || got.GetText() != text {
