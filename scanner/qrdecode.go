@@ -22,16 +22,8 @@ func decodeBits(bits *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (
 	if first == nil {
 		return result, nil
 	}
-	// A mirrored code: gozxing reads the version and format information
-	// mirrored, and when they read, the code.
-	parser.Remask()
-	parser.SetMirror(true)
-	_, err = parser.ReadVersion()
+	err = mirror(parser)
 	if err == nil {
-		_, err = parser.ReadFormatInformation()
-	}
-	if err == nil {
-		parser.Mirror()
 		result, err = decodeParsed(parser, hints)
 	}
 	if err == nil {
@@ -47,25 +39,51 @@ func decodeBits(bits *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (
 	return nil, err
 }
 
-// decodeParsed is gozxing's Decoder.decode: the version, the format, the
-// codewords by block, each block corrected, and the data parsed.
-func decodeParsed(parser *decoder.BitMatrixParser, hints map[gozxing.DecodeHintType]any) (*common.DecoderResult, error) {
+// mirror turns parser, after a first reading that failed, to read the
+// code mirrored, as gozxing's decoder does: the version and format
+// information read mirrored, or the error of the one that does not.
+func mirror(parser *decoder.BitMatrixParser) error {
+	parser.Remask()
+	parser.SetMirror(true)
+	if _, err := parser.ReadVersion(); err != nil {
+		return err
+	}
+	if _, err := parser.ReadFormatInformation(); err != nil {
+		return err
+	}
+	parser.Mirror()
+	return nil
+}
+
+// readBlocks is the first half of gozxing's Decoder.decode: the version,
+// the format and the codewords by block, not yet corrected.
+func readBlocks(parser *decoder.BitMatrixParser) (*decoder.Version, decoder.ErrorCorrectionLevel, []*decoder.DataBlock, error) {
 	version, err := parser.ReadVersion()
 	if err != nil {
-		return nil, gozxing.WrapFormatException(err)
+		return nil, 0, nil, gozxing.WrapFormatException(err)
 	}
 	format, err := parser.ReadFormatInformation()
 	if err != nil {
-		return nil, gozxing.WrapFormatException(err)
+		return nil, 0, nil, gozxing.WrapFormatException(err)
 	}
 	level := format.GetErrorCorrectionLevel()
 	codewords, err := parser.ReadCodewords()
 	if err != nil {
-		return nil, gozxing.WrapFormatException(err)
+		return nil, 0, nil, gozxing.WrapFormatException(err)
 	}
 	blocks, err := decoder.DataBlock_GetDataBlocks(codewords, version, level)
 	if err != nil {
-		return nil, gozxing.WrapFormatException(err)
+		return nil, 0, nil, gozxing.WrapFormatException(err)
+	}
+	return version, level, blocks, nil
+}
+
+// decodeParsed is gozxing's Decoder.decode: the blocks read, each one
+// corrected, and the data parsed.
+func decodeParsed(parser *decoder.BitMatrixParser, hints map[gozxing.DecodeHintType]any) (*common.DecoderResult, error) {
+	version, level, blocks, err := readBlocks(parser)
+	if err != nil {
+		return nil, err
 	}
 	total := 0
 	for _, b := range blocks {

@@ -64,36 +64,14 @@ func cloneBits(m *gozxing.BitMatrix) *gozxing.BitMatrix {
 // where decodeBits, whose correctBlock refuses such a block, and gozxing's
 // decoder part (see TestCorrectBlockUpperSyndromes).
 func unmendedBlock(bits *gozxing.BitMatrix) bool {
-	for _, mirrored := range []bool{false, true} {
-		parser, err := decoder.NewBitMatrixParser(cloneBits(bits))
+	parser, err := decoder.NewBitMatrixParser(cloneBits(bits))
+	if err != nil {
+		return false
+	}
+	unmended := func() bool {
+		_, _, blocks, err := readBlocks(parser)
 		if err != nil {
 			return false
-		}
-		if mirrored {
-			parser.SetMirror(true)
-			if _, err := parser.ReadVersion(); err != nil {
-				continue
-			}
-			if _, err := parser.ReadFormatInformation(); err != nil {
-				continue
-			}
-			parser.Mirror()
-		}
-		version, err := parser.ReadVersion()
-		if err != nil {
-			continue
-		}
-		format, err := parser.ReadFormatInformation()
-		if err != nil {
-			continue
-		}
-		raw, err := parser.ReadCodewords()
-		if err != nil {
-			continue
-		}
-		blocks, err := decoder.DataBlock_GetDataBlocks(raw, version, format.GetErrorCorrectionLevel())
-		if err != nil {
-			continue
 		}
 		for _, b := range blocks {
 			block := b.GetCodewords()
@@ -102,8 +80,10 @@ func unmendedBlock(bits *gozxing.BitMatrix) bool {
 				return true
 			}
 		}
+		return false
 	}
-	return false
+	// As decodeBits reads: as is, then mirrored.
+	return unmended() || mirror(parser) == nil && unmended()
 }
 
 // encode is a code of text at the level, a pixel a module, no margin.

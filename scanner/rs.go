@@ -45,15 +45,6 @@ func syndromes(block []byte, ec int, s *[maxEC]byte) bool {
 	return true
 }
 
-// syndromesZero tells whether the block is a codeword (see syndromes).
-func syndromesZero(block []byte, ec int) bool {
-	if ec > maxEC {
-		return false // not a QR block
-	}
-	var s [maxEC]byte
-	return syndromes(block, ec, &s)
-}
-
 // gfMul multiplies in GF(256).
 func gfMul(a, b byte) byte {
 	if a == 0 || b == 0 {

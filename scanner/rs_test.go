@@ -37,6 +37,15 @@ func qrBlockShapes(t testing.TB) []blockShape {
 	return shapes
 }
 
+// syndromesZero tells whether the block is a codeword (see syndromes).
+func syndromesZero(block []byte, ec int) bool {
+	if ec > maxEC {
+		return false // not a QR block
+	}
+	var s [maxEC]byte
+	return syndromes(block, ec, &s)
+}
+
 // rsCodeword is a random codeword of the shape, made by gozxing's encoder.
 func rsCodeword(t testing.TB, rng *rand.Rand, s blockShape) []byte {
 	t.Helper()
